@@ -1,0 +1,184 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as k8s from "@pulumi/kubernetes";
+
+/** Built-in role "Network Contributor". https://learn.microsoft.com/azure/role-based-access-control/built-in-roles */
+export const NETWORK_CONTRIBUTOR_ROLE_ID = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+
+/** An extra node pool, e.g. A's egress gateway pool. */
+export interface ExtraPoolArgs {
+    /** AKS pool name: lower-case letters and digits, at most 12 characters. */
+    readonly name: string;
+    /** Number of nodes. */
+    readonly count: pulumi.Input<number>;
+    /** VM size. */
+    readonly vmSize: pulumi.Input<string>;
+    /** Subnet the pool's nodes take their IPs from. */
+    readonly subnetId: pulumi.Input<string>;
+    /** Kubernetes labels on every node of the pool. */
+    readonly nodeLabels: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export interface AksClusterArgs {
+    /** Resource group of the cluster. */
+    readonly resourceGroupName: pulumi.Input<string>;
+    /** Azure region. */
+    readonly location: pulumi.Input<string>;
+    /** AKS cluster name. */
+    readonly clusterName: pulumi.Input<string>;
+    /** DNS prefix of the API server FQDN. */
+    readonly dnsPrefix: pulumi.Input<string>;
+    /** Kubernetes version, minor ("1.33") or patch ("1.33.2"). */
+    readonly kubernetesVersion: pulumi.Input<string>;
+    /** Node count of the system pool. */
+    readonly nodeCount: pulumi.Input<number>;
+    /** VM size of the system pool. */
+    readonly vmSize: pulumi.Input<string>;
+    /** Subnet of the system pool. */
+    readonly nodeSubnetId: pulumi.Input<string>;
+    /** Kubernetes service range. */
+    readonly serviceCidr: pulumi.Input<string>;
+    /** Cluster DNS service IP, inside serviceCidr. */
+    readonly dnsServiceIp: pulumi.Input<string>;
+    /** Scopes (subnets, route tables) where AKS must manage load balancers and routes. */
+    readonly networkContributorScopes: pulumi.Input<string>[];
+    /** Extra node pools. */
+    readonly extraPools?: ExtraPoolArgs[];
+}
+
+/**
+ * An AKS cluster with no CNI (network plugin "none", for Cilium), a user-assigned control-plane
+ * identity granted Network Contributor before the cluster exists, its kubeconfig as a secret, and
+ * a Kubernetes provider for it.
+ */
+export class AksCluster extends pulumi.ComponentResource {
+    public readonly identity: managedidentity.UserAssignedIdentity;
+    public readonly roleAssignments: authorization.RoleAssignment[];
+    public readonly cluster: containerservice.ManagedCluster;
+    public readonly pools: containerservice.AgentPool[];
+    /** Kubeconfig of the cluster user, always secret. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly provider: k8s.Provider;
+    /** API server FQDN, for Cilium's k8sServiceHost. */
+    public readonly apiServerFqdn: pulumi.Output<string>;
+    /** Resource group AKS made for the nodes (MC_...). */
+    public readonly nodeResourceGroup: pulumi.Output<string>;
+
+    constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("egress-lab:cluster:AksCluster", name, {}, opts);
+
+        this.identity = new managedidentity.UserAssignedIdentity(
+            `${name}-identity`,
+            { resourceGroupName: args.resourceGroupName, location: args.location },
+            { parent: this },
+        );
+
+        const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
+        const roleDefinitionId = pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE_ID}`;
+        this.roleAssignments = args.networkContributorScopes.map(
+            (scope, i) =>
+                new authorization.RoleAssignment(
+                    `${name}-network-contributor-${i}`,
+                    {
+                        principalId: this.identity.principalId,
+                        // Without principalType, a new identity can fail with PrincipalNotFound while it replicates.
+                        principalType: authorization.PrincipalType.ServicePrincipal,
+                        roleDefinitionId,
+                        scope,
+                    },
+                    { parent: this },
+                ),
+        );
+
+        this.cluster = new containerservice.ManagedCluster(
+            name,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                resourceName: args.clusterName,
+                dnsPrefix: args.dnsPrefix,
+                kubernetesVersion: args.kubernetesVersion,
+                identity: {
+                    type: containerservice.ResourceIdentityType.UserAssigned,
+                    userAssignedIdentities: [this.identity.id],
+                },
+                agentPoolProfiles: [
+                    {
+                        name: "system",
+                        mode: containerservice.AgentPoolMode.System,
+                        count: args.nodeCount,
+                        vmSize: args.vmSize,
+                        vnetSubnetID: args.nodeSubnetId,
+                        osType: containerservice.OSType.Linux,
+                        type: containerservice.AgentPoolType.VirtualMachineScaleSets,
+                    },
+                ],
+                networkProfile: {
+                    // BYOCNI: AKS installs no CNI; Cilium is the CNI.
+                    networkPlugin: containerservice.NetworkPlugin.None,
+                    serviceCidr: args.serviceCidr,
+                    dnsServiceIP: args.dnsServiceIp,
+                    loadBalancerSku: containerservice.LoadBalancerSku.Standard,
+                    outboundType: containerservice.OutboundType.LoadBalancer,
+                },
+                enableRBAC: true,
+            },
+            {
+                parent: this,
+                dependsOn: this.roleAssignments,
+                // The system pool's count lives in agentPoolProfiles, which AKS cannot update in place.
+                ignoreChanges: ["agentPoolProfiles[0].count"],
+            },
+        );
+
+        this.pools = (args.extraPools ?? []).map(
+            (pool) =>
+                new containerservice.AgentPool(
+                    `${name}-${pool.name}`,
+                    {
+                        resourceGroupName: args.resourceGroupName,
+                        resourceName: this.cluster.name,
+                        agentPoolName: pool.name,
+                        mode: containerservice.AgentPoolMode.User,
+                        count: pool.count,
+                        vmSize: pool.vmSize,
+                        vnetSubnetID: pool.subnetId,
+                        nodeLabels: pool.nodeLabels,
+                        osType: containerservice.OSType.Linux,
+                        type: containerservice.AgentPoolType.VirtualMachineScaleSets,
+                        orchestratorVersion: args.kubernetesVersion,
+                    },
+                    { parent: this },
+                ),
+        );
+
+        const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+            { resourceGroupName: args.resourceGroupName, resourceName: this.cluster.name },
+            { parent: this },
+        );
+        this.kubeconfig = pulumi.secret(
+            credentials.kubeconfigs.apply((configs) => {
+                const first = configs[0];
+                if (!first) {
+                    throw new Error(`AKS returned no kubeconfig for cluster ${name}`);
+                }
+                return Buffer.from(first.value, "base64").toString("utf8");
+            }),
+        );
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+            { parent: this },
+        );
+        this.apiServerFqdn = this.cluster.fqdn;
+        this.nodeResourceGroup = this.cluster.nodeResourceGroup.apply((group) => group ?? "");
+
+        this.registerOutputs({
+            clusterName: this.cluster.name,
+            apiServerFqdn: this.apiServerFqdn,
+            kubeconfig: this.kubeconfig,
+        });
+    }
+}

@@ -1,0 +1,29 @@
+// egress-lab: two BYOCNI AKS clusters, A (source) and B (receiver), on peered VNets.
+import * as pulumi from "@pulumi/pulumi";
+import { EgressLab } from "./components/egressLab";
+import { loadLabConfig } from "./lib/pulumiConfig";
+
+const config = loadLabConfig();
+for (const warning of config.warnings) {
+    pulumi.log.warn(warning);
+}
+const { clusterA: a, clusterB: b, gateway } = config;
+const lab = new EgressLab("egress-lab", { config });
+
+export const resourceGroupName = lab.network.resourceGroup.name;
+export const clusterAName = lab.clusterA.cluster.name;
+export const clusterBName = lab.clusterB.cluster.name;
+export const kubeconfigA = lab.clusterA.kubeconfig;
+export const kubeconfigB = lab.clusterB.kubeconfig;
+export const cidrs = {
+    a: {
+        vnet: a.vnetCidr,
+        nodeSubnet: a.nodeSubnetCidr,
+        gatewaySubnet: gateway.subnetCidr,
+        service: a.serviceCidr,
+        dnsServiceIp: a.dnsServiceIp,
+        pod: a.podCidr,
+    },
+    b: { vnet: b.vnetCidr, nodeSubnet: b.nodeSubnetCidr, service: b.serviceCidr, dnsServiceIp: b.dnsServiceIp, pod: b.podCidr },
+};
+export const gatewayNodeLabel = `${gateway.nodeLabelKey}=${gateway.nodeLabelValue}`;

@@ -1,0 +1,416 @@
+// The one place configuration is read, checked and typed. Pure: raw values in, LabConfig out.
+// Every problem is collected and reported at once; nothing downstream sees unchecked input.
+import * as cidr from "./cidr";
+import { Cidr } from "./cidr";
+import {
+    clusterNameProblem,
+    dnsPrefixFor,
+    locationProblem,
+    nodeResourceGroupName,
+    NODE_RESOURCE_GROUP_MAX_LENGTH,
+    resourceGroupNameProblem,
+} from "./azureNames";
+import { vmSizeProblem } from "./vmSizes";
+import { kubernetesVersionProblem } from "./versions";
+
+export type ConfigType = "string" | "integer" | "boolean" | "array";
+
+export interface ConfigKeySpec {
+    readonly key: string;
+    readonly type: ConfigType;
+    /** Undefined: optional, the description says what applies when unset. */
+    readonly default?: string | number | boolean | readonly string[];
+    readonly description: string;
+}
+
+/** Every setting, in the order the README and Pulumi.yaml list them. */
+export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
+    { key: "location", type: "string", default: "koreacentral", description: "Azure region for everything." },
+    { key: "resourceGroupName", type: "string", default: "egress-lab-rg", description: "Resource group that holds both clusters and their VNets." },
+    { key: "kubernetesVersion", type: "string", default: "1.35", description: "AKS Kubernetes version (minor or patch) for both clusters." },
+    { key: "clusterAName", type: "string", default: "egress-lab-a", description: "Cluster A (source): the cluster whose pods send." },
+    { key: "clusterBName", type: "string", default: "egress-lab-b", description: "Cluster B (receiver): the cluster that runs nginx and the captures." },
+    { key: "clusterANodeCount", type: "integer", default: 1, description: "Nodes in A's system pool, where the clients run (1-10)." },
+    { key: "clusterBNodeCount", type: "integer", default: 2, description: "Nodes in B's system pool (1-10); 2 or more shows both externalTrafficPolicy: Cluster outcomes." },
+    { key: "nodeVmSize", type: "string", default: "Standard_D2s_v5", description: "VM size of the system pools of both clusters." },
+    { key: "gatewayVmSize", type: "string", default: "Standard_D2s_v5", description: "VM size of A's single egress gateway node." },
+    { key: "clusterAVnetCidr", type: "string", default: "10.10.0.0/16", description: "A's VNet address space." },
+    { key: "clusterANodeSubnetCidr", type: "string", default: "10.10.0.0/22", description: "A's node subnet (system pool), inside A's VNet." },
+    { key: "clusterAGatewaySubnetCidr", type: "string", default: "10.10.8.0/24", description: "A's gateway subnet (egress gateway pool), inside A's VNet." },
+    { key: "clusterAServiceCidr", type: "string", default: "10.110.0.0/16", description: "A's Kubernetes service range; DNS service IP is its .10." },
+    { key: "clusterAPodCidr", type: "string", default: "10.210.0.0/16", description: "A's Cilium cluster-pool pod range." },
+    { key: "clusterBVnetCidr", type: "string", default: "10.20.0.0/16", description: "B's VNet address space." },
+    { key: "clusterBNodeSubnetCidr", type: "string", default: "10.20.0.0/22", description: "B's node subnet, inside B's VNet." },
+    { key: "clusterBServiceCidr", type: "string", default: "10.120.0.0/16", description: "B's Kubernetes service range; DNS service IP is its .10." },
+    { key: "clusterBPodCidr", type: "string", default: "10.220.0.0/16", description: "B's Cilium cluster-pool pod range." },
+];
+
+export type ClusterRole = "source" | "receiver";
+
+export interface ClusterSettings {
+    readonly role: ClusterRole;
+    readonly name: string;
+    readonly dnsPrefix: string;
+    readonly vnetCidr: string;
+    readonly nodeSubnetCidr: string;
+    readonly serviceCidr: string;
+    readonly dnsServiceIp: string;
+    readonly podCidr: string;
+    readonly nodeCount: number;
+    readonly vmSize: string;
+}
+
+export interface GatewaySettings {
+    readonly subnetCidr: string;
+    readonly vmSize: string;
+    /** AKS agent pool name (lower-case, at most 12 characters). */
+    readonly poolName: string;
+    readonly nodeLabelKey: string;
+    readonly nodeLabelValue: string;
+}
+
+export interface LabConfig {
+    readonly location: string;
+    readonly resourceGroupName: string;
+    readonly kubernetesVersion: string;
+    readonly clusterA: ClusterSettings;
+    readonly clusterB: ClusterSettings;
+    readonly gateway: GatewaySettings;
+    /** Non-fatal notes (e.g. an untested version pairing); the program logs them. */
+    readonly warnings: readonly string[];
+}
+
+/** One bad value: which key, what it held, and what is allowed. */
+export interface ConfigProblem {
+    readonly key: string;
+    readonly message: string;
+}
+
+export class ConfigError extends Error {
+    constructor(readonly problems: readonly ConfigProblem[]) {
+        super(
+            `egress-lab configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+                problems.map((p) => `  - ${p.message}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+/** Raw values by key: strings as Pulumi passes them, or typed values as YAML holds them. */
+export type RawConfig = Readonly<Record<string, unknown>>;
+
+const MAX_NODES = 10;
+
+export function show(value: unknown): string {
+    return JSON.stringify(value) ?? String(value);
+}
+
+class Problems {
+    readonly list: ConfigProblem[] = [];
+    add(key: string, value: unknown, allowed: string): void {
+        this.list.push({ key, message: `${key}: ${show(value)} ${allowed}` });
+    }
+}
+
+/** Reads one key, coerced to its declared type; reports and returns undefined when it cannot be. */
+class Reader {
+    constructor(
+        private readonly raw: RawConfig,
+        private readonly problems: Problems,
+    ) {
+        const known = new Set(CONFIG_SCHEMA.map((s) => s.key));
+        for (const key of Object.keys(raw)) {
+            if (!known.has(key)) {
+                problems.add(key, raw[key], `is not a known setting; known settings: ${[...known].join(", ")}`);
+            }
+        }
+    }
+
+    private spec(key: string): ConfigKeySpec {
+        const spec = CONFIG_SCHEMA.find((s) => s.key === key);
+        if (!spec) {
+            throw new Error(`internal: ${key} is not in CONFIG_SCHEMA`);
+        }
+        return spec;
+    }
+
+    private value(key: string): unknown {
+        const given = this.raw[key];
+        return given === undefined || given === null ? this.spec(key).default : given;
+    }
+
+    isSet(key: string): boolean {
+        return this.raw[key] !== undefined && this.raw[key] !== null;
+    }
+
+    string(key: string): string | undefined {
+        const value = this.value(key);
+        if (typeof value !== "string") {
+            this.problems.add(key, value, "must be a string");
+            return undefined;
+        }
+        if (value.trim() === "") {
+            this.problems.add(key, value, "must not be empty");
+            return undefined;
+        }
+        if (value !== value.trim()) {
+            this.problems.add(key, value, "has leading or trailing spaces; remove them");
+            return undefined;
+        }
+        return value;
+    }
+
+    integer(key: string, min: number, max: number): number | undefined {
+        const value = this.value(key);
+        const number =
+            typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+        if (!Number.isInteger(number) || number < min || number > max) {
+            this.problems.add(key, value, `must be a whole number from ${min} to ${max}`);
+            return undefined;
+        }
+        return number;
+    }
+
+    boolean(key: string): boolean | undefined {
+        const value = this.value(key);
+        if (typeof value === "boolean") {
+            return value;
+        }
+        if (value === "true" || value === "false") {
+            return value === "true";
+        }
+        this.problems.add(key, value, "must be true or false");
+        return undefined;
+    }
+
+    /** Arrays arrive as JSON text from Pulumi and as lists from YAML. */
+    stringArray(key: string): string[] | undefined {
+        let value = this.value(key);
+        if (typeof value === "string") {
+            try {
+                value = JSON.parse(value);
+            } catch {
+                this.problems.add(key, value, "must be a list of strings, e.g. [\"a\", \"b\"]");
+                return undefined;
+            }
+        }
+        if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || v.trim() === "")) {
+            this.problems.add(key, value, "must be a list of non-empty strings, e.g. [\"a\", \"b\"]");
+            return undefined;
+        }
+        return value as string[];
+    }
+}
+
+const IPV4_NOTE = "expected a canonical IPv4 CIDR such as 10.10.0.0/16";
+
+/**
+ * Ranges AKS and Azure refuse, or that clash with what every node already uses.
+ * https://learn.microsoft.com/azure/aks/configure-kubenet#ip-address-availability-and-exhaustion
+ * and https://learn.microsoft.com/azure/aks/azure-cni-overlay (reserved ranges).
+ */
+export const FORBIDDEN_RANGES: readonly { cidr: string; why: string }[] = [
+    { cidr: "0.0.0.0/8", why: "\"this network\"" },
+    { cidr: "127.0.0.0/8", why: "loopback" },
+    { cidr: "169.254.0.0/16", why: "link-local, reserved by AKS and Azure (IMDS, wireserver)" },
+    { cidr: "172.30.0.0/16", why: "reserved by AKS" },
+    { cidr: "172.31.0.0/16", why: "reserved by AKS" },
+    { cidr: "192.0.2.0/24", why: "reserved by AKS" },
+    { cidr: "168.63.129.16/32", why: "Azure's platform address (wireserver)" },
+    { cidr: "224.0.0.0/3", why: "multicast and reserved class E" },
+];
+
+/** Allowed prefix lengths per kind of range. */
+const PREFIX_RULES = {
+    vnet: { min: 8, max: 24, allowed: "from /8 to /24" },
+    subnet: { min: 8, max: 29, allowed: "from /8 to /29 (Azure's smallest subnet)" },
+    service: { min: 12, max: 24, allowed: "from /12 to /24 (AKS refuses service ranges larger than /12)" },
+    pod: { min: 8, max: 22, allowed: "from /8 to /22 (Cilium hands each node a /24)" },
+} as const;
+
+type RangeKind = keyof typeof PREFIX_RULES;
+
+interface NamedRange {
+    readonly key: string;
+    readonly range: Cidr;
+}
+
+/** Checks a CIDR key: syntax, prefix size and AKS-forbidden ranges. */
+function readCidr(reader: Reader, problems: Problems, key: string, kind: RangeKind): NamedRange | undefined {
+    const text = reader.string(key);
+    if (text === undefined) {
+        return undefined;
+    }
+    const syntax = cidr.cidrProblem(text);
+    if (syntax) {
+        problems.add(key, text, `${syntax}`);
+        return undefined;
+    }
+    const range = cidr.parseCidr(text);
+    const rule = PREFIX_RULES[kind];
+    if (range.prefixLength < rule.min || range.prefixLength > rule.max) {
+        problems.add(key, text, `has prefix /${range.prefixLength}; allowed: ${rule.allowed}`);
+        return undefined;
+    }
+    for (const forbidden of FORBIDDEN_RANGES) {
+        if (cidr.overlaps(range, cidr.parseCidr(forbidden.cidr))) {
+            problems.add(key, text, `overlaps ${forbidden.cidr} (${forbidden.why}); choose a range outside it, ${IPV4_NOTE}`);
+            return undefined;
+        }
+    }
+    return { key, range };
+}
+
+function checkInside(problems: Problems, outer: NamedRange | undefined, inner: NamedRange | undefined): void {
+    if (outer && inner && !cidr.contains(outer.range, inner.range)) {
+        problems.add(inner.key, inner.range.text, `must lie inside ${outer.key} (${outer.range.text})`);
+    }
+}
+
+function checkDisjoint(problems: Problems, ranges: readonly (NamedRange | undefined)[]): void {
+    const present = ranges.filter((r): r is NamedRange => r !== undefined);
+    present.forEach((range, i) => {
+        const earlier = present.slice(0, i).filter((other) => cidr.overlaps(other.range, range.range));
+        if (earlier.length > 0) {
+            const list = earlier.map((other) => `${other.key} (${other.range.text})`).join(", ");
+            problems.add(range.key, range.range.text, `overlaps ${list}; the ranges must not overlap`);
+        }
+    });
+}
+
+/** A subnet must hold its nodes, one surge node for upgrades, and Azure's five kept addresses. */
+function checkSubnetCapacity(problems: Problems, subnet: NamedRange | undefined, nodes: number | undefined): void {
+    if (!subnet || nodes === undefined) {
+        return;
+    }
+    const needed = BigInt(nodes + 1 + cidr.AZURE_RESERVED_PER_SUBNET);
+    if (cidr.size(subnet.range) < needed) {
+        problems.add(subnet.key, subnet.range.text, `is too small for ${nodes} node(s) plus 1 upgrade surge and Azure's 5 reserved addresses; use a larger subnet`);
+    }
+}
+
+function checkName(problems: Problems, key: string, value: string | undefined, problem: (v: string) => string | undefined): string | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    const found = problem(value);
+    if (found) {
+        problems.add(key, value, found);
+        return undefined;
+    }
+    return value;
+}
+
+/** Parses and validates everything; throws ConfigError listing every problem. */
+export function parseLabConfig(raw: RawConfig): LabConfig {
+    const problems = new Problems();
+    const reader = new Reader(raw, problems);
+    const warnings: string[] = [];
+
+    const location = checkName(problems, "location", reader.string("location"), locationProblem);
+    const resourceGroupName = checkName(problems, "resourceGroupName", reader.string("resourceGroupName"), resourceGroupNameProblem);
+    const clusterAName = checkName(problems, "clusterAName", reader.string("clusterAName"), clusterNameProblem);
+    const clusterBName = checkName(problems, "clusterBName", reader.string("clusterBName"), clusterNameProblem);
+    if (clusterAName && clusterBName && clusterAName.toLowerCase() === clusterBName.toLowerCase()) {
+        problems.add("clusterBName", clusterBName, "is the same name as clusterAName; the two clusters need different names");
+    } else if (clusterAName && clusterBName && dnsPrefixFor(clusterAName) === dnsPrefixFor(clusterBName)) {
+        problems.add("clusterBName", clusterBName, `gives the same DNS prefix as clusterAName (${dnsPrefixFor(clusterAName)}); choose names that differ in more than '_' vs '-'`);
+    }
+    for (const [key, name] of [["clusterAName", clusterAName], ["clusterBName", clusterBName]] as const) {
+        if (name && resourceGroupName && location) {
+            const nodeGroup = nodeResourceGroupName(resourceGroupName, name, location);
+            if (nodeGroup.length > NODE_RESOURCE_GROUP_MAX_LENGTH) {
+                problems.add(key, name, `makes AKS's node resource group name ${nodeGroup} ${nodeGroup.length} characters long; shorten it or resourceGroupName so it fits in ${NODE_RESOURCE_GROUP_MAX_LENGTH}`);
+            }
+        }
+    }
+
+    const kubernetesVersion = reader.string("kubernetesVersion");
+    if (kubernetesVersion !== undefined) {
+        const found = kubernetesVersionProblem(kubernetesVersion);
+        if (found) {
+            problems.add("kubernetesVersion", kubernetesVersion, found);
+        }
+    }
+
+    const nodeCountA = reader.integer("clusterANodeCount", 1, MAX_NODES);
+    const nodeCountB = reader.integer("clusterBNodeCount", 1, MAX_NODES);
+    if (nodeCountB === 1) {
+        warnings.push("clusterBNodeCount is 1: the receiver cannot show the externalTrafficPolicy: Cluster hop to another node.");
+    }
+    const nodeVmSize = checkName(problems, "nodeVmSize", reader.string("nodeVmSize"), vmSizeProblem);
+    const gatewayVmSize = checkName(problems, "gatewayVmSize", reader.string("gatewayVmSize"), vmSizeProblem);
+
+    const vnetA = readCidr(reader, problems, "clusterAVnetCidr", "vnet");
+    const nodeSubnetA = readCidr(reader, problems, "clusterANodeSubnetCidr", "subnet");
+    const gatewaySubnetA = readCidr(reader, problems, "clusterAGatewaySubnetCidr", "subnet");
+    const serviceA = readCidr(reader, problems, "clusterAServiceCidr", "service");
+    const podA = readCidr(reader, problems, "clusterAPodCidr", "pod");
+    const vnetB = readCidr(reader, problems, "clusterBVnetCidr", "vnet");
+    const nodeSubnetB = readCidr(reader, problems, "clusterBNodeSubnetCidr", "subnet");
+    const serviceB = readCidr(reader, problems, "clusterBServiceCidr", "service");
+    const podB = readCidr(reader, problems, "clusterBPodCidr", "pod");
+
+    checkInside(problems, vnetA, nodeSubnetA);
+    checkInside(problems, vnetA, gatewaySubnetA);
+    checkInside(problems, vnetB, nodeSubnetB);
+    checkDisjoint(problems, [nodeSubnetA, gatewaySubnetA]);
+    // VNets are peered and every address tells where it came from: no two top-level ranges may meet.
+    checkDisjoint(problems, [vnetA, vnetB, serviceA, serviceB, podA, podB]);
+    checkSubnetCapacity(problems, nodeSubnetA, nodeCountA);
+    checkSubnetCapacity(problems, gatewaySubnetA, 1);
+    checkSubnetCapacity(problems, nodeSubnetB, nodeCountB);
+
+    if (problems.list.length > 0) {
+        throw new ConfigError(problems.list);
+    }
+
+    // Every value below was checked above; the assertions only narrow the types.
+    const cluster = (
+        role: ClusterRole,
+        name: string,
+        vnet: NamedRange,
+        subnet: NamedRange,
+        service: NamedRange,
+        pod: NamedRange,
+        nodeCount: number,
+    ): ClusterSettings => ({
+        role,
+        name,
+        dnsPrefix: dnsPrefixFor(name),
+        vnetCidr: vnet.range.text,
+        nodeSubnetCidr: subnet.range.text,
+        serviceCidr: service.range.text,
+        dnsServiceIp: cidr.hostAt(service.range, 10),
+        podCidr: pod.range.text,
+        nodeCount,
+        vmSize: nodeVmSize!,
+    });
+
+    return {
+        location: location!,
+        resourceGroupName: resourceGroupName!,
+        kubernetesVersion: kubernetesVersion!,
+        clusterA: cluster("source", clusterAName!, vnetA!, nodeSubnetA!, serviceA!, podA!, nodeCountA!),
+        clusterB: cluster("receiver", clusterBName!, vnetB!, nodeSubnetB!, serviceB!, podB!, nodeCountB!),
+        gateway: {
+            subnetCidr: gatewaySubnetA!.range.text,
+            vmSize: gatewayVmSize!,
+            poolName: "egressgw",
+            nodeLabelKey: "egress-gateway",
+            nodeLabelValue: "true",
+        },
+        warnings,
+    };
+}
+
+/** The defaults as one raw object, e.g. for the offline lab when no stack file sets a key. */
+export function schemaDefaults(): Record<string, unknown> {
+    const defaults: Record<string, unknown> = {};
+    for (const spec of CONFIG_SCHEMA) {
+        if (spec.default !== undefined) {
+            defaults[spec.key] = spec.default;
+        }
+    }
+    return defaults;
+}

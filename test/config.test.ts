@@ -1,0 +1,165 @@
+// Table-driven tests of the one config parser: exact messages for bad input, typed values for good.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { CONFIG_SCHEMA, ConfigError, LabConfig, parseLabConfig, RawConfig } from "../lib/config";
+import { renderPulumiYaml, renderReadme } from "../scripts/configDocs";
+import { installMocks } from "./mocks";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function problemsOf(raw: RawConfig): string[] {
+    try {
+        parseLabConfig(raw);
+    } catch (error) {
+        if (error instanceof ConfigError) {
+            return error.problems.map((p) => p.message);
+        }
+        throw error;
+    }
+    return [];
+}
+
+const BAD_INPUTS: readonly { raw: RawConfig; message: string | string[] }[] = [
+    { raw: { location: "Korea Central" }, message: 'location: "Korea Central" is not an Azure region name; use the lower-case programmatic name, e.g. koreacentral' },
+    { raw: { location: "" }, message: 'location: "" must not be empty' },
+    { raw: { resourceGroupName: "rg." }, message: "resourceGroupName: \"rg.\" is not a valid resource group name; allowed: 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'" },
+    { raw: { clusterAName: "-aks" }, message: "clusterAName: \"-aks\" is not a valid AKS cluster name; allowed: 1-63 letters, digits, '_' or '-', starting and ending with a letter or digit" },
+    { raw: { clusterBName: "egress-lab-a" }, message: 'clusterBName: "egress-lab-a" is the same name as clusterAName; the two clusters need different names' },
+    { raw: { clusterBName: "egress_lab_a" }, message: "clusterBName: \"egress_lab_a\" gives the same DNS prefix as clusterAName (egress-lab-a); choose names that differ in more than '_' vs '-'" },
+    {
+        raw: { resourceGroupName: "r".repeat(60) },
+        message: ["a", "b"].map(
+            (c) => `cluster${c.toUpperCase()}Name: "egress-lab-${c}" makes AKS's node resource group name MC_${"r".repeat(60)}_egress-lab-${c}_koreacentral 89 characters long; shorten it or resourceGroupName so it fits in 80`,
+        ),
+    },
+    { raw: { kubernetesVersion: "v1.35" }, message: 'kubernetesVersion: "v1.35" is not a Kubernetes version; expected 1.<minor> or 1.<minor>.<patch>, e.g. 1.35' },
+    { raw: { kubernetesVersion: "1.29" }, message: 'kubernetesVersion: "1.29" is not offered by AKS; allowed: 1.33 to 1.37 (az aks get-versions -l <location>)' },
+    { raw: { clusterANodeCount: 0 }, message: "clusterANodeCount: 0 must be a whole number from 1 to 10" },
+    { raw: { clusterBNodeCount: "2.5" }, message: 'clusterBNodeCount: "2.5" must be a whole number from 1 to 10' },
+    { raw: { nodeVmSize: "DS2_v2" }, message: 'nodeVmSize: "DS2_v2" is not an Azure VM size name; expected the form Standard_<size>, e.g. Standard_D2s_v5' },
+    { raw: { gatewayVmSize: "Standard_B1s" }, message: 'gatewayVmSize: "Standard_B1s" is too small for AKS; allowed: sizes with at least 2 vCPUs and 4 GiB, e.g. Standard_D2s_v5' },
+    { raw: { clusterAVnetCidr: "10.10.0.0/33" }, message: 'clusterAVnetCidr: "10.10.0.0/33" is not an IPv4 CIDR; expected a.b.c.d/n with n from 0 to 32, e.g. 10.10.0.0/16' },
+    { raw: { clusterAVnetCidr: "fd00::/48" }, message: 'clusterAVnetCidr: "fd00::/48" is an IPv6 range; only IPv4 CIDRs are supported' },
+    { raw: { clusterBVnetCidr: "10.20.0.1/16" }, message: 'clusterBVnetCidr: "10.20.0.1/16" has host bits set; did you mean 10.20.0.0/16?' },
+    { raw: { clusterBVnetCidr: "10.0.0.0/7" }, message: 'clusterBVnetCidr: "10.0.0.0/7" has prefix /7; allowed: from /8 to /24' },
+    { raw: { clusterAServiceCidr: "10.96.0.0/11" }, message: 'clusterAServiceCidr: "10.96.0.0/11" has prefix /11; allowed: from /12 to /24 (AKS refuses service ranges larger than /12)' },
+    { raw: { clusterBServiceCidr: "172.30.0.0/16" }, message: 'clusterBServiceCidr: "172.30.0.0/16" overlaps 172.30.0.0/16 (reserved by AKS); choose a range outside it, expected a canonical IPv4 CIDR such as 10.10.0.0/16' },
+    { raw: { clusterAPodCidr: "169.254.0.0/16" }, message: 'clusterAPodCidr: "169.254.0.0/16" overlaps 169.254.0.0/16 (link-local, reserved by AKS and Azure (IMDS, wireserver)); choose a range outside it, expected a canonical IPv4 CIDR such as 10.10.0.0/16' },
+    {
+        raw: { clusterAPodCidr: "10.0.0.0/8" },
+        message: [
+            'clusterAPodCidr: "10.0.0.0/8" overlaps clusterAVnetCidr (10.10.0.0/16), clusterBVnetCidr (10.20.0.0/16), clusterAServiceCidr (10.110.0.0/16), clusterBServiceCidr (10.120.0.0/16); the ranges must not overlap',
+            'clusterBPodCidr: "10.220.0.0/16" overlaps clusterAPodCidr (10.0.0.0/8); the ranges must not overlap',
+        ],
+    },
+    { raw: { clusterBVnetCidr: "10.10.0.0/16", clusterBNodeSubnetCidr: "10.10.0.0/22" }, message: 'clusterBVnetCidr: "10.10.0.0/16" overlaps clusterAVnetCidr (10.10.0.0/16); the ranges must not overlap' },
+    { raw: { clusterANodeSubnetCidr: "10.30.0.0/22" }, message: 'clusterANodeSubnetCidr: "10.30.0.0/22" must lie inside clusterAVnetCidr (10.10.0.0/16)' },
+    { raw: { clusterAGatewaySubnetCidr: "10.10.2.0/24" }, message: 'clusterAGatewaySubnetCidr: "10.10.2.0/24" overlaps clusterANodeSubnetCidr (10.10.0.0/22); the ranges must not overlap' },
+    { raw: { clusterBNodeSubnetCidr: "10.20.0.0/29", clusterBNodeCount: 3 }, message: "clusterBNodeSubnetCidr: \"10.20.0.0/29\" is too small for 3 node(s) plus 1 upgrade surge and Azure's 5 reserved addresses; use a larger subnet" },
+    { raw: { clusterBNodeSubnetCidr: "10.20.0.0/30" }, message: 'clusterBNodeSubnetCidr: "10.20.0.0/30" has prefix /30; allowed: from /8 to /29 (Azure\'s smallest subnet)' },
+    { raw: { clusterANodeCount: "three" }, message: 'clusterANodeCount: "three" must be a whole number from 1 to 10' },
+    { raw: { location: " koreacentral" }, message: 'location: " koreacentral" has leading or trailing spaces; remove them' },
+    { raw: { location: 5 }, message: "location: 5 must be a string" },
+    { raw: { clusterCount: 3 }, message: `clusterCount: 3 is not a known setting; known settings: ${CONFIG_SCHEMA.map((s) => s.key).join(", ")}` },
+];
+
+describe("config: bad input", function () {
+    for (const { raw, message } of BAD_INPUTS) {
+        it(`rejects ${JSON.stringify(raw).slice(0, 90)}`, function () {
+            expect(problemsOf(raw)).to.deep.equal(Array.isArray(message) ? message : [message]);
+        });
+    }
+
+    it("reports every problem at once, in one error that names each key", function () {
+        const raw = { location: "Korea Central", clusterANodeCount: 0, clusterAVnetCidr: "10.10.0.0/33", clusterBServiceCidr: "172.31.0.0/16" };
+        const problems = problemsOf(raw);
+        expect(problems).to.have.length(4);
+        try {
+            parseLabConfig(raw);
+            expect.fail("parseLabConfig accepted bad input");
+        } catch (error) {
+            const text = (error as Error).message;
+            expect(text.split("\n")[0]).to.equal("egress-lab configuration has 4 problems:");
+            for (const key of Object.keys(raw)) {
+                expect(text).to.include(`  - ${key}: `);
+            }
+        }
+    });
+
+    it("stops the Pulumi program before any resource is registered", async function () {
+        const recorder = installMocks();
+        pulumi.runtime.setAllConfig({ "egress-lab:clusterAVnetCidr": "10.10.0.0/33", "egress-lab:clusterBNodeCount": "0" });
+        const entry = require.resolve("../index");
+        delete require.cache[entry];
+        let failure: unknown;
+        try {
+            require(entry);
+        } catch (error) {
+            failure = error;
+        }
+        expect(failure).to.be.instanceOf(pulumi.RunError);
+        expect((failure as Error).message).to.include('clusterAVnetCidr: "10.10.0.0/33" is not an IPv4 CIDR');
+        expect((failure as Error).message).to.include("clusterBNodeCount: \"0\" must be a whole number from 1 to 10");
+        expect(recorder.registrations).to.deep.equal([]);
+        delete require.cache[entry];
+        pulumi.runtime.setAllConfig({});
+    });
+});
+
+describe("config: good input", function () {
+    it("gives typed defaults with derived DNS IPs and prefixes", function () {
+        const config: LabConfig = parseLabConfig({});
+        expect(config.location).to.equal("koreacentral");
+        expect(config.clusterA).to.deep.include({ role: "source", name: "egress-lab-a", dnsPrefix: "egress-lab-a", dnsServiceIp: "10.110.0.10", nodeCount: 1 });
+        expect(config.clusterB).to.deep.include({ role: "receiver", podCidr: "10.220.0.0/16", nodeCount: 2, vmSize: "Standard_D2s_v5" });
+        expect(config.gateway).to.deep.equal({ subnetCidr: "10.10.8.0/24", vmSize: "Standard_D2s_v5", poolName: "egressgw", nodeLabelKey: "egress-gateway", nodeLabelValue: "true" });
+        expect(config.warnings).to.deep.equal([]);
+    });
+
+    it("accepts strings as Pulumi passes them and typed values as YAML holds them", function () {
+        expect(parseLabConfig({ clusterBNodeCount: "3" }).clusterB.nodeCount).to.equal(3);
+        expect(parseLabConfig({ clusterBNodeCount: 3 }).clusterB.nodeCount).to.equal(3);
+    });
+
+    it("accepts other valid plans", function () {
+        const variations: RawConfig[] = [
+            { location: "westeurope", kubernetesVersion: "1.36.2", nodeVmSize: "Standard_D4s_v5" },
+            { clusterAVnetCidr: "172.16.0.0/16", clusterANodeSubnetCidr: "172.16.0.0/24", clusterAGatewaySubnetCidr: "172.16.1.0/28" },
+            { clusterBVnetCidr: "192.168.0.0/20", clusterBNodeSubnetCidr: "192.168.0.0/24", clusterBServiceCidr: "10.121.0.0/24" },
+            { clusterAName: "yj_aks_a", clusterBName: "yj-aks11", resourceGroupName: "yj-rg" },
+            { clusterANodeCount: 10, clusterBNodeCount: "10" },
+        ];
+        for (const raw of variations) {
+            expect(problemsOf(raw), JSON.stringify(raw)).to.deep.equal([]);
+        }
+    });
+
+    it("warns, without failing, when B has one node", function () {
+        expect(parseLabConfig({ clusterBNodeCount: 1 }).warnings).to.deep.equal([
+            "clusterBNodeCount is 1: the receiver cannot show the externalTrafficPolicy: Cluster hop to another node.",
+        ]);
+    });
+
+    it("accepts the dev stack file as it is", function () {
+        const stack = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+        const raw = Object.fromEntries(Object.entries(stack.config).map(([k, v]) => [k.replace(/^egress-lab:/, ""), v]));
+        expect(parseLabConfig(raw).clusterA.name).to.equal("yj-aks-a");
+    });
+});
+
+describe("config: documentation", function () {
+    it("Pulumi.yaml declares every key with the schema's type, default and description", function () {
+        const current = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+        expect(current, "run npm run docs:config").to.equal(renderPulumiYaml(current));
+        const declared = (YAML.parse(current) as { config: Record<string, { type: string }> }).config;
+        expect(Object.keys(declared)).to.deep.equal(CONFIG_SCHEMA.map((s) => s.key));
+    });
+
+    it("the README's config table matches the schema", function () {
+        const current = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        expect(current, "run npm run docs:config").to.equal(renderReadme(current));
+    });
+});

@@ -1,0 +1,146 @@
+// The whole program under Pulumi mocks: what `pulumi up` would register, without a cloud.
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { byType, FAKE_KUBECONFIG, installMocks, one, Recorder, settle, transitiveDependencies } from "./mocks";
+
+const MC = "azure-native:containerservice:ManagedCluster";
+
+async function value<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}
+
+describe("program (index.ts under mocks)", function () {
+    let recorder: Recorder;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the program's exports, read by name
+    let program: any;
+
+    before(async function () {
+        recorder = installMocks();
+        pulumi.runtime.setAllConfig({ "egress-lab:resourceGroupName": "yj-rg", "egress-lab:clusterAName": "yj-aks-a" });
+        delete require.cache[require.resolve("../index")];
+        program = await import("../index");
+        await settle();
+    });
+
+    it("builds two clusters with network plugin none, each on its own custom subnet", function () {
+        const clusters = byType(recorder, MC);
+        expect(clusters.map((c) => c.inputs.resourceName).sort()).to.deep.equal(["egress-lab-b", "yj-aks-a"]);
+        const subnetIds = clusters.map((c) => {
+            expect(c.inputs.networkProfile.networkPlugin).to.equal("none");
+            expect(c.inputs.agentPoolProfiles).to.have.length(1);
+            const subnetId = c.inputs.agentPoolProfiles[0].vnetSubnetID;
+            expect(subnetId).to.match(/Subnet\/lab-[ab]-nodes$/);
+            return subnetId;
+        });
+        expect(new Set(subnetIds).size).to.equal(2);
+    });
+
+    it("gives each cluster its service range and DNS IP from config", function () {
+        const a = one(recorder, MC, "cluster-a");
+        expect(a.inputs.networkProfile).to.include({ serviceCidr: "10.110.0.0/16", dnsServiceIP: "10.110.0.10" });
+        const b = one(recorder, MC, "cluster-b");
+        expect(b.inputs.networkProfile).to.include({ serviceCidr: "10.120.0.0/16", dnsServiceIP: "10.120.0.10" });
+    });
+
+    it("adds A's gateway pool: one node, labelled egress-gateway=true, on the gateway subnet", function () {
+        const pools = byType(recorder, "azure-native:containerservice:AgentPool");
+        expect(pools).to.have.length(1);
+        const pool = pools[0];
+        expect(pool.inputs).to.include({ agentPoolName: "egressgw", count: 1, mode: "User" });
+        expect(pool.inputs.nodeLabels).to.deep.equal({ "egress-gateway": "true" });
+        expect(pool.inputs.vnetSubnetID).to.match(/Subnet\/lab-a-gateway$/);
+        expect(pool.dependencies).to.include(one(recorder, MC, "cluster-a").urn);
+    });
+
+    it("peers the VNets in both directions, with standalone peerings and subnets", function () {
+        const peerings = byType(recorder, "azure-native:network:VirtualNetworkPeering");
+        const pairs = peerings.map((p) => `${p.inputs.virtualNetworkName} -> ${String(p.inputs.remoteVirtualNetwork.id).split("/").pop()}`);
+        expect(pairs.sort()).to.deep.equal(["lab-vnet-a -> lab-vnet-b", "lab-vnet-b -> lab-vnet-a"]);
+        for (const vnet of byType(recorder, "azure-native:network:VirtualNetwork")) {
+            expect(vnet.inputs).to.not.have.property("subnets");
+            expect(vnet.inputs).to.not.have.property("virtualNetworkPeerings");
+        }
+        expect(byType(recorder, "azure-native:network:Subnet").map((s) => s.inputs.addressPrefix).sort()).to.deep.equal([
+            "10.10.0.0/22",
+            "10.10.8.0/24",
+            "10.20.0.0/22",
+        ]);
+    });
+
+    it("binds a route table to every node subnet", function () {
+        const subnets = byType(recorder, "azure-native:network:Subnet");
+        for (const subnet of subnets) {
+            expect(subnet.inputs.routeTable?.id, subnet.name).to.match(/RouteTable\/lab-[ab]-\w+-rt$/);
+        }
+        expect(byType(recorder, "azure-native:network:RouteTable")).to.have.length(subnets.length);
+    });
+
+    it("grants each cluster identity Network Contributor on its subnets and route tables before the cluster exists", function () {
+        for (const [cluster, scopes] of [
+            ["cluster-a", 4],
+            ["cluster-b", 2],
+        ] as const) {
+            const identity = one(recorder, "azure-native:managedidentity:UserAssignedIdentity", cluster);
+            const grants = byType(recorder, "azure-native:authorization:RoleAssignment").filter((r) => r.name.startsWith(cluster));
+            expect(grants).to.have.length(scopes);
+            for (const grant of grants) {
+                expect(grant.inputs.roleDefinitionId).to.equal(
+                    "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/4d97b98b-1d4f-4787-a291-c67834d212e7",
+                );
+                expect(grant.inputs.principalId).to.equal(`principal-${identity.name}`);
+                expect(grant.inputs.principalType).to.equal("ServicePrincipal");
+                expect(grant.inputs.scope).to.match(/-(Subnet|RouteTable)\//);
+            }
+            const aks = one(recorder, MC, cluster);
+            expect(aks.inputs.identity.type).to.equal("UserAssigned");
+            expect(aks.inputs.identity.userAssignedIdentities).to.have.length(1);
+            expect(aks.inputs.identity.userAssignedIdentities[0]).to.match(new RegExp(`UserAssignedIdentity/${identity.name}$`));
+            for (const grant of grants) {
+                expect(aks.dependencies, `${cluster} waits for ${grant.name}`).to.include(grant.urn);
+            }
+        }
+    });
+
+    it("creates a Kubernetes provider per cluster from that cluster's kubeconfig, as a secret", function () {
+        const providers = byType(recorder, "pulumi:providers:kubernetes");
+        expect(providers.map((p) => p.name).sort()).to.deep.equal(["cluster-a-k8s", "cluster-b-k8s"]);
+        for (const provider of providers) {
+            expect(provider.secretInputs).to.include("kubeconfig");
+            expect(provider.inputs.kubeconfig).to.equal(FAKE_KUBECONFIG);
+        }
+    });
+
+    it("exports the kubeconfigs as secrets and the plain facts in the clear", async function () {
+        expect(await program.kubeconfigA.isSecret).to.equal(true);
+        expect(await program.kubeconfigB.isSecret).to.equal(true);
+        expect(await value(program.kubeconfigA)).to.equal(FAKE_KUBECONFIG);
+        expect(await program.resourceGroupName.isSecret).to.equal(false);
+        expect(await value(program.resourceGroupName)).to.equal("yj-rg");
+        expect(await value(program.clusterAName)).to.equal("yj-aks-a");
+        expect(program.gatewayNodeLabel).to.equal("egress-gateway=true");
+        expect(program.cidrs.a).to.deep.include({ vnet: "10.10.0.0/16", pod: "10.210.0.0/16", gatewaySubnet: "10.10.8.0/24" });
+        expect(program.cidrs.b).to.deep.include({ vnet: "10.20.0.0/16", pod: "10.220.0.0/16", service: "10.120.0.0/16" });
+    });
+
+    it("keeps A and B independent: neither cluster depends on anything of the other", function () {
+        const a = one(recorder, MC, "cluster-a");
+        const b = one(recorder, MC, "cluster-b");
+        const ofA = transitiveDependencies(recorder, a.urn);
+        const ofB = transitiveDependencies(recorder, b.urn);
+        expect(ofA).to.not.include(b.urn);
+        expect(ofB).to.not.include(a.urn);
+        expect([...ofA].filter((u) => /cluster-b|lab-b-|vnet-b/.test(u))).to.deep.equal([]);
+        expect([...ofB].filter((u) => /cluster-a|lab-a-|vnet-a/.test(u))).to.deep.equal([]);
+        // Nor does either wait for the peering, which only the traffic needs.
+        expect([...ofA, ...ofB].filter((u) => u.includes("VirtualNetworkPeering"))).to.deep.equal([]);
+    });
+
+    it("parents every resource under a component of this library", function () {
+        for (const r of recorder.registrations) {
+            if (r.type === "pulumi:pulumi:Stack" || r.type === "egress-lab:lab:EgressLab") {
+                continue;
+            }
+            expect(r.parentUrn, r.name).to.match(/egress-lab:/);
+        }
+    });
+});
