@@ -27,3 +27,19 @@ export const cidrs = {
     b: { vnet: b.vnetCidr, nodeSubnet: b.nodeSubnetCidr, service: b.serviceCidr, dnsServiceIp: b.dnsServiceIp, pod: b.podCidr },
 };
 export const gatewayNodeLabel = `${gateway.nodeLabelKey}=${gateway.nodeLabelValue}`;
+export const egressMappings = config.egress.mappings.map((m) => ({
+    policy: m.policyName,
+    podSelector: `${m.selector.key}=${m.selector.value}`,
+    namespace: config.demoNamespace,
+    egressIp: m.egressIp,
+    destinationCidrs: config.egress.destinationCidrs,
+}));
+export const egressNextHop = config.egress.nextHopIp;
+export const receiverServices = lab.receiver.endpoints.map((e) => ({
+    service: e.service,
+    path: e.path,
+    externalTrafficPolicy: e.externalTrafficPolicy,
+    address: e.address,
+}));
+export const clients = config.clients.map((c) => ({ pod: c.name, namespace: config.demoNamespace, label: `${c.label.key}=${c.label.value}` }));
+export const gatewayIpForwardingCheck = lab.ipForwardingCheck;

@@ -1,7 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LabConfig } from "../lib/config";
+import { ipForwardingCheckCommand } from "../lib/egress";
 import { AksCluster } from "./aksCluster";
+import { Cilium } from "./cilium";
+import { Clients } from "./clients";
+import { EgressGateway } from "./egressGateway";
 import { Network } from "./network";
+import { Receiver } from "./receiver";
 
 export interface EgressLabArgs {
     /** The validated configuration (lib/config.ts). */
@@ -13,6 +18,13 @@ export class EgressLab extends pulumi.ComponentResource {
     public readonly network: Network;
     public readonly clusterA: AksCluster;
     public readonly clusterB: AksCluster;
+    public readonly ciliumA: Cilium;
+    public readonly ciliumB: Cilium;
+    public readonly receiver: Receiver;
+    public readonly clients: Clients;
+    public readonly egressGateway: EgressGateway;
+    /** The az command that shows whether the gateway pool's NICs forward IP. */
+    public readonly ipForwardingCheck: pulumi.Output<string>;
 
     constructor(name: string, args: EgressLabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("egress-lab:lab:EgressLab", name, {}, opts);
@@ -78,6 +90,70 @@ export class EgressLab extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+
+        const gatewayLabel = { key: gateway.nodeLabelKey, value: gateway.nodeLabelValue };
+        this.ciliumA = new Cilium(
+            "cilium-a",
+            {
+                provider: this.clusterA.provider,
+                version: config.ciliumVersion,
+                apiServerHost: this.clusterA.apiServerFqdn,
+                podCidr: a.podCidr,
+                egressGateway: true,
+            },
+            { parent: this },
+        );
+        this.ciliumB = new Cilium(
+            "cilium-b",
+            {
+                provider: this.clusterB.provider,
+                version: config.ciliumVersion,
+                apiServerHost: this.clusterB.apiServerFqdn,
+                podCidr: b.podCidr,
+                egressGateway: false,
+            },
+            { parent: this },
+        );
+        this.receiver = new Receiver(
+            "receiver",
+            {
+                provider: this.clusterB.provider,
+                namespace: config.demoNamespace,
+                paths: config.receiverPaths,
+                policies: config.externalTrafficPolicies,
+                dependsOn: [this.ciliumB.release],
+            },
+            { parent: this },
+        );
+        this.clients = new Clients(
+            "clients",
+            {
+                provider: this.clusterA.provider,
+                namespace: config.demoNamespace,
+                clients: config.clients,
+                avoidNodeLabel: config.clientsOnGatewayNode ? undefined : gatewayLabel,
+                dependsOn: [this.ciliumA.release],
+            },
+            { parent: this },
+        );
+        this.egressGateway = new EgressGateway(
+            "egress",
+            {
+                provider: this.clusterA.provider,
+                mappings: config.egress.mappings,
+                destinationCidrs: config.egress.destinationCidrs,
+                podNamespace: config.demoNamespace,
+                gatewayNodeLabel: gatewayLabel,
+                nextHopIp: config.egress.nextHopIp,
+                nextHopSubnetName: sourceGateway.name,
+                // B's replies to an egress IP must reach the gateway; nothing else needs these routes.
+                routeTables: [{ resourceGroupName: this.network.resourceGroup.name, routeTableName: receiverNodes.routeTable.name }],
+                cilium: this.ciliumA.release,
+                gatewayPool: this.clusterA.pools[0],
+            },
+            { parent: this },
+        );
+        this.ipForwardingCheck = this.clusterA.nodeResourceGroup.apply((group) => ipForwardingCheckCommand(group, gateway.poolName));
 
         this.registerOutputs({
             resourceGroupName: this.network.resourceGroup.name,

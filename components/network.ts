@@ -25,6 +25,8 @@ export interface NetworkArgs {
 
 /** A subnet and the route table bound to it. */
 export interface RoutedSubnet {
+    /** Azure name of the subnet, known before it exists. */
+    readonly name: string;
     readonly subnet: network.Subnet;
     readonly routeTable: network.RouteTable;
 }
@@ -107,7 +109,7 @@ export class Network extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            subnets[subnetName] = { subnet, routeTable };
+            subnets[subnetName] = { name: fullName, subnet, routeTable };
         }
         return { vnet, subnets };
     }

@@ -11,7 +11,8 @@ import {
     resourceGroupNameProblem,
 } from "./azureNames";
 import { vmSizeProblem } from "./vmSizes";
-import { kubernetesVersionProblem } from "./versions";
+import { ciliumVersionProblem, kubernetesVersionProblem, pairingWarning } from "./versions";
+import { dnsLabelProblem, Label, labelText, parseLabel } from "./labels";
 
 export type ConfigType = "string" | "integer" | "boolean" | "array";
 
@@ -43,6 +44,15 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
     { key: "clusterBNodeSubnetCidr", type: "string", default: "10.20.0.0/22", description: "B's node subnet, inside B's VNet." },
     { key: "clusterBServiceCidr", type: "string", default: "10.120.0.0/16", description: "B's Kubernetes service range; DNS service IP is its .10." },
     { key: "clusterBPodCidr", type: "string", default: "10.220.0.0/16", description: "B's Cilium cluster-pool pod range." },
+    { key: "ciliumVersion", type: "string", default: "1.19.9", description: "Cilium Helm chart version for both clusters; 1.16.4 (the seed's) is supported too." },
+    { key: "receiverPaths", type: "array", default: ["internal", "public"], description: "Receiver paths on B: internal (internal LB over the peering) and/or public (public LB)." },
+    { key: "externalTrafficPolicies", type: "array", default: ["Cluster", "Local"], description: "externalTrafficPolicy values to expose on B; one Service per path and policy." },
+    { key: "clients", type: "array", default: ["curl:app=client", "curl1:app=client1", "curl2:app=client2"], description: "Client pods on A as name:labelKey=labelValue." },
+    { key: "clientsOnGatewayNode", type: "boolean", default: false, description: "Allow clients on A's gateway node; off so redirection across nodes is exercised." },
+    { key: "egressPrefixCidr", type: "string", default: "10.10.100.0/24", description: "Dedicated prefix in A's VNet, outside every subnet, that egress IPs come from." },
+    { key: "egressMappings", type: "array", default: ["app=client1:10.10.100.51", "app=client2:10.10.100.52"], description: "Egress gateway policies as labelKey=labelValue:egressIP (pods in the demo namespace)." },
+    { key: "egressDestinationCidrs", type: "array", default: ["clusterBVnet"], description: "Destinations the egress policies cover: CIDRs, or clusterBVnet for B's VNet; 0.0.0.0/0 for all." },
+    { key: "egressNextHopIp", type: "string", default: "10.10.8.250", description: "Static frontend of the internal HA-ports LB in front of the gateway node; the egress IP routes point at it." },
 ];
 
 export type ClusterRole = "source" | "receiver";
@@ -69,6 +79,32 @@ export interface GatewaySettings {
     readonly nodeLabelValue: string;
 }
 
+export const RECEIVER_PATHS = ["internal", "public"] as const;
+export type ReceiverPath = (typeof RECEIVER_PATHS)[number];
+export const TRAFFIC_POLICIES = ["Cluster", "Local"] as const;
+export type TrafficPolicy = (typeof TRAFFIC_POLICIES)[number];
+
+/** A client pod on A. */
+export interface ClientSpec {
+    readonly name: string;
+    readonly label: Label;
+}
+
+/** Pods carrying `selector` (in the demo namespace) leave A as `egressIp`. */
+export interface EgressMapping {
+    /** Name of the CiliumEgressGatewayPolicy. */
+    readonly policyName: string;
+    readonly selector: Label;
+    readonly egressIp: string;
+}
+
+export interface EgressSettings {
+    readonly prefixCidr: string;
+    readonly nextHopIp: string;
+    readonly mappings: readonly EgressMapping[];
+    readonly destinationCidrs: readonly string[];
+}
+
 export interface LabConfig {
     readonly location: string;
     readonly resourceGroupName: string;
@@ -76,6 +112,14 @@ export interface LabConfig {
     readonly clusterA: ClusterSettings;
     readonly clusterB: ClusterSettings;
     readonly gateway: GatewaySettings;
+    readonly ciliumVersion: string;
+    /** Namespace of the receiver (B) and the clients (A). */
+    readonly demoNamespace: string;
+    readonly receiverPaths: readonly ReceiverPath[];
+    readonly externalTrafficPolicies: readonly TrafficPolicy[];
+    readonly clients: readonly ClientSpec[];
+    readonly clientsOnGatewayNode: boolean;
+    readonly egress: EgressSettings;
     /** Non-fatal notes (e.g. an untested version pairing); the program logs them. */
     readonly warnings: readonly string[];
 }
@@ -200,6 +244,16 @@ class Reader {
         }
         return value as string[];
     }
+
+    /** A list that must hold at least one entry; `allowed` says what entries may be. */
+    nonEmptyStringArray(key: string, allowed: string): string[] | undefined {
+        const values = this.stringArray(key);
+        if (values !== undefined && values.length === 0) {
+            this.problems.add(key, values, `is empty; allowed: ${allowed}`);
+            return undefined;
+        }
+        return values;
+    }
 }
 
 const IPV4_NOTE = "expected a canonical IPv4 CIDR such as 10.10.0.0/16";
@@ -226,6 +280,8 @@ const PREFIX_RULES = {
     subnet: { min: 8, max: 29, allowed: "from /8 to /29 (Azure's smallest subnet)" },
     service: { min: 12, max: 24, allowed: "from /12 to /24 (AKS refuses service ranges larger than /12)" },
     pod: { min: 8, max: 22, allowed: "from /8 to /22 (Cilium hands each node a /24)" },
+    egress: { min: 16, max: 30, allowed: "from /16 to /30" },
+    destination: { min: 0, max: 32, allowed: "from /0 to /32" },
 } as const;
 
 type RangeKind = keyof typeof PREFIX_RULES;
@@ -301,6 +357,127 @@ function checkName(problems: Problems, key: string, value: string | undefined, p
     return value;
 }
 
+/** A non-empty list of distinct values, each one of `allowed`. */
+function readChoices<T extends string>(reader: Reader, problems: Problems, key: string, allowed: readonly T[]): T[] | undefined {
+    const allowedText = allowed.map((a) => `"${a}"`).join(", ");
+    const values = reader.nonEmptyStringArray(key, `one or more of ${allowedText}`);
+    if (values === undefined) {
+        return undefined;
+    }
+    const unknown = values.filter((v) => !(allowed as readonly string[]).includes(v));
+    if (unknown.length > 0) {
+        problems.add(key, values, `has unknown value${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `"${u}"`).join(", ")}; allowed: ${allowedText}`);
+        return undefined;
+    }
+    const duplicates = values.filter((v, i) => values.indexOf(v) !== i);
+    if (duplicates.length > 0) {
+        problems.add(key, values, `lists "${duplicates[0]}" more than once`);
+        return undefined;
+    }
+    return values as T[];
+}
+
+function readClients(reader: Reader, problems: Problems): ClientSpec[] | undefined {
+    const values = reader.nonEmptyStringArray("clients", "one or more name:labelKey=labelValue, e.g. curl1:app=client1");
+    if (values === undefined) {
+        return undefined;
+    }
+    const clients: ClientSpec[] = [];
+    for (const entry of values) {
+        const colon = entry.indexOf(":");
+        if (colon <= 0) {
+            problems.add("clients", entry, "is not name:labelKey=labelValue, e.g. curl1:app=client1");
+            continue;
+        }
+        const name = entry.slice(0, colon);
+        const label = parseLabel(entry.slice(colon + 1));
+        const found = dnsLabelProblem(name) ?? (typeof label === "string" ? label : undefined);
+        if (found) {
+            problems.add("clients", entry, found);
+        } else if (clients.some((c) => c.name === name)) {
+            problems.add("clients", entry, `repeats the pod name "${name}"; names must be unique`);
+        } else {
+            clients.push({ name, label: label as Label });
+        }
+    }
+    return clients.length === values.length ? clients : undefined;
+}
+
+function readMappings(
+    reader: Reader,
+    problems: Problems,
+    prefix: NamedRange | undefined,
+    subnets: readonly (NamedRange | undefined)[],
+): EgressMapping[] | undefined {
+    const values = reader.stringArray("egressMappings");
+    if (values === undefined) {
+        return undefined;
+    }
+    const mappings: EgressMapping[] = [];
+    for (const entry of values) {
+        const colon = entry.lastIndexOf(":");
+        const label = colon > 0 ? parseLabel(entry.slice(0, colon)) : "is not labelKey=labelValue:egressIP, e.g. app=client1:10.10.100.51";
+        const ip = entry.slice(colon + 1);
+        let found = typeof label === "string" ? label : cidr.ipProblem(ip);
+        if (!found && prefix) {
+            if (!cidr.containsIp(prefix.range, ip)) {
+                found = `has egress IP ${ip} outside egressPrefixCidr (${prefix.range.text})`;
+            } else if (ip === cidr.hostAt(prefix.range, 0) || cidr.ipToBigInt(ip) === prefix.range.last) {
+                found = `has egress IP ${ip}, the network or broadcast address of egressPrefixCidr (${prefix.range.text})`;
+            }
+        }
+        if (!found) {
+            const inSubnet = subnets.find((s) => s && cidr.containsIp(s.range, ip));
+            if (inSubnet) {
+                found = `has egress IP ${ip} inside ${inSubnet.key} (${inSubnet.range.text}), where Azure may give it to a node`;
+            }
+        }
+        if (!found && mappings.some((m) => m.egressIp === ip)) {
+            found = `repeats egress IP ${ip}; each mapping needs its own`;
+        }
+        const selector = label as Label;
+        if (!found && mappings.some((m) => m.selector.key === selector.key && m.selector.value === selector.value)) {
+            found = `repeats selector ${labelText(selector)}; a pod can leave through one egress IP only`;
+        }
+        if (found) {
+            problems.add("egressMappings", entry, found);
+            continue;
+        }
+        const policyName = `egress-${selector.key}-${selector.value}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 63).replace(/-+$/, "");
+        mappings.push({ policyName, selector, egressIp: ip });
+    }
+    return mappings.length === values.length ? mappings : undefined;
+}
+
+/** CIDRs, or the word clusterBVnet for B's VNet. */
+function readDestinations(reader: Reader, problems: Problems, vnetB: NamedRange | undefined): string[] | undefined {
+    const values = reader.nonEmptyStringArray("egressDestinationCidrs", 'one or more IPv4 CIDRs or clusterBVnet, e.g. ["clusterBVnet"] or ["0.0.0.0/0"]');
+    if (values === undefined) {
+        return undefined;
+    }
+    const result: string[] = [];
+    for (const entry of values) {
+        if (entry === "clusterBVnet") {
+            if (vnetB) {
+                result.push(vnetB.range.text);
+            }
+            continue;
+        }
+        const found = cidr.cidrProblem(entry);
+        if (found) {
+            problems.add("egressDestinationCidrs", entry, `${found}, or the word clusterBVnet`);
+            continue;
+        }
+        result.push(entry);
+    }
+    const duplicates = result.filter((v, i) => result.indexOf(v) !== i);
+    if (duplicates.length > 0) {
+        problems.add("egressDestinationCidrs", values, `covers ${duplicates[0]} more than once`);
+        return undefined;
+    }
+    return result;
+}
+
 /** Parses and validates everything; throws ConfigError listing every problem. */
 export function parseLabConfig(raw: RawConfig): LabConfig {
     const problems = new Problems();
@@ -354,12 +531,57 @@ export function parseLabConfig(raw: RawConfig): LabConfig {
     checkInside(problems, vnetA, nodeSubnetA);
     checkInside(problems, vnetA, gatewaySubnetA);
     checkInside(problems, vnetB, nodeSubnetB);
-    checkDisjoint(problems, [nodeSubnetA, gatewaySubnetA]);
     // VNets are peered and every address tells where it came from: no two top-level ranges may meet.
     checkDisjoint(problems, [vnetA, vnetB, serviceA, serviceB, podA, podB]);
     checkSubnetCapacity(problems, nodeSubnetA, nodeCountA);
     checkSubnetCapacity(problems, gatewaySubnetA, 1);
     checkSubnetCapacity(problems, nodeSubnetB, nodeCountB);
+
+    const ciliumVersion = reader.string("ciliumVersion");
+    if (ciliumVersion !== undefined) {
+        const found = ciliumVersionProblem(ciliumVersion);
+        if (found) {
+            problems.add("ciliumVersion", ciliumVersion, found);
+        } else if (kubernetesVersion !== undefined) {
+            const warning = pairingWarning(ciliumVersion, kubernetesVersion);
+            if (warning) {
+                warnings.push(warning);
+            }
+        }
+    }
+
+    const receiverPaths = readChoices(reader, problems, "receiverPaths", RECEIVER_PATHS);
+    const externalTrafficPolicies = readChoices(reader, problems, "externalTrafficPolicies", TRAFFIC_POLICIES);
+    const clients = readClients(reader, problems);
+    const clientsOnGatewayNode = reader.boolean("clientsOnGatewayNode");
+
+    const egressPrefix = readCidr(reader, problems, "egressPrefixCidr", "egress");
+    checkInside(problems, vnetA, egressPrefix);
+    checkDisjoint(problems, [nodeSubnetA, gatewaySubnetA, egressPrefix]);
+    const mappings = readMappings(reader, problems, egressPrefix, [nodeSubnetA, gatewaySubnetA]);
+    if (mappings && clients) {
+        for (const mapping of mappings) {
+            if (!clients.some((c) => c.label.key === mapping.selector.key && c.label.value === mapping.selector.value)) {
+                warnings.push(`egressMappings: no client carries ${labelText(mapping.selector)}, so the policy ${mapping.policyName} selects no probe.`);
+            }
+        }
+    }
+    const destinationCidrs = readDestinations(reader, problems, vnetB);
+    const nextHopIp = reader.string("egressNextHopIp");
+    if (nextHopIp !== undefined) {
+        const syntax = cidr.ipProblem(nextHopIp);
+        if (syntax) {
+            problems.add("egressNextHopIp", nextHopIp, syntax);
+        } else if (gatewaySubnetA && !cidr.containsIp(gatewaySubnetA.range, nextHopIp)) {
+            problems.add("egressNextHopIp", nextHopIp, `is outside clusterAGatewaySubnetCidr (${gatewaySubnetA.range.text}); the internal LB frontend must be in the gateway subnet`);
+        } else if (gatewaySubnetA && !cidr.isAzureAllocatable(gatewaySubnetA.range, nextHopIp)) {
+            problems.add(
+                "egressNextHopIp",
+                nextHopIp,
+                `is one of the five addresses Azure keeps in clusterAGatewaySubnetCidr (${gatewaySubnetA.range.text}): the first four and the last`,
+            );
+        }
+    }
 
     if (problems.list.length > 0) {
         throw new ConfigError(problems.list);
@@ -393,6 +615,18 @@ export function parseLabConfig(raw: RawConfig): LabConfig {
         kubernetesVersion: kubernetesVersion!,
         clusterA: cluster("source", clusterAName!, vnetA!, nodeSubnetA!, serviceA!, podA!, nodeCountA!),
         clusterB: cluster("receiver", clusterBName!, vnetB!, nodeSubnetB!, serviceB!, podB!, nodeCountB!),
+        ciliumVersion: ciliumVersion!,
+        demoNamespace: "demo",
+        receiverPaths: receiverPaths!,
+        externalTrafficPolicies: externalTrafficPolicies!,
+        clients: clients!,
+        clientsOnGatewayNode: clientsOnGatewayNode!,
+        egress: {
+            prefixCidr: egressPrefix!.range.text,
+            nextHopIp: nextHopIp!,
+            mappings: mappings!,
+            destinationCidrs: destinationCidrs!,
+        },
         gateway: {
             subnetCidr: gatewaySubnetA!.range.text,
             vmSize: gatewayVmSize!,

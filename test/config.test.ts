@@ -57,12 +57,42 @@ const BAD_INPUTS: readonly { raw: RawConfig; message: string | string[] }[] = [
     },
     { raw: { clusterBVnetCidr: "10.10.0.0/16", clusterBNodeSubnetCidr: "10.10.0.0/22" }, message: 'clusterBVnetCidr: "10.10.0.0/16" overlaps clusterAVnetCidr (10.10.0.0/16); the ranges must not overlap' },
     { raw: { clusterANodeSubnetCidr: "10.30.0.0/22" }, message: 'clusterANodeSubnetCidr: "10.30.0.0/22" must lie inside clusterAVnetCidr (10.10.0.0/16)' },
-    { raw: { clusterAGatewaySubnetCidr: "10.10.2.0/24" }, message: 'clusterAGatewaySubnetCidr: "10.10.2.0/24" overlaps clusterANodeSubnetCidr (10.10.0.0/22); the ranges must not overlap' },
+    { raw: { clusterAGatewaySubnetCidr: "10.10.2.0/24", egressNextHopIp: "10.10.2.250" }, message: 'clusterAGatewaySubnetCidr: "10.10.2.0/24" overlaps clusterANodeSubnetCidr (10.10.0.0/22); the ranges must not overlap' },
     { raw: { clusterBNodeSubnetCidr: "10.20.0.0/29", clusterBNodeCount: 3 }, message: "clusterBNodeSubnetCidr: \"10.20.0.0/29\" is too small for 3 node(s) plus 1 upgrade surge and Azure's 5 reserved addresses; use a larger subnet" },
     { raw: { clusterBNodeSubnetCidr: "10.20.0.0/30" }, message: 'clusterBNodeSubnetCidr: "10.20.0.0/30" has prefix /30; allowed: from /8 to /29 (Azure\'s smallest subnet)' },
     { raw: { clusterANodeCount: "three" }, message: 'clusterANodeCount: "three" must be a whole number from 1 to 10' },
     { raw: { location: " koreacentral" }, message: 'location: " koreacentral" has leading or trailing spaces; remove them' },
     { raw: { location: 5 }, message: "location: 5 must be a string" },
+    { raw: { ciliumVersion: "v1.19" }, message: 'ciliumVersion: "v1.19" is not a Cilium release; expected <major>.<minor>.<patch>, e.g. 1.19.9' },
+    { raw: { ciliumVersion: "1.14.2" }, message: 'ciliumVersion: "1.14.2" is from Cilium line 1.14, which this lab has no compatibility data for; allowed lines: 1.16, 1.17, 1.18, 1.19' },
+    { raw: { receiverPaths: [] }, message: 'receiverPaths: [] is empty; allowed: one or more of "internal", "public"' },
+    { raw: { receiverPaths: ["internal", "private"] }, message: 'receiverPaths: ["internal","private"] has unknown value "private"; allowed: "internal", "public"' },
+    { raw: { externalTrafficPolicies: '["Local","local"]' }, message: 'externalTrafficPolicies: ["Local","local"] has unknown value "local"; allowed: "Cluster", "Local"' },
+    { raw: { externalTrafficPolicies: ["Local", "Local"] }, message: 'externalTrafficPolicies: ["Local","Local"] lists "Local" more than once' },
+    { raw: { externalTrafficPolicies: "Local" }, message: 'externalTrafficPolicies: "Local" must be a list of strings, e.g. ["a", "b"]' },
+    { raw: { clients: ["Curl:app=client"] }, message: 'clients: "Curl:app=client" has name "Curl"; allowed: 1-63 lower-case letters, digits or \'-\', starting and ending alphanumeric' },
+    { raw: { clients: ["curl:app"] }, message: 'clients: "curl:app" is not a label; expected key=value, e.g. app=client1' },
+    { raw: { clients: ["curl:app=client", "curl:app=client9"] }, message: 'clients: "curl:app=client9" repeats the pod name "curl"; names must be unique' },
+    { raw: { clientsOnGatewayNode: "yes" }, message: 'clientsOnGatewayNode: "yes" must be true or false' },
+    {
+        raw: { egressPrefixCidr: "10.10.0.0/24", egressMappings: ["app=client1:10.10.0.51"] },
+        message: [
+            'egressPrefixCidr: "10.10.0.0/24" overlaps clusterANodeSubnetCidr (10.10.0.0/22); the ranges must not overlap',
+            'egressMappings: "app=client1:10.10.0.51" has egress IP 10.10.0.51 inside clusterANodeSubnetCidr (10.10.0.0/22), where Azure may give it to a node',
+        ],
+    },
+    { raw: { egressPrefixCidr: "10.30.0.0/24", egressMappings: [] }, message: 'egressPrefixCidr: "10.30.0.0/24" must lie inside clusterAVnetCidr (10.10.0.0/16)' },
+    { raw: { egressMappings: ["app=client1:10.10.101.51"] }, message: 'egressMappings: "app=client1:10.10.101.51" has egress IP 10.10.101.51 outside egressPrefixCidr (10.10.100.0/24)' },
+    { raw: { egressMappings: ["app=client1:10.10.100.51", "app=client2:10.10.100.51"] }, message: 'egressMappings: "app=client2:10.10.100.51" repeats egress IP 10.10.100.51; each mapping needs its own' },
+    { raw: { egressMappings: ["app=client1:10.10.100.51", "app=client1:10.10.100.52"] }, message: 'egressMappings: "app=client1:10.10.100.52" repeats selector app=client1; a pod can leave through one egress IP only' },
+    { raw: { egressMappings: ["app=client1:10.10.100.255"] }, message: 'egressMappings: "app=client1:10.10.100.255" has egress IP 10.10.100.255, the network or broadcast address of egressPrefixCidr (10.10.100.0/24)' },
+    { raw: { egressMappings: ["app=client1:10.10.100.5x"] }, message: 'egressMappings: "app=client1:10.10.100.5x" is not an IPv4 address; expected a.b.c.d, e.g. 10.10.100.51' },
+    { raw: { egressMappings: ["app=client 1:10.10.100.51"] }, message: 'egressMappings: "app=client 1:10.10.100.51" has label value "client 1"; allowed: 1-63 letters, digits, \'-\', \'_\' or \'.\', starting and ending alphanumeric' },
+    { raw: { egressDestinationCidrs: [] }, message: 'egressDestinationCidrs: [] is empty; allowed: one or more IPv4 CIDRs or clusterBVnet, e.g. ["clusterBVnet"] or ["0.0.0.0/0"]' },
+    { raw: { egressDestinationCidrs: ["clusterBVnet", "10.20.0.0/16"] }, message: 'egressDestinationCidrs: ["clusterBVnet","10.20.0.0/16"] covers 10.20.0.0/16 more than once' },
+    { raw: { egressDestinationCidrs: ["B"] }, message: 'egressDestinationCidrs: "B" is not an IPv4 CIDR; expected a.b.c.d/n with n from 0 to 32, e.g. 10.10.0.0/16, or the word clusterBVnet' },
+    { raw: { egressNextHopIp: "10.10.9.250" }, message: 'egressNextHopIp: "10.10.9.250" is outside clusterAGatewaySubnetCidr (10.10.8.0/24); the internal LB frontend must be in the gateway subnet' },
+    { raw: { egressNextHopIp: "10.10.8.1" }, message: 'egressNextHopIp: "10.10.8.1" is one of the five addresses Azure keeps in clusterAGatewaySubnetCidr (10.10.8.0/24): the first four and the last' },
     { raw: { clusterCount: 3 }, message: `clusterCount: 3 is not a known setting; known settings: ${CONFIG_SCHEMA.map((s) => s.key).join(", ")}` },
 ];
 
@@ -127,7 +157,14 @@ describe("config: good input", function () {
     it("accepts other valid plans", function () {
         const variations: RawConfig[] = [
             { location: "westeurope", kubernetesVersion: "1.36.2", nodeVmSize: "Standard_D4s_v5" },
-            { clusterAVnetCidr: "172.16.0.0/16", clusterANodeSubnetCidr: "172.16.0.0/24", clusterAGatewaySubnetCidr: "172.16.1.0/28" },
+            {
+                clusterAVnetCidr: "172.16.0.0/16",
+                clusterANodeSubnetCidr: "172.16.0.0/24",
+                clusterAGatewaySubnetCidr: "172.16.1.0/28",
+                egressNextHopIp: "172.16.1.10",
+                egressPrefixCidr: "172.16.200.0/29",
+                egressMappings: ["app=client1:172.16.200.1"],
+            },
             { clusterBVnetCidr: "192.168.0.0/20", clusterBNodeSubnetCidr: "192.168.0.0/24", clusterBServiceCidr: "10.121.0.0/24" },
             { clusterAName: "yj_aks_a", clusterBName: "yj-aks11", resourceGroupName: "yj-rg" },
             { clusterANodeCount: 10, clusterBNodeCount: "10" },
@@ -135,6 +172,33 @@ describe("config: good input", function () {
         for (const raw of variations) {
             expect(problemsOf(raw), JSON.stringify(raw)).to.deep.equal([]);
         }
+    });
+
+    it("warns when the Cilium/Kubernetes pairing is not e2e-tested, and when a mapping selects no client", function () {
+        expect(parseLabConfig({ ciliumVersion: "1.16.4" }).warnings).to.deep.equal([
+            "Cilium 1.16.4 is not e2e-tested with Kubernetes 1.35 (Cilium 1.16 is tested with 1.28, 1.29, 1.30, 1.31); it may work, but upstream does not promise it.",
+        ]);
+        expect(parseLabConfig({ ciliumVersion: "1.18.14", kubernetesVersion: "1.33" }).warnings).to.deep.equal([]);
+        expect(parseLabConfig({ egressMappings: ["app=nobody:10.10.100.9"] }).warnings).to.deep.equal([
+            "egressMappings: no client carries app=nobody, so the policy egress-app-nobody selects no probe.",
+        ]);
+    });
+
+    it("types the workload settings", function () {
+        const config = parseLabConfig({ egressDestinationCidrs: ["clusterBVnet", "192.168.0.0/16"] });
+        expect(config.egress).to.deep.equal({
+            prefixCidr: "10.10.100.0/24",
+            nextHopIp: "10.10.8.250",
+            mappings: [
+                { policyName: "egress-app-client1", selector: { key: "app", value: "client1" }, egressIp: "10.10.100.51" },
+                { policyName: "egress-app-client2", selector: { key: "app", value: "client2" }, egressIp: "10.10.100.52" },
+            ],
+            destinationCidrs: ["10.20.0.0/16", "192.168.0.0/16"],
+        });
+        expect(config.clients.map((c) => c.name)).to.deep.equal(["curl", "curl1", "curl2"]);
+        expect(config.receiverPaths).to.deep.equal(["internal", "public"]);
+        expect(config.externalTrafficPolicies).to.deep.equal(["Cluster", "Local"]);
+        expect(parseLabConfig({ receiverPaths: '["public"]' }).receiverPaths).to.deep.equal(["public"]);
     });
 
     it("warns, without failing, when B has one node", function () {

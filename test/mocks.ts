@@ -18,6 +18,8 @@ export interface Registration {
     readonly secretInputs: readonly string[];
     /** URNs this resource depends on, from dependsOn and from the inputs it consumes. */
     readonly dependencies: readonly string[];
+    /** Provider reference ("urn::id"), empty for the default provider. */
+    readonly provider: string;
 }
 
 export interface Recorder {
@@ -97,6 +99,7 @@ export function installMocks(options: { preview?: boolean; project?: string; sta
             inputs: object ? (unwrapSecrets(rpc.deserializeProperties(object)) as Record<string, unknown>) : {},
             secretInputs,
             dependencies: [...dependencies],
+            provider: req.getProvider(),
         });
         return original(req, callback);
     };
@@ -107,6 +110,7 @@ interface RegisterRequest {
     getType(): string;
     getName(): string;
     getParent(): string;
+    getProvider(): string;
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getObject(): Struct | undefined;
@@ -215,4 +219,14 @@ export function longestChain(recorder: Recorder): string[] {
         }
     }
     return longest;
+}
+
+/** Builds the whole lab from raw config under fresh mocks and waits for every registration. */
+export async function buildLab(raw: Record<string, unknown> = {}): Promise<{ recorder: Recorder; lab: import("../components/egressLab").EgressLab }> {
+    const recorder = installMocks();
+    const { EgressLab } = await import("../components/egressLab");
+    const { parseLabConfig } = await import("../lib/config");
+    const lab = new EgressLab("egress-lab", { config: parseLabConfig(raw) });
+    await settle();
+    return { recorder, lab };
 }
