@@ -43,3 +43,7 @@ export const receiverServices = lab.receiver.endpoints.map((e) => ({
 }));
 export const clients = config.clients.map((c) => ({ pod: c.name, namespace: config.demoNamespace, label: `${c.label.key}=${c.label.value}` }));
 export const gatewayIpForwardingCheck = lab.ipForwardingCheck;
+export const sourcePublicIp = lab.clusterA.outboundPublicIp;
+export const checkPlan = lab.check.plan;
+export const observations = lab.check.observations;
+export const summary = lab.check.summary;

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as network from "@pulumi/azure-native/network";
 import * as k8s from "@pulumi/kubernetes";
 
 /** Built-in role "Network Contributor". https://learn.microsoft.com/azure/role-based-access-control/built-in-roles */
@@ -65,6 +66,8 @@ export class AksCluster extends pulumi.ComponentResource {
     public readonly apiServerFqdn: pulumi.Output<string>;
     /** Resource group AKS made for the nodes (MC_...). */
     public readonly nodeResourceGroup: pulumi.Output<string>;
+    /** The public IP the cluster's outbound load balancer SNATs to. */
+    public readonly outboundPublicIp: pulumi.Output<string>;
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("egress-lab:cluster:AksCluster", name, {}, opts);
@@ -174,6 +177,16 @@ export class AksCluster extends pulumi.ComponentResource {
         );
         this.apiServerFqdn = this.cluster.fqdn;
         this.nodeResourceGroup = this.cluster.nodeResourceGroup.apply((group) => group ?? "");
+        const outboundIpId = this.cluster.networkProfile.apply((profile) => profile?.loadBalancerProfile?.effectiveOutboundIPs?.[0]?.id ?? "");
+        this.outboundPublicIp = outboundIpId.apply((id) => {
+            const match = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/publicIPAddresses\/([^/]+)$/i.exec(id);
+            if (!match) {
+                return pulumi.output("");
+            }
+            return network
+                .getPublicIPAddressOutput({ resourceGroupName: match[1], publicIpAddressName: match[2] }, { parent: this })
+                .apply((ip) => ip.ipAddress ?? "");
+        });
 
         this.registerOutputs({
             clusterName: this.cluster.name,

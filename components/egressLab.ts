@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LabConfig } from "../lib/config";
+import { checkPlan } from "../check/plan";
 import { ipForwardingCheckCommand } from "../lib/egress";
+import { Check } from "./check";
 import { AksCluster } from "./aksCluster";
 import { Cilium } from "./cilium";
 import { Clients } from "./clients";
@@ -23,6 +25,7 @@ export class EgressLab extends pulumi.ComponentResource {
     public readonly receiver: Receiver;
     public readonly clients: Clients;
     public readonly egressGateway: EgressGateway;
+    public readonly check: Check;
     /** The az command that shows whether the gateway pool's NICs forward IP. */
     public readonly ipForwardingCheck: pulumi.Output<string>;
 
@@ -150,6 +153,32 @@ export class EgressLab extends pulumi.ComponentResource {
                 routeTables: [{ resourceGroupName: this.network.resourceGroup.name, routeTableName: receiverNodes.routeTable.name }],
                 cilium: this.ciliumA.release,
                 gatewayPool: this.clusterA.pools[0],
+            },
+            { parent: this },
+        );
+        const probed = [
+            this.receiver.deployment,
+            ...this.receiver.services,
+            ...this.clients.pods,
+            this.egressGateway.assigner,
+            ...this.egressGateway.policies,
+        ];
+        this.check = new Check(
+            "check",
+            {
+                providerB: this.clusterB.provider,
+                kubeconfigA: this.clusterA.kubeconfig,
+                kubeconfigB: this.clusterB.kubeconfig,
+                plan: checkPlan(config, config.check.strict),
+                sourcePublicIp: this.clusterA.outboundPublicIp,
+                nonce: config.check.nonce,
+                probed,
+                probedVersions: [
+                    ...probed.map((r) => r.metadata.uid),
+                    this.receiver.deployment.metadata.generation.apply((g) => String(g)),
+                    this.ciliumA.release.status.revision.apply((r) => `cilium-a@${r}`),
+                    this.ciliumB.release.status.revision.apply((r) => `cilium-b@${r}`),
+                ],
             },
             { parent: this },
         );

@@ -53,6 +53,8 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
     { key: "egressMappings", type: "array", default: ["app=client1:10.10.100.51", "app=client2:10.10.100.52"], description: "Egress gateway policies as labelKey=labelValue:egressIP (pods in the demo namespace)." },
     { key: "egressDestinationCidrs", type: "array", default: ["clusterBVnet"], description: "Destinations the egress policies cover: CIDRs, or clusterBVnet for B's VNet; 0.0.0.0/0 for all." },
     { key: "egressNextHopIp", type: "string", default: "10.10.8.250", description: "Static frontend of the internal HA-ports LB in front of the gateway node; the egress IP routes point at it." },
+    { key: "checkNonce", type: "string", default: "initial", description: "Change it to re-run the check on purpose, e.g. pulumi config set checkNonce $(date +%s)." },
+    { key: "checkStrict", type: "boolean", default: true, description: "Fail pulumi up when a probe still mismatches after the settling window; false only reports it." },
 ];
 
 export type ClusterRole = "source" | "receiver";
@@ -120,6 +122,7 @@ export interface LabConfig {
     readonly clients: readonly ClientSpec[];
     readonly clientsOnGatewayNode: boolean;
     readonly egress: EgressSettings;
+    readonly check: { readonly nonce: string; readonly strict: boolean };
     /** Non-fatal notes (e.g. an untested version pairing); the program logs them. */
     readonly warnings: readonly string[];
 }
@@ -583,6 +586,9 @@ export function parseLabConfig(raw: RawConfig): LabConfig {
         }
     }
 
+    const checkNonce = reader.string("checkNonce");
+    const checkStrict = reader.boolean("checkStrict");
+
     if (problems.list.length > 0) {
         throw new ConfigError(problems.list);
     }
@@ -627,6 +633,7 @@ export function parseLabConfig(raw: RawConfig): LabConfig {
             mappings: mappings!,
             destinationCidrs: destinationCidrs!,
         },
+        check: { nonce: checkNonce!, strict: checkStrict! },
         gateway: {
             subnetCidr: gatewaySubnetA!.range.text,
             vmSize: gatewayVmSize!,

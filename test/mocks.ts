@@ -7,6 +7,18 @@ import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
 export const SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
 export const FAKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: fake-token}}]\n";
+export const FAKE_OUTBOUND_IP = "198.51.100.7";
+
+/** A report as check/main.ts prints it, for the Command resource's stdout under mocks. */
+export const FAKE_REPORT = {
+    runId: "egl-test",
+    backend: "aks",
+    startedAt: "2026-11-27T00:00:00.000Z",
+    durationMs: 1234,
+    ok: true,
+    observations: [{ client: { pod: "curl1" }, service: "receiver-internal-local", verdict: "pass" }],
+    summary: ["curl1 (app=client1) -> internal/Local 10.20.0.100: wire 10.10.100.51 -> 10.20.0.100, app 10.10.100.51 -> 10.220.0.15 [pass]"],
+};
 
 export interface Registration {
     readonly type: string;
@@ -43,12 +55,27 @@ function fakeState(type: string, name: string, inputs: Record<string, unknown>):
                 name: inputs.resourceName ?? name,
                 fqdn: `${inputs.dnsPrefix}-abcd1234.hcp.${inputs.location}.azmk8s.io`,
                 nodeResourceGroup: `MC_${inputs.resourceGroupName}_${inputs.resourceName}_${inputs.location}`,
+                networkProfile: {
+                    ...(inputs.networkProfile as object),
+                    loadBalancerProfile: {
+                        effectiveOutboundIPs: [
+                            { id: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/MC_${inputs.resourceName}/providers/Microsoft.Network/publicIPAddresses/outbound-${name}` },
+                        ],
+                    },
+                },
             };
+        case "command:local:Command":
+            return { ...inputs, stdout: JSON.stringify(FAKE_REPORT), stderr: "" };
+        case "kubernetes:helm.sh/v3:Release":
+            return { ...inputs, status: { revision: 1, status: "deployed" } };
         case "azure-native:managedidentity:UserAssignedIdentity":
             return { ...inputs, name, principalId: `principal-${name}`, clientId: `client-${name}` };
         case "azure-native:resources:ResourceGroup":
             return { ...inputs, name: inputs.resourceGroupName ?? name };
         default:
+            if (type.startsWith("kubernetes:") && typeof inputs.metadata === "object") {
+                return { ...inputs, metadata: { ...(inputs.metadata as object), uid: `uid-${name}` } };
+            }
             return { ...inputs, name: inputs.name ?? name };
     }
 }
@@ -67,6 +94,8 @@ export function installMocks(options: { preview?: boolean; project?: string; sta
                 switch (args.token) {
                     case "azure-native:authorization:getClientConfig":
                         return { subscriptionId: SUBSCRIPTION_ID, tenantId: "tenant", clientId: "client", objectId: "object" };
+                    case "azure-native:network:getPublicIPAddress":
+                        return { ipAddress: args.inputs.publicIpAddressName === "outbound-cluster-a" ? FAKE_OUTBOUND_IP : "198.51.100.8" };
                     case "azure-native:containerservice:listManagedClusterUserCredentials":
                         return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(FAKE_KUBECONFIG).toString("base64") }] };
                     default:

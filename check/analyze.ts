@@ -1,0 +1,102 @@
+// Turns one probe's raw material (capture lines, curl's answer) into an Observation. Pure.
+import { expectFor } from "./expect";
+import { AppView, ClientFacts, Expected, HubbleView, Observation, TargetFacts, Topology, WireSighting } from "./types";
+
+export interface ProbeMaterial {
+    readonly client: ClientFacts;
+    readonly target: TargetFacts;
+    readonly topology: Topology;
+    /** Every SYN copy the captures printed during this probe's attempts. */
+    readonly sightings: readonly WireSighting[];
+    /** The body curl printed, when it connected. */
+    readonly body?: string;
+    readonly errors: readonly string[];
+    readonly attempts: number;
+    readonly durationMs: number;
+    readonly hubble: HubbleView;
+}
+
+export function parseAppView(body: string | undefined): AppView | undefined {
+    if (!body) {
+        return undefined;
+    }
+    try {
+        const parsed = JSON.parse(body) as Partial<AppView>;
+        return typeof parsed.remote_addr === "string" && typeof parsed.server_addr === "string" ? (parsed as AppView) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** The SYN copies that belong to this probe: to the frontend, or to the backend from a known source. */
+export function relevantSightings(sightings: readonly WireSighting[], target: TargetFacts, topology: Topology, app?: AppView): WireSighting[] {
+    const toFrontend = sightings.filter((s) => s.target === target.address && s.targetPort === target.port);
+    const sources = new Set<string>(toFrontend.map((s) => `${s.source}:${s.sourcePort}`));
+    if (app) {
+        sources.add(`${app.remote_addr}:${app.remote_port}`);
+    }
+    const toBackend = sightings.filter(
+        (s) => s.target === topology.receiver.ip && s.targetPort === topology.receiver.port && sources.has(`${s.source}:${s.sourcePort}`),
+    );
+    return sightings.filter((s) => toFrontend.includes(s) || toBackend.includes(s));
+}
+
+function compare(mismatches: string[], what: string, expected: string | undefined, observed: string | undefined): void {
+    if (expected !== undefined && expected !== observed) {
+        mismatches.push(`${what}: expected ${expected}, observed ${observed ?? "nothing"}`);
+    }
+}
+
+export function analyzeProbe(material: ProbeMaterial): Observation {
+    const { client, target, topology } = material;
+    const app = parseAppView(material.body);
+    const sightings = relevantSightings(material.sightings, target, topology, app);
+    // The receiving node's first copy to the frontend: before any DNAT or SNAT on B.
+    const arrival = sightings.find((s) => s.target === target.address);
+    const expected: Expected = expectFor(client, target, topology, arrival?.node);
+    const mismatches: string[] = [];
+    if (expected.outcome === "blocked") {
+        if (app) {
+            mismatches.push(`outcome: expected no connection, observed an answer from ${app.hostname}`);
+        }
+        if (arrival) {
+            mismatches.push(`wire: expected nothing at B, observed ${arrival.source} -> ${arrival.target} on ${arrival.node}`);
+        }
+    } else {
+        if (!app) {
+            mismatches.push(`outcome: expected an answer, observed ${material.errors[material.errors.length - 1] ?? "no answer"}`);
+        }
+        compare(mismatches, "wire source", expected.wireSource, arrival?.source);
+        compare(mismatches, "wire target", expected.wireTarget, arrival?.target);
+        if (app) {
+            compare(mismatches, "app source", expected.appSource, app.remote_addr);
+            compare(mismatches, "app target", expected.appTarget, app.server_addr);
+        }
+        if (target.externalTrafficPolicy === "Local" && arrival && arrival.node !== topology.receiver.node) {
+            mismatches.push(`receiving node: expected ${topology.receiver.node} (Local), observed ${arrival.node}`);
+        }
+    }
+    return {
+        client: { pod: client.name, label: client.label, podIp: client.ip, node: client.node, nodeIp: client.nodeIp },
+        service: target.service,
+        path: target.path,
+        externalTrafficPolicy: target.externalTrafficPolicy,
+        targetAddress: target.address,
+        expected,
+        wire: { receivingNode: arrival?.node, source: arrival?.source, target: arrival?.target, sightings },
+        app,
+        hubble: material.hubble,
+        verdict: mismatches.length === 0 ? "pass" : "fail",
+        mismatches,
+        attempts: material.attempts,
+        errors: material.errors,
+        durationMs: material.durationMs,
+    };
+}
+
+/** One line per record: who, where, and what B saw on the wire and in the app. */
+export function summaryLine(o: Observation): string {
+    const wire = o.wire.source ? `${o.wire.source} -> ${o.wire.target}` : "nothing";
+    const app = o.app ? `${o.app.remote_addr} -> ${o.app.server_addr}` : "no answer";
+    return `${o.client.pod} (${o.client.label}) -> ${o.path}/${o.externalTrafficPolicy} ${o.targetAddress}: wire ${wire}${o.wire.receivingNode ? ` at ${o.wire.receivingNode}` : ""}, app ${app} [${o.verdict}]`;
+}

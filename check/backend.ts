@@ -1,0 +1,62 @@
+// The small interface the check core drives. The Kubernetes backend (check/k8s) and the offline
+// network-namespace backend (lab/) implement it; tests use a fake.
+import { ClientFacts, TargetFacts, Topology } from "./types";
+
+export type Progress = (line: string) => void;
+
+export interface CaptureSpec {
+    /** Label / name prefix for everything this run creates. */
+    readonly runId: string;
+    /** Nodes to capture on (all of B's). */
+    readonly nodes: readonly string[];
+    /** Ports whose SYNs to capture: the Service port and the backend port. */
+    readonly ports: readonly number[];
+    /** tcpdump stops after this many packets per node... */
+    readonly maxPackets: number;
+    /** ...or after this many seconds, whichever comes first. */
+    readonly maxSeconds: number;
+}
+
+/** Text a capture printed, per node. */
+export interface NodeText {
+    readonly node: string;
+    readonly text: string;
+}
+
+export interface CaptureSession {
+    /** A position in every node's output. */
+    mark(): ReadonlyMap<string, number>;
+    /** What each node printed after `mark`. */
+    since(mark: ReadonlyMap<string, number>): NodeText[];
+    /** Stops tcpdump everywhere and removes what the capture created. Safe to call twice. */
+    stop(): Promise<void>;
+}
+
+export interface ProbeRequest {
+    readonly client: ClientFacts;
+    readonly target: TargetFacts;
+    readonly requestId: string;
+    readonly connectTimeoutSeconds: number;
+    readonly maxTimeSeconds: number;
+}
+
+export interface ProbeResponse {
+    /** curl's body when it got an answer. */
+    readonly body?: string;
+    /** Why there was no answer (curl's message, exit code). */
+    readonly error?: string;
+}
+
+export interface CheckBackend {
+    readonly name: string;
+    /** Removes leftovers of earlier runs (by label or name prefix). */
+    sweep(progress: Progress): Promise<void>;
+    /** Learns the topology and checks it is ready to probe; throws a clear error when it is not. */
+    discover(progress: Progress): Promise<Topology>;
+    /** Starts a capture on every node; resolves once each tcpdump printed "listening on". */
+    startCapture(spec: CaptureSpec, progress: Progress): Promise<CaptureSession>;
+    /** One curl from the client to the target. Never throws for a failed connection. */
+    probe(request: ProbeRequest): Promise<ProbeResponse>;
+    /** Hubble flows from the client since `sinceEpochSeconds`; undefined when not available. */
+    flows?(client: ClientFacts, sinceEpochSeconds: number): Promise<string[]>;
+}

@@ -1,0 +1,373 @@
+// The Kubernetes backend: talks to both AKS clusters with @kubernetes/client-node (no kubectl).
+// Kubeconfigs come in as strings and are never logged or put on a command line.
+import * as k8s from "@kubernetes/client-node";
+import { PassThrough, Writable } from "stream";
+import { capturePod, CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/capture";
+import { CaptureSession, CaptureSpec, CheckBackend, Progress, ProbeRequest, ProbeResponse } from "../backend";
+import { curlArgs, curlResponse, missingEgressEntries, parseEgressList } from "../curl";
+import { LineCapture } from "../lineCapture";
+import { CheckPlan, egressFor } from "../plan";
+import { tcpdumpArgs } from "../tcpdump";
+import { ClientFacts, TargetFacts, Topology } from "../types";
+
+export interface K8sBackendInput {
+    readonly kubeconfigA: string;
+    readonly kubeconfigB: string;
+    readonly plan: CheckPlan;
+    /** A's outbound public IP, from the stack. */
+    readonly sourcePublicIp?: string;
+}
+
+export interface Waits {
+    readonly serviceAddressSeconds: number;
+    readonly podReadySeconds: number;
+    readonly egressPolicySeconds: number;
+    readonly captureStartSeconds: number;
+    readonly execSeconds: number;
+}
+
+export const DEFAULT_WAITS: Waits = { serviceAddressSeconds: 300, podReadySeconds: 120, egressPolicySeconds: 90, captureStartSeconds: 120, execSeconds: 20 };
+
+interface Cluster {
+    readonly label: string;
+    readonly config: k8s.KubeConfig;
+    readonly core: k8s.CoreV1Api;
+    readonly apps: k8s.AppsV1Api;
+    readonly discovery: k8s.DiscoveryV1Api;
+    readonly exec: k8s.Exec;
+}
+
+function cluster(label: string, kubeconfig: string): Cluster {
+    const config = new k8s.KubeConfig();
+    try {
+        config.loadFromString(kubeconfig);
+    } catch {
+        // The parser's message can quote the input; say only which one is broken.
+        throw new Error(`the kubeconfig for cluster ${label} is not valid YAML`);
+    }
+    return {
+        label,
+        config,
+        core: config.makeApiClient(k8s.CoreV1Api),
+        apps: config.makeApiClient(k8s.AppsV1Api),
+        discovery: config.makeApiClient(k8s.DiscoveryV1Api),
+        exec: new k8s.Exec(config),
+    };
+}
+
+/** A Kubernetes API error with what was being done, and a hint for RBAC. */
+export function describeApiError(error: unknown, what: string, clusterLabel: string): Error {
+    const code = (error as { code?: number }).code;
+    if (code === 401) {
+        return new Error(`cluster ${clusterLabel}: ${what}: unauthorized (401); the kubeconfig's credentials are not accepted`);
+    }
+    if (code === 403) {
+        return new Error(`cluster ${clusterLabel}: ${what}: RBAC denied (403 Forbidden); the kubeconfig's user needs that permission`);
+    }
+    if (code === 404) {
+        return new Error(`cluster ${clusterLabel}: ${what}: not found (404)`);
+    }
+    return new Error(`cluster ${clusterLabel}: ${what}: ${(error as Error).message ?? String(error)}`);
+}
+
+async function call<T>(c: Cluster, what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+        return await fn();
+    } catch (error) {
+        throw describeApiError(error, what, c.label);
+    }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until it returns a value, printing progress every 10 s; throws `timeoutMessage` at the deadline. */
+async function waitFor<T>(what: string, seconds: number, progress: Progress, probe: () => Promise<T | string>): Promise<T> {
+    const started = Date.now();
+    let lastReport = started;
+    for (;;) {
+        const result = await probe();
+        if (typeof result !== "string") {
+            return result;
+        }
+        const elapsed = (Date.now() - started) / 1000;
+        if (elapsed >= seconds) {
+            throw new Error(`${what}: ${result} after ${seconds} s`);
+        }
+        if (Date.now() - lastReport >= 10000) {
+            progress(`  waiting for ${what}: ${result} (${Math.round(elapsed)} s/${seconds} s)`);
+            lastReport = Date.now();
+        }
+        await sleep(2000);
+    }
+}
+
+function internalIp(node: k8s.V1Node): string {
+    return node.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "";
+}
+
+function podProblem(pod: k8s.V1Pod): string | undefined {
+    const phase = pod.status?.phase ?? "Unknown";
+    const waiting = pod.status?.containerStatuses?.find((s) => s.state?.waiting)?.state?.waiting;
+    if (phase !== "Running") {
+        return `is ${phase}${waiting ? ` (${waiting.reason}: ${waiting.message ?? ""})` : ""}, not Running`;
+    }
+    if (!pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")) {
+        return "is Running but not Ready";
+    }
+    return undefined;
+}
+
+/** Collects what a command writes. */
+class Collector extends Writable {
+    text = "";
+    _write(chunk: Buffer, _encoding: string, done: () => void): void {
+        this.text += chunk.toString("utf8");
+        done();
+    }
+}
+
+export class KubernetesBackend implements CheckBackend {
+    readonly name = "aks";
+    private readonly a: Cluster;
+    private readonly b: Cluster;
+    private ciliumPodsA: k8s.V1Pod[] = [];
+    private readonly activeStops = new Set<() => Promise<void>>();
+
+    constructor(
+        private readonly input: K8sBackendInput,
+        private readonly waits: Waits = DEFAULT_WAITS,
+    ) {
+        this.a = cluster("A", input.kubeconfigA);
+        this.b = cluster("B", input.kubeconfigB);
+    }
+
+    /** Runs a command in a container with a deadline; returns exit code and output. */
+    private async run(c: Cluster, namespace: string, pod: string, container: string, command: string[], seconds = this.waits.execSeconds): Promise<{ code: number | null; stdout: string; stderr: string }> {
+        const stdout = new Collector();
+        const stderr = new Collector();
+        let socket: { close(): void } | undefined;
+        const status = new Promise<k8s.V1Status>((resolve, reject) => {
+            c.exec
+                .exec(namespace, pod, container, command, stdout, stderr, null, false, resolve)
+                .then((ws) => {
+                    socket = ws;
+                    ws.on("close", () => setTimeout(() => resolve({ status: "Unknown" }), 200));
+                })
+                .catch((error: unknown) => reject(describeApiError(error, `exec in ${namespace}/${pod}`, c.label)));
+        });
+        const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`exec in ${namespace}/${pod} took longer than ${seconds} s`)), seconds * 1000));
+        try {
+            const result = await Promise.race([status, timer]);
+            const exitCause = result.details?.causes?.find((cause) => cause.reason === "ExitCode");
+            const code = result.status === "Success" ? 0 : exitCause ? Number(exitCause.message) : null;
+            return { code, stdout: stdout.text, stderr: stderr.text };
+        } finally {
+            socket?.close();
+        }
+    }
+
+    async sweep(progress: Progress): Promise<void> {
+        const namespace = this.input.plan.captureNamespace;
+        await call(this.b, `delete leftover capture pods in ${namespace}`, () =>
+            this.b.core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${CAPTURE_COMPONENT_LABEL}=capture`, gracePeriodSeconds: 0 }),
+        );
+        progress(`swept leftover capture pods in B/${namespace}`);
+    }
+
+    async discover(progress: Progress): Promise<Topology> {
+        const plan = this.input.plan;
+        const [nodesA, nodesB] = await Promise.all([
+            call(this.a, "list nodes", () => this.a.core.listNode()),
+            call(this.b, "list nodes", () => this.b.core.listNode()),
+        ]);
+        const nodeIpA = new Map(nodesA.items.map((n) => [n.metadata?.name ?? "", internalIp(n)]));
+        const receiverNodes = nodesB.items.map((n) => ({ name: n.metadata?.name ?? "", ip: internalIp(n) }));
+        progress(`A has ${nodesA.items.length} node(s), B has ${receiverNodes.length}`);
+
+        const clients: ClientFacts[] = [];
+        for (const spec of plan.clients) {
+            const pod = await waitFor(`client pod ${plan.namespace}/${spec.name} on A`, this.waits.podReadySeconds, progress, async () => {
+                const found = await call(this.a, `read pod ${plan.namespace}/${spec.name}`, () => this.a.core.readNamespacedPod({ name: spec.name, namespace: plan.namespace }));
+                return podProblem(found) ?? found;
+            });
+            const node = pod.spec?.nodeName ?? "";
+            const egress = egressFor(plan, spec.label);
+            clients.push({
+                name: spec.name,
+                label: spec.label,
+                ip: pod.status?.podIP ?? "",
+                node,
+                nodeIp: nodeIpA.get(node) ?? "",
+                egress: egress ? { policy: egress.policy, egressIp: egress.egressIp, destinationCidrs: egress.destinationCidrs } : undefined,
+            });
+        }
+
+        if (plan.egress.length > 0) {
+            await this.waitForAssigner(progress);
+            await this.waitForEgressPolicies(clients, progress);
+        }
+
+        const targets: TargetFacts[] = [];
+        for (const t of plan.targets) {
+            const address = await waitFor(`an address for Service ${plan.namespace}/${t.service} on B`, this.waits.serviceAddressSeconds, progress, async () => {
+                const service = await call(this.b, `read Service ${plan.namespace}/${t.service}`, () => this.b.core.readNamespacedService({ name: t.service, namespace: plan.namespace }));
+                return service.status?.loadBalancer?.ingress?.[0]?.ip ?? "no load balancer address yet";
+            });
+            await waitFor(`ready endpoints of ${plan.namespace}/${t.service} on B`, this.waits.podReadySeconds, progress, async () => {
+                const slices = await call(this.b, `list EndpointSlices of ${t.service}`, () =>
+                    this.b.discovery.listNamespacedEndpointSlice({ namespace: plan.namespace, labelSelector: `kubernetes.io/service-name=${t.service}` }),
+                );
+                const ready = slices.items.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready !== false);
+                return ready.length > 0 ? true : "no ready endpoint";
+            });
+            targets.push({ ...t, address, port: plan.receiver.servicePort });
+            progress(`  ${t.service}: ${address}`);
+        }
+
+        const receiverPods = await call(this.b, `list receiver pods in ${plan.namespace}`, () =>
+            this.b.core.listNamespacedPod({ namespace: plan.namespace, labelSelector: `app=${plan.receiver.app}` }),
+        );
+        const receiverPod = receiverPods.items.find((p) => !podProblem(p));
+        if (!receiverPod) {
+            throw new Error(`cluster B: no Running and Ready pod with app=${plan.receiver.app} in ${plan.namespace}`);
+        }
+        const receiverNode = receiverPod.spec?.nodeName ?? "";
+        return {
+            clients,
+            targets,
+            receiver: {
+                name: receiverPod.metadata?.name ?? "",
+                ip: receiverPod.status?.podIP ?? "",
+                node: receiverNode,
+                nodeIp: receiverNodes.find((n) => n.name === receiverNode)?.ip ?? "",
+                port: plan.receiver.port,
+            },
+            receiverNodes,
+            sourcePublicIp: this.input.sourcePublicIp,
+        };
+    }
+
+    private async waitForAssigner(progress: Progress): Promise<void> {
+        const { namespace, name } = this.input.plan.assigner;
+        await waitFor(`the egress IP assigner ${namespace}/${name} on A`, this.waits.podReadySeconds, progress, async () => {
+            const ds = await call(this.a, `read DaemonSet ${namespace}/${name}`, () => this.a.apps.readNamespacedDaemonSet({ name, namespace }));
+            const desired = ds.status?.desiredNumberScheduled ?? 0;
+            const ready = ds.status?.numberReady ?? 0;
+            return desired > 0 && ready === desired ? true : `${ready}/${desired} ready (the readiness probe passes only while every egress IP is on the node)`;
+        });
+        progress("egress IP assigner is ready: the egress IPs are on the gateway node");
+    }
+
+    /** As cilium-cli does: poll `cilium-dbg bpf egress list -o json` in every agent until each policy is in it. */
+    private async waitForEgressPolicies(clients: readonly ClientFacts[], progress: Progress): Promise<void> {
+        const agents = await call(this.a, "list Cilium agents", () => this.a.core.listNamespacedPod({ namespace: "kube-system", labelSelector: "k8s-app=cilium" }));
+        this.ciliumPodsA = agents.items;
+        const wanted = clients.flatMap((c) => (c.egress ? c.egress.destinationCidrs.map((destCIDR) => ({ sourceIP: c.ip, destCIDR, egressIP: c.egress!.egressIp })) : []));
+        await waitFor(`egress policies in ${agents.items.length} Cilium agent(s) on A`, this.waits.egressPolicySeconds, progress, async () => {
+            const missing: string[] = [];
+            for (const agent of agents.items) {
+                const name = agent.metadata?.name ?? "";
+                const out = await this.run(this.a, "kube-system", name, "cilium-agent", ["cilium-dbg", "bpf", "egress", "list", "-o", "json"]);
+                if (out.code !== 0) {
+                    return `cilium-dbg bpf egress list failed in ${name} (exit ${out.code}): ${out.stderr.trim().split("\n").pop()}`;
+                }
+                missing.push(...missingEgressEntries(parseEgressList(out.stdout), wanted).map((m) => `${name}: ${m}`));
+            }
+            return missing.length === 0 ? true : `missing ${missing.join(", ")}`;
+        });
+        progress(`egress policies are live in ${agents.items.length} Cilium agent(s)`);
+    }
+
+    async startCapture(spec: CaptureSpec, progress: Progress): Promise<CaptureSession> {
+        const namespace = this.input.plan.captureNamespace;
+        const capture = new LineCapture(spec.nodes);
+        const names = spec.nodes.map((_, i) => `${spec.runId}-cap-${i}`);
+        const aborts: AbortController[] = [];
+        let stopped = false;
+        const stop = async (): Promise<void> => {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            aborts.forEach((a) => a.abort());
+            await Promise.all(
+                names.map((name) => this.b.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => undefined)),
+            );
+            this.activeStops.delete(stop);
+            progress(`deleted ${names.length} capture pod(s) of ${spec.runId}`);
+        };
+        this.activeStops.add(stop);
+        try {
+            const args = tcpdumpArgs({ ports: spec.ports, maxPackets: spec.maxPackets });
+            for (const [i, node] of spec.nodes.entries()) {
+                const manifest = capturePod({ name: names[i], namespace, runId: spec.runId, node, tcpdumpArgs: args, seconds: spec.maxSeconds }) as k8s.V1Pod;
+                await call(this.b, `create capture pod on ${node}`, () => this.b.core.createNamespacedPod({ namespace, body: manifest }));
+            }
+            progress(`started ${names.length} capture pod(s) (${CAPTURE_RUN_LABEL}=${spec.runId}), waiting for them to run`);
+            for (const [i, node] of spec.nodes.entries()) {
+                await waitFor(`capture pod ${names[i]} on ${node}`, this.waits.captureStartSeconds, progress, async () => {
+                    const pod = await call(this.b, `read capture pod ${names[i]}`, () => this.b.core.readNamespacedPod({ name: names[i], namespace }));
+                    const state = pod.status?.containerStatuses?.[0]?.state;
+                    if (state?.terminated) {
+                        const code = state.terminated.exitCode;
+                        throw new Error(
+                            code === 127
+                                ? `tcpdump is missing from the capture image on ${node} (exit 127)`
+                                : `capture pod on ${node} ended early (exit ${code}, ${state.terminated.reason ?? "no reason"})`,
+                        );
+                    }
+                    const waiting = state?.waiting;
+                    if (waiting && /ErrImagePull|ImagePullBackOff|CreateContainer|InvalidImageName/.test(waiting.reason ?? "")) {
+                        throw new Error(`capture pod on ${node} cannot start: ${waiting.reason}: ${waiting.message ?? ""}`);
+                    }
+                    if (pod.status?.phase === "Failed") {
+                        throw new Error(`capture pod on ${node} failed: ${pod.status.reason ?? ""} ${pod.status.message ?? ""}`);
+                    }
+                    return state?.running ? true : `${pod.status?.phase ?? "Unknown"}${waiting ? ` (${waiting.reason})` : ""}`;
+                });
+                const stream = new PassThrough();
+                stream.on("data", (chunk: Buffer) => capture.push(node, chunk.toString("utf8")));
+                aborts.push(await new k8s.Log(this.b.config).log(namespace, names[i], "tcpdump", stream, { follow: true }));
+            }
+            await capture.waitUntilListening(this.waits.captureStartSeconds * 1000, () => undefined);
+            progress(`tcpdump is listening on ${spec.nodes.length} node(s) of B`);
+        } catch (error) {
+            await stop();
+            throw error;
+        }
+        return { mark: () => capture.mark(), since: (m) => capture.since(m), stop };
+    }
+
+    /** Deletes whatever capture is still running, e.g. on SIGINT. */
+    async stopAll(): Promise<void> {
+        await Promise.all([...this.activeStops].map((stop) => stop()));
+    }
+
+    async probe(request: ProbeRequest): Promise<ProbeResponse> {
+        const seconds = request.maxTimeSeconds + 10;
+        const out = await this.run(this.a, this.input.plan.namespace, request.client.name, "curl", curlArgs(request), seconds);
+        return curlResponse(out.code, out.stdout, out.stderr);
+    }
+
+    async flows(client: ClientFacts, sinceEpochSeconds: number): Promise<string[]> {
+        const agent = this.ciliumPodsA.find((p) => p.spec?.nodeName === client.node);
+        if (!agent) {
+            throw new Error(`no Cilium agent found on ${client.node}`);
+        }
+        const since = new Date(sinceEpochSeconds * 1000 - 1000).toISOString();
+        const out = await this.run(this.a, "kube-system", agent.metadata?.name ?? "", "cilium-agent", [
+            "hubble",
+            "observe",
+            "--from-pod",
+            `${this.input.plan.namespace}/${client.name}`,
+            "--since",
+            since,
+            "--last",
+            "20",
+        ]);
+        if (out.code !== 0) {
+            throw new Error(`hubble observe failed (exit ${out.code}): ${out.stderr.trim().split("\n").pop()}`);
+        }
+        return out.stdout.split("\n").filter((l) => l.trim() !== "");
+    }
+}

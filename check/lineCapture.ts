@@ -1,0 +1,65 @@
+// Collects per-node capture output as it streams in, and answers "what arrived since then".
+// Both backends feed it; the core only sees mark/since.
+import { isListening } from "./tcpdump";
+import { NodeText } from "./backend";
+
+export class LineCapture {
+    private readonly texts = new Map<string, string>();
+    private readonly waiters: (() => void)[] = [];
+
+    constructor(readonly nodes: readonly string[]) {
+        for (const node of nodes) {
+            this.texts.set(node, "");
+        }
+    }
+
+    push(node: string, chunk: string): void {
+        this.texts.set(node, (this.texts.get(node) ?? "") + chunk);
+        this.waiters.splice(0).forEach((wake) => wake());
+    }
+
+    text(node: string): string {
+        return this.texts.get(node) ?? "";
+    }
+
+    /** Positions just after each node's last complete line, so no line is ever split. */
+    mark(): ReadonlyMap<string, number> {
+        return new Map([...this.texts].map(([node, text]) => [node, text.lastIndexOf("\n") + 1]));
+    }
+
+    /** Complete lines printed after `mark`. */
+    since(mark: ReadonlyMap<string, number>): NodeText[] {
+        return [...this.texts].map(([node, text]) => ({ node, text: text.slice(mark.get(node) ?? 0, text.lastIndexOf("\n") + 1) }));
+    }
+
+    /** Nodes whose tcpdump has not yet printed "listening on". */
+    notListening(): string[] {
+        return this.nodes.filter((node) => !isListening(this.text(node)));
+    }
+
+    /** Resolves when every node listens; rejects after `timeoutMs` naming the nodes still silent. */
+    async waitUntilListening(timeoutMs: number, failed: () => string | undefined): Promise<void> {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+            const failure = failed();
+            if (failure) {
+                throw new Error(failure);
+            }
+            const silent = this.notListening();
+            if (silent.length === 0) {
+                return;
+            }
+            const left = deadline - Date.now();
+            if (left <= 0) {
+                throw new Error(`tcpdump did not print "listening on" within ${Math.round(timeoutMs / 1000)} s on ${silent.join(", ")}`);
+            }
+            await new Promise<void>((resolve) => {
+                const timer = setTimeout(resolve, Math.min(left, 250));
+                this.waiters.push(() => {
+                    clearTimeout(timer);
+                    resolve();
+                });
+            });
+        }
+    }
+}

@@ -1,0 +1,47 @@
+// What the check probes, derived from the validated config. The Pulumi program hands it to the
+// check (as plain JSON, never with credentials); the offline lab builds the same plan.
+import { LabConfig, ReceiverPath, TrafficPolicy } from "../lib/config";
+import { ASSIGNER_APP, GATEWAY_NAMESPACE } from "../lib/egress";
+import { labelText } from "../lib/labels";
+import { RECEIVER_APP, RECEIVER_CONTAINER_PORT, RECEIVER_PORT, serviceName } from "../lib/receiver";
+
+export const CAPTURE_NAMESPACE = "egress-lab-capture";
+
+export interface CheckPlan {
+    readonly namespace: string;
+    readonly clients: readonly { readonly name: string; readonly label: string }[];
+    readonly egress: readonly { readonly policy: string; readonly selector: string; readonly egressIp: string; readonly destinationCidrs: readonly string[] }[];
+    readonly targets: readonly { readonly service: string; readonly path: ReceiverPath; readonly externalTrafficPolicy: TrafficPolicy }[];
+    readonly receiver: { readonly app: string; readonly servicePort: number; readonly port: number };
+    readonly gatewayNodeLabel: string;
+    readonly assigner: { readonly namespace: string; readonly name: string };
+    readonly captureNamespace: string;
+    /** Fail (exit 1) on a mismatch after the settling window; false only reports it. */
+    readonly strict: boolean;
+}
+
+export function checkPlan(config: LabConfig, strict = true): CheckPlan {
+    return {
+        namespace: config.demoNamespace,
+        clients: config.clients.map((c) => ({ name: c.name, label: labelText(c.label) })),
+        egress: config.egress.mappings.map((m) => ({
+            policy: m.policyName,
+            selector: labelText(m.selector),
+            egressIp: m.egressIp,
+            destinationCidrs: config.egress.destinationCidrs,
+        })),
+        targets: config.receiverPaths.flatMap((path) =>
+            config.externalTrafficPolicies.map((externalTrafficPolicy) => ({ service: serviceName(path, externalTrafficPolicy), path, externalTrafficPolicy })),
+        ),
+        receiver: { app: RECEIVER_APP, servicePort: RECEIVER_PORT, port: RECEIVER_CONTAINER_PORT },
+        gatewayNodeLabel: `${config.gateway.nodeLabelKey}=${config.gateway.nodeLabelValue}`,
+        assigner: { namespace: GATEWAY_NAMESPACE, name: ASSIGNER_APP },
+        captureNamespace: CAPTURE_NAMESPACE,
+        strict,
+    };
+}
+
+/** The egress mapping whose selector the client's label matches, if any. */
+export function egressFor(plan: CheckPlan, clientLabel: string): CheckPlan["egress"][number] | undefined {
+    return plan.egress.find((e) => e.selector === clientLabel);
+}

@@ -1,0 +1,174 @@
+// The check core: sweep, discover, capture on every receiver node, probe every (client, target),
+// analyze, and always clean up. Backend-agnostic; every wait is bounded.
+import { randomBytes } from "crypto";
+import { analyzeProbe, summaryLine } from "./analyze";
+import { CaptureSession, CheckBackend, Progress } from "./backend";
+import { parseTcpdump } from "./tcpdump";
+import { CheckReport, ClientFacts, HubbleView, Observation, TargetFacts, Topology, WireSighting } from "./types";
+
+export interface CheckOptions {
+    readonly runId?: string;
+    /** curl --connect-timeout. */
+    readonly connectTimeoutSeconds: number;
+    /** curl --max-time. */
+    readonly maxTimeSeconds: number;
+    /** Attempts per probe, at most. */
+    readonly maxAttempts: number;
+    /** A mismatch is retried while the first attempt is younger than this (policies settling). */
+    readonly settleSeconds: number;
+    /** Pause between attempts. */
+    readonly retryDelayMs: number;
+    /** How long to wait for a probe's capture lines to arrive after curl returns. */
+    readonly lateLinesMs: number;
+    /** Bound on waiting for every tcpdump to listen. */
+    readonly listenTimeoutSeconds: number;
+    readonly progress: Progress;
+}
+
+/** Budgets for the AKS run: see the README's time budget. */
+export const AKS_OPTIONS: Omit<CheckOptions, "progress"> = {
+    connectTimeoutSeconds: 3,
+    maxTimeSeconds: 5,
+    maxAttempts: 4,
+    settleSeconds: 20,
+    retryDelayMs: 2000,
+    lateLinesMs: 1500,
+    listenTimeoutSeconds: 120,
+};
+
+export function newRunId(): string {
+    return `egl-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+}
+
+export interface PlannedProbe {
+    readonly client: ClientFacts;
+    readonly target: TargetFacts;
+}
+
+/** Every client against every target, in a stable order. */
+export function planProbes(topology: Topology): PlannedProbe[] {
+    return topology.clients.flatMap((client) => topology.targets.map((target) => ({ client, target })));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function sightingsSince(capture: CaptureSession, mark: ReadonlyMap<string, number>): WireSighting[] {
+    return capture.since(mark).flatMap(({ node, text }) => parseTcpdump(text, node));
+}
+
+/** Waits (bounded) until the capture shows the SYN to the frontend, then a little longer for its copies. */
+async function collectSightings(capture: CaptureSession, mark: ReadonlyMap<string, number>, target: TargetFacts, lateLinesMs: number): Promise<WireSighting[]> {
+    const deadline = Date.now() + lateLinesMs;
+    while (Date.now() < deadline) {
+        if (sightingsSince(capture, mark).some((s) => s.target === target.address)) {
+            await sleep(Math.min(100, lateLinesMs));
+            break;
+        }
+        await sleep(25);
+    }
+    return sightingsSince(capture, mark);
+}
+
+async function hubbleFor(backend: CheckBackend, client: ClientFacts, since: number): Promise<HubbleView> {
+    if (!backend.flows) {
+        return { status: "unavailable", bestEffort: true, flows: [], note: `${backend.name} has no Hubble` };
+    }
+    try {
+        return { status: "ok", bestEffort: true, flows: await backend.flows(client, since) };
+    } catch (error) {
+        return { status: "error", bestEffort: true, flows: [], note: (error as Error).message };
+    }
+}
+
+async function runProbe(backend: CheckBackend, capture: CaptureSession, probe: PlannedProbe, topology: Topology, runId: string, index: number, options: CheckOptions): Promise<Observation> {
+    const started = Date.now();
+    const settleUntil = started + options.settleSeconds * 1000;
+    const sightings: WireSighting[] = [];
+    const errors: string[] = [];
+    let observation: Observation | undefined;
+    for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
+        const mark = capture.mark();
+        const sinceEpoch = Date.now() / 1000;
+        const response = await backend.probe({
+            client: probe.client,
+            target: probe.target,
+            requestId: `${runId}-${index}-${attempt}`,
+            connectTimeoutSeconds: options.connectTimeoutSeconds,
+            maxTimeSeconds: options.maxTimeSeconds,
+        });
+        if (response.error) {
+            errors.push(`attempt ${attempt}: ${response.error}`);
+        }
+        const fresh = await collectSightings(capture, mark, probe.target, response.body ? options.lateLinesMs : Math.min(options.lateLinesMs, 200));
+        // Only this attempt's copies count; earlier attempts stay in the error trail.
+        sightings.splice(0, sightings.length, ...fresh);
+        observation = analyzeProbe({
+            client: probe.client,
+            target: probe.target,
+            topology,
+            sightings,
+            body: response.body,
+            errors,
+            attempts: attempt,
+            durationMs: Date.now() - started,
+            hubble: await hubbleFor(backend, probe.client, sinceEpoch),
+        });
+        const settling = Date.now() < settleUntil;
+        if (observation.verdict === "pass" || !settling || attempt === options.maxAttempts) {
+            break;
+        }
+        options.progress(`    attempt ${attempt}: ${observation.mismatches.join("; ")}; retrying while policies settle`);
+        await sleep(options.retryDelayMs);
+    }
+    return observation!;
+}
+
+/** Runs the whole check. The capture is stopped and cleaned up whatever happens. */
+export async function runCheck(backend: CheckBackend, options: CheckOptions): Promise<CheckReport> {
+    const runId = options.runId ?? newRunId();
+    const startedAt = new Date();
+    const progress = options.progress;
+    progress(`check ${runId} on ${backend.name}`);
+    await backend.sweep(progress);
+    const topology = await backend.discover(progress);
+    const plan = planProbes(topology);
+    if (plan.length === 0) {
+        throw new Error("nothing to probe: no clients or no receiver targets");
+    }
+    const ports = [...new Set([...topology.targets.map((t) => t.port), topology.receiver.port])];
+    const perProbeSeconds = options.maxAttempts * (options.maxTimeSeconds + options.retryDelayMs / 1000 + options.lateLinesMs / 1000);
+    const capture = await backend.startCapture(
+        {
+            runId,
+            nodes: topology.receiverNodes.map((n) => n.name),
+            ports,
+            maxPackets: plan.length * options.maxAttempts * 8 + 100,
+            maxSeconds: Math.ceil(plan.length * perProbeSeconds + 60),
+        },
+        progress,
+    );
+    const observations: Observation[] = [];
+    try {
+        for (const [i, probe] of plan.entries()) {
+            const observation = await runProbe(backend, capture, probe, topology, runId, i, options);
+            observations.push(observation);
+            progress(`[${i + 1}/${plan.length}] ${summaryLine(observation)} (${(observation.durationMs / 1000).toFixed(1)} s)`);
+            for (const mismatch of observation.mismatches) {
+                progress(`    ${mismatch}`);
+            }
+        }
+    } finally {
+        await capture.stop();
+    }
+    const failed = observations.filter((o) => o.verdict === "fail").length;
+    progress(failed === 0 ? `all ${observations.length} probes pass` : `${failed} of ${observations.length} probes fail`);
+    return {
+        runId,
+        backend: backend.name,
+        startedAt: startedAt.toISOString(),
+        durationMs: Date.now() - startedAt.getTime(),
+        ok: failed === 0,
+        observations,
+        summary: observations.map(summaryLine),
+    };
+}

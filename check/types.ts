@@ -1,0 +1,126 @@
+// Records the check produces. Shared by the core, both backends, the Pulumi output and the lab.
+import { ReceiverPath, TrafficPolicy } from "../lib/config";
+
+/** One copy of a SYN as tcpdump printed it on one node. */
+export interface WireSighting {
+    /** Node (B) whose capture printed the line. */
+    readonly node: string;
+    /** Interface, with `-i any` (e.g. "eth0", "lxc1234"); undefined when tcpdump did not print one. */
+    readonly interface?: string;
+    /** "In", "Out", "M" (multicast) etc. as tcpdump printed it; undefined when absent. */
+    readonly direction?: string;
+    /** Seconds since the epoch with `-tt`, else seconds since midnight. */
+    readonly timestamp?: number;
+    readonly source: string;
+    readonly sourcePort: number;
+    readonly target: string;
+    readonly targetPort: number;
+    /** The line as printed, for the report. */
+    readonly raw: string;
+}
+
+/** A pod the check knows: its IP and where it runs. */
+export interface PodFacts {
+    readonly name: string;
+    readonly ip: string;
+    readonly node: string;
+    readonly nodeIp: string;
+}
+
+export interface ClientFacts extends PodFacts {
+    /** The label the config gave it, "key=value". */
+    readonly label: string;
+    /** Present when an egress gateway policy selects this client. */
+    readonly egress?: { readonly policy: string; readonly egressIp: string; readonly destinationCidrs: readonly string[] };
+}
+
+/** One receiver Service: the address a client calls. */
+export interface TargetFacts {
+    readonly service: string;
+    readonly path: ReceiverPath;
+    readonly externalTrafficPolicy: TrafficPolicy;
+    readonly address: string;
+    readonly port: number;
+}
+
+/** What the check learned about both clusters before probing. */
+export interface Topology {
+    readonly clients: readonly ClientFacts[];
+    readonly targets: readonly TargetFacts[];
+    /** The receiver's backend pod (one replica) and its port. */
+    readonly receiver: PodFacts & { readonly port: number };
+    /** Every node of B, where the captures run. */
+    readonly receiverNodes: readonly { readonly name: string; readonly ip: string }[];
+    /** A's outbound public IP: the source B sees on the public path. */
+    readonly sourcePublicIp?: string;
+}
+
+/** nginx's JSON answer: what the app saw. */
+export interface AppView {
+    readonly remote_addr: string;
+    readonly remote_port: string;
+    readonly server_addr: string;
+    readonly server_port: string;
+    readonly hostname: string;
+    readonly request_id: string;
+}
+
+export type Outcome = "connect" | "blocked";
+
+export interface Expected {
+    readonly outcome: Outcome;
+    /** Source on B's wire (the copy before DNAT): what left A. */
+    readonly wireSource?: string;
+    /** Target on B's wire before DNAT: the LB frontend (Azure's floating IP keeps it). */
+    readonly wireTarget: string;
+    /** Source the app sees; for Cluster it depends on the node that received the SYN. */
+    readonly appSource?: string;
+    /** Address the app answered on: the receiver pod. */
+    readonly appTarget: string;
+    /** Why, step by step, from the topology. */
+    readonly reasons: readonly string[];
+}
+
+export interface HubbleView {
+    readonly status: "ok" | "unavailable" | "error";
+    /** Best effort: flows may be missing or late; never part of the verdict. */
+    readonly bestEffort: true;
+    readonly flows: readonly string[];
+    readonly note?: string;
+}
+
+export interface Observation {
+    readonly client: { readonly pod: string; readonly label: string; readonly podIp: string; readonly node: string; readonly nodeIp: string };
+    readonly service: string;
+    readonly path: ReceiverPath;
+    readonly externalTrafficPolicy: TrafficPolicy;
+    readonly targetAddress: string;
+    readonly expected: Expected;
+    readonly wire: {
+        /** The B node whose external interface saw the SYN to the frontend. */
+        readonly receivingNode?: string;
+        readonly source?: string;
+        readonly target?: string;
+        /** Every copy of the probe's SYNs, on every node. */
+        readonly sightings: readonly WireSighting[];
+    };
+    readonly app?: AppView;
+    readonly hubble: HubbleView;
+    readonly verdict: "pass" | "fail";
+    /** Each mismatch shows both values. */
+    readonly mismatches: readonly string[];
+    readonly attempts: number;
+    readonly errors: readonly string[];
+    readonly durationMs: number;
+}
+
+export interface CheckReport {
+    readonly runId: string;
+    readonly backend: string;
+    readonly startedAt: string;
+    readonly durationMs: number;
+    readonly ok: boolean;
+    readonly observations: readonly Observation[];
+    /** One line per record: source -> target, wire and app, with the verdict. */
+    readonly summary: readonly string[];
+}

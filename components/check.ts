@@ -1,0 +1,83 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
+import { CheckPlan } from "../check/plan";
+import { CheckReport, Observation } from "../check/types";
+import { captureNamespace } from "../lib/capture";
+
+export interface CheckArgs {
+    /** Kubernetes provider of cluster B, where the capture namespace lives. */
+    readonly providerB: k8s.Provider;
+    /** Kubeconfigs of A and B; secrets, handed to the check on stdin only. */
+    readonly kubeconfigA: pulumi.Input<string>;
+    readonly kubeconfigB: pulumi.Input<string>;
+    /** What to probe (no credentials). */
+    readonly plan: CheckPlan;
+    /** A's outbound public IP, the expected source on the public path. */
+    readonly sourcePublicIp: pulumi.Input<string>;
+    /** Change it to re-run the check on purpose (`pulumi config set checkNonce $(date +%s)`). */
+    readonly nonce: pulumi.Input<string>;
+    /** Everything the check probes; it runs after them. */
+    readonly probed: pulumi.Resource[];
+    /** Values that change when a probed thing changes (uids, revisions); a change re-runs the check. */
+    readonly probedVersions: pulumi.Input<string>[];
+}
+
+/** The repository root, where `check/main.ts` lives. */
+const ROOT = path.resolve(__dirname, "..");
+
+/** Parses the check's stdout; the only place its JSON meets the stack. */
+export function parseReport(stdout: string): CheckReport {
+    try {
+        return JSON.parse(stdout) as CheckReport;
+    } catch {
+        throw new Error(`the check printed no JSON report; its output began with: ${stdout.slice(0, 200)}`);
+    }
+}
+
+/**
+ * Runs the curl-and-capture check once the workloads are ready, and again whenever the plan, a
+ * probed resource or the nonce changes (a changed trigger replaces the command, which re-runs it).
+ */
+export class Check extends pulumi.ComponentResource {
+    public readonly command: command.local.Command;
+    public readonly observations: pulumi.Output<readonly Observation[]>;
+    public readonly summary: pulumi.Output<readonly string[]>;
+    public readonly plan: CheckPlan;
+
+    constructor(name: string, args: CheckArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("egress-lab:check:Check", name, {}, opts);
+        this.plan = args.plan;
+        const namespace = new k8s.core.v1.Namespace(`${name}-capture-ns`, captureNamespace(args.plan.captureNamespace), {
+            parent: this,
+            provider: args.providerB,
+        });
+        const input = pulumi.secret(
+            pulumi.jsonStringify({
+                kubeconfigA: args.kubeconfigA,
+                kubeconfigB: args.kubeconfigB,
+                checkPlan: args.plan,
+                sourcePublicIp: args.sourcePublicIp,
+            }),
+        );
+        this.command = new command.local.Command(
+            name,
+            {
+                // No secret on the command line: the kubeconfigs arrive on stdin.
+                create: "node -r ts-node/register/transpile-only check/main.ts",
+                dir: ROOT,
+                stdin: input,
+                // Progress (stderr) shows during `pulumi up`; the JSON report (stdout) becomes outputs.
+                logging: command.types.enums.local.Logging.Stderr,
+                addPreviousOutputInEnv: false,
+                triggers: [args.nonce, JSON.stringify(args.plan), ...args.probedVersions],
+            },
+            { parent: this, dependsOn: [namespace, ...args.probed] },
+        );
+        const report = this.command.stdout.apply(parseReport);
+        this.observations = report.apply((r) => r.observations);
+        this.summary = report.apply((r) => r.summary);
+        this.registerOutputs({ summary: this.summary });
+    }
+}

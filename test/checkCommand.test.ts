@@ -1,0 +1,145 @@
+// The check as the program wires it: the Command resource, its secrets, order, triggers, outputs;
+// and the pure pieces of the Kubernetes backend.
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { curlArgs, curlResponse, missingEgressEntries, parseEgressList } from "../check/curl";
+import { describeApiError } from "../check/k8s/backend";
+import { parseCheckInput } from "../check/main";
+import { checkPlan } from "../check/plan";
+import { parseReport } from "../components/check";
+import { capturePod } from "../lib/capture";
+import { parseLabConfig } from "../lib/config";
+import { buildLab, byType, FAKE_KUBECONFIG, FAKE_OUTBOUND_IP, FAKE_REPORT, one, Recorder } from "./mocks";
+import { INTERNAL_LOCAL, PLAIN } from "./checkFixtures";
+
+const COMMAND = "command:local:Command";
+
+async function value<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}
+
+describe("check command resource under mocks", function () {
+    let recorder: Recorder;
+    let lab: Awaited<ReturnType<typeof buildLab>>["lab"];
+
+    before(async function () {
+        ({ recorder, lab } = await buildLab());
+    });
+
+    it("hands the kubeconfigs over stdin as a secret, never on the command line or in the environment", function () {
+        const check = one(recorder, COMMAND);
+        expect(check.secretInputs).to.include("stdin");
+        expect(check.inputs.create).to.equal("node -r ts-node/register/transpile-only check/main.ts");
+        expect(check.inputs.create).to.not.include("kubeconfig");
+        expect(check.inputs).to.not.have.property("environment");
+        const stdin = JSON.parse(check.inputs.stdin);
+        expect(stdin.kubeconfigA).to.equal(FAKE_KUBECONFIG);
+        expect(stdin.kubeconfigB).to.equal(FAKE_KUBECONFIG);
+        expect(stdin.sourcePublicIp).to.equal(FAKE_OUTBOUND_IP);
+        expect(stdin.checkPlan).to.deep.equal(checkPlan(parseLabConfig({})));
+    });
+
+    it("logs only stderr (progress) and keeps previous output out of the environment", function () {
+        const check = one(recorder, COMMAND);
+        expect(check.inputs.logging).to.equal("stderr");
+        expect(check.inputs.addPreviousOutputInEnv).to.equal(false);
+    });
+
+    it("runs after everything it probes, and after the capture namespace exists on B", function () {
+        const check = one(recorder, COMMAND);
+        const urnsOf = (type: string, filter: (r: Recorder["registrations"][number]) => boolean = () => true) =>
+            byType(recorder, type).filter(filter).map((r) => r.urn);
+        const probed = [
+            ...urnsOf("kubernetes:apps/v1:Deployment"),
+            ...urnsOf("kubernetes:core/v1:Service", (r) => r.inputs.metadata.namespace === "demo"),
+            ...urnsOf("kubernetes:core/v1:Pod"),
+            ...urnsOf("kubernetes:apps/v1:DaemonSet"),
+            ...urnsOf("kubernetes:cilium.io/v2:CiliumEgressGatewayPolicy"),
+        ];
+        expect(probed).to.have.length(1 + 4 + 3 + 1 + 2);
+        expect(check.dependencies).to.include.members(probed);
+        const namespace = byType(recorder, "kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "egress-lab-capture");
+        expect(namespace?.inputs.metadata.labels["pod-security.kubernetes.io/enforce"]).to.equal("privileged");
+        expect(namespace?.provider).to.match(/::cluster-b-k8s::/);
+        expect(check.dependencies).to.include(namespace?.urn);
+    });
+
+    it("re-runs when the nonce, the plan or a probed resource changes", async function () {
+        const check = one(recorder, COMMAND);
+        const triggers: string[] = check.inputs.triggers;
+        expect(triggers[0]).to.equal("initial");
+        expect(JSON.parse(triggers[1])).to.deep.equal(checkPlan(parseLabConfig({})));
+        expect(triggers).to.include.members(["uid-receiver", "uid-clients-curl1", "uid-egress-assigner", "uid-egress-app-client1", "cilium-a@1"]);
+        const again = await buildLab({ checkNonce: "2026-11-27" });
+        const rerun = one(again.recorder, COMMAND).inputs.triggers;
+        expect(rerun[0]).to.equal("2026-11-27");
+        expect(rerun.slice(1)).to.deep.equal(triggers.slice(1));
+        const narrowed = await buildLab({ externalTrafficPolicies: ["Local"] });
+        expect(one(narrowed.recorder, COMMAND).inputs.triggers[1]).to.not.equal(triggers[1]);
+    });
+
+    it("turns the check's JSON report into observations and a summary", async function () {
+        expect(await value(lab.check.observations)).to.deep.equal(FAKE_REPORT.observations);
+        expect(await value(lab.check.summary)).to.deep.equal(FAKE_REPORT.summary);
+        expect(await lab.check.observations.isSecret).to.equal(false);
+    });
+
+    it("says plainly when the check printed no report", function () {
+        expect(() => parseReport("check failed: boom")).to.throw("the check printed no JSON report; its output began with: check failed: boom");
+    });
+});
+
+describe("check input and Kubernetes backend pieces", function () {
+    it("rejects input without echoing it", function () {
+        const secret = "client-key-data: SECRETSECRET";
+        expect(() => parseCheckInput(`{"kubeconfigA": "${secret}"`)).to.throw("the check's input is not JSON; pipe `pulumi stack output --json --show-secrets` into it");
+        try {
+            parseCheckInput(JSON.stringify({ kubeconfigA: secret, checkPlan: {} }));
+            expect.fail("accepted input without kubeconfigB");
+        } catch (error) {
+            expect((error as Error).message).to.equal("the check's input lacks kubeconfigB; use --show-secrets so the kubeconfigs are included");
+            expect((error as Error).message).to.not.include("SECRET");
+        }
+        const input = parseCheckInput(JSON.stringify({ kubeconfigA: "a", kubeconfigB: "b", checkPlan: { strict: true }, sourcePublicIp: "" }));
+        expect(input.sourcePublicIp).to.equal(undefined);
+    });
+
+    it("builds a bounded curl with a request id, and reads its result", function () {
+        expect(curlArgs({ client: PLAIN, target: INTERNAL_LOCAL, requestId: "egl-1-0-1", connectTimeoutSeconds: 3, maxTimeSeconds: 5 })).to.deep.equal([
+            "curl", "-sS", "--connect-timeout", "3", "--max-time", "5", "-H", "X-Request-Id: egl-1-0-1", "http://10.20.0.100:80/",
+        ]);
+        expect(curlResponse(0, '{"remote_addr":"x"}\n', "")).to.deep.equal({ body: '{"remote_addr":"x"}' });
+        expect(curlResponse(28, "", "curl: (28) Connection timed out after 3001 milliseconds\n")).to.deep.equal({
+            error: "curl: (28) Connection timed out after 3001 milliseconds (exit 28)",
+        });
+    });
+
+    it("reads Cilium's egress map and names what is missing", function () {
+        const entries = parseEgressList('[{"sourceIP":"10.210.0.12","destCIDR":"10.20.0.0/16","egressIP":"10.10.100.51","gatewayIP":"10.10.8.4"}]');
+        const wanted = [
+            { sourceIP: "10.210.0.12", destCIDR: "10.20.0.0/16", egressIP: "10.10.100.51" },
+            { sourceIP: "10.210.0.13", destCIDR: "10.20.0.0/16", egressIP: "10.10.100.52" },
+        ];
+        expect(missingEgressEntries(entries, wanted)).to.deep.equal(["10.210.0.13 -> 10.20.0.0/16 via 10.10.100.52"]);
+        expect(parseEgressList('[{"SourceIP":"a","DestCIDR":"b","EgressIP":"c"}]')[0]).to.deep.include({ sourceIP: "a", destCIDR: "b", egressIP: "c" });
+        expect(parseEgressList("")).to.deep.equal([]);
+        expect(() => parseEgressList("{}")).to.throw("cilium bpf egress list did not print a JSON list");
+    });
+
+    it("explains RBAC and auth errors", function () {
+        expect(describeApiError({ code: 403 }, "create capture pod on b-0", "B").message).to.equal(
+            "cluster B: create capture pod on b-0: RBAC denied (403 Forbidden); the kubeconfig's user needs that permission",
+        );
+        expect(describeApiError({ code: 401 }, "list nodes", "A").message).to.equal("cluster A: list nodes: unauthorized (401); the kubeconfig's credentials are not accepted");
+    });
+
+    it("makes capture pods pinned, bounded, labelled, with NET_ADMIN and NET_RAW only", function () {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- reading a plain manifest
+        const pod = capturePod({ name: "egl-x-cap-0", namespace: "egress-lab-capture", runId: "egl-x", node: "b-0", tcpdumpArgs: ["-i", "any"], seconds: 5000 }) as any;
+        expect(pod.metadata.labels).to.deep.equal({ "egress-lab/component": "capture", "egress-lab/run": "egl-x" });
+        expect(pod.spec).to.deep.include({ nodeName: "b-0", hostNetwork: true, restartPolicy: "Never", activeDeadlineSeconds: 600 });
+        expect(pod.spec.containers[0].command).to.deep.equal(["timeout", "570", "tcpdump", "-i", "any"]);
+        expect(pod.spec.containers[0].securityContext.capabilities).to.deep.equal({ drop: ["ALL"], add: ["NET_ADMIN", "NET_RAW"] });
+        expect(pod.spec.containers[0].securityContext.privileged).to.equal(false);
+    });
+});

@@ -1,0 +1,207 @@
+// The check core driven through a fake backend: order, retries, failures and cleanup.
+import { expect } from "chai";
+import { CaptureSession, CaptureSpec, CheckBackend, ProbeRequest, ProbeResponse } from "../check/backend";
+import { LineCapture } from "../check/lineCapture";
+import { CheckOptions, runCheck } from "../check/run";
+import { ClientFacts, Topology } from "../check/types";
+import { appBody, EGRESS1, INTERNAL_LOCAL, NODE_B1, PLAIN, synLines, TOPOLOGY } from "./checkFixtures";
+
+const OPTIONS: Omit<CheckOptions, "progress"> = {
+    connectTimeoutSeconds: 1,
+    maxTimeSeconds: 1,
+    maxAttempts: 3,
+    settleSeconds: 5,
+    retryDelayMs: 1,
+    lateLinesMs: 50,
+    listenTimeoutSeconds: 1,
+};
+
+type Answer = (request: ProbeRequest, attempt: number) => { wire?: { node: string; source: string }; body?: string; error?: string };
+
+/** Scripted backend: answers each probe from `answer`, writing the SYN lines a capture would print. */
+class FakeBackend implements CheckBackend {
+    readonly name = "fake";
+    readonly calls: string[] = [];
+    capture?: LineCapture;
+    stopped = 0;
+    private attempts = new Map<string, number>();
+
+    constructor(
+        private readonly answer: Answer,
+        private readonly topology: Topology = TOPOLOGY,
+        private readonly failures: { discover?: string; capture?: string; probeThrows?: string } = {},
+    ) {}
+
+    async sweep(): Promise<void> {
+        this.calls.push("sweep");
+    }
+
+    async discover(): Promise<Topology> {
+        this.calls.push("discover");
+        if (this.failures.discover) {
+            throw new Error(this.failures.discover);
+        }
+        return this.topology;
+    }
+
+    async startCapture(spec: CaptureSpec): Promise<CaptureSession> {
+        this.calls.push(`capture ${spec.nodes.join(",")} ports ${spec.ports.join(",")}`);
+        if (this.failures.capture) {
+            throw new Error(this.failures.capture);
+        }
+        const capture = new LineCapture(spec.nodes);
+        this.capture = capture;
+        for (const node of spec.nodes) {
+            capture.push(node, "listening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes\n");
+        }
+        return { mark: () => capture.mark(), since: (m) => capture.since(m), stop: async () => void this.stopped++ };
+    }
+
+    async probe(request: ProbeRequest): Promise<ProbeResponse> {
+        const key = `${request.client.name}->${request.target.service}`;
+        const attempt = (this.attempts.get(key) ?? 0) + 1;
+        this.attempts.set(key, attempt);
+        this.calls.push(`probe ${key} #${attempt}`);
+        if (this.failures.probeThrows) {
+            throw new Error(this.failures.probeThrows);
+        }
+        const answer = this.answer(request, attempt);
+        if (answer.wire) {
+            this.capture!.push(answer.wire.node, synLines({ at: { name: answer.wire.node }, source: answer.wire.source, sourcePort: 40000, target: request.target.address, targetPort: request.target.port }));
+        }
+        return { body: answer.body, error: answer.error };
+    }
+}
+
+/** What a correct dataplane does for the fixture topology (Local only, backend on B1). */
+const correct: Answer = (request) => {
+    const source = request.client.egress ? request.client.egress.egressIp : request.client.nodeIp;
+    return { wire: { node: NODE_B1.name, source }, body: appBody(source, 40000, request.requestId) };
+};
+
+const LOCAL_ONLY: Topology = { ...TOPOLOGY, targets: [INTERNAL_LOCAL] };
+
+async function run(backend: FakeBackend, overrides: Partial<CheckOptions> = {}) {
+    const lines: string[] = [];
+    const report = await runCheck(backend, { ...OPTIONS, ...overrides, progress: (l) => lines.push(l) });
+    return { report, lines };
+}
+
+describe("check core with a fake backend", function () {
+    it("sweeps, discovers, captures on every B node, probes every client × target, and stops the capture", async function () {
+        const backend = new FakeBackend(correct, LOCAL_ONLY);
+        const { report, lines } = await run(backend);
+        expect(backend.calls).to.deep.equal([
+            "sweep",
+            "discover",
+            `capture ${NODE_B1.name},aks-system-b-1 ports 80,8080`,
+            "probe curl->receiver-internal-local #1",
+            "probe curl1->receiver-internal-local #1",
+        ]);
+        expect(backend.stopped).to.equal(1);
+        expect(report.ok).to.equal(true);
+        expect(report.observations.map((o) => [o.client.pod, o.wire.source, o.app?.remote_addr, o.verdict])).to.deep.equal([
+            ["curl", "10.10.0.4", "10.10.0.4", "pass"],
+            ["curl1", "10.10.100.51", "10.10.100.51", "pass"],
+        ]);
+        expect(report.summary[1]).to.equal(
+            `curl1 (app=client1) -> internal/Local 10.20.0.100: wire 10.10.100.51 -> 10.20.0.100 at ${NODE_B1.name}, app 10.10.100.51 -> 10.220.0.15 [pass]`,
+        );
+        expect(report.observations[0].hubble).to.deep.equal({ status: "unavailable", bestEffort: true, flows: [], note: "fake has no Hubble" });
+        expect(lines.some((l) => l.startsWith("[2/2] curl1"))).to.equal(true);
+    });
+
+    it("retries while the egress policy settles, then passes", async function () {
+        const settling: Answer = (request, attempt) =>
+            request.client === EGRESS1 && attempt === 1 ? { wire: { node: NODE_B1.name, source: EGRESS1.nodeIp }, body: appBody(EGRESS1.nodeIp, 40000) } : correct(request, attempt);
+        const backend = new FakeBackend(settling, LOCAL_ONLY);
+        const { report, lines } = await run(backend);
+        expect(report.ok).to.equal(true);
+        expect(report.observations[1].attempts).to.equal(2);
+        expect(lines).to.include("    attempt 1: wire source: expected 10.10.100.51, observed 10.10.0.4; app source: expected 10.10.100.51, observed 10.10.0.4; retrying while policies settle");
+    });
+
+    it("fails after the settling window, showing both values", async function () {
+        const neverEgress: Answer = (request) => ({ wire: { node: NODE_B1.name, source: request.client.nodeIp }, body: appBody(request.client.nodeIp, 40000) });
+        const backend = new FakeBackend(neverEgress, LOCAL_ONLY);
+        const { report } = await run(backend);
+        expect(report.ok).to.equal(false);
+        const failed = report.observations[1];
+        expect(failed.verdict).to.equal("fail");
+        expect(failed.attempts).to.equal(3);
+        expect(failed.mismatches).to.deep.equal(["wire source: expected 10.10.100.51, observed 10.10.0.4", "app source: expected 10.10.100.51, observed 10.10.0.4"]);
+    });
+
+    it("does not retry past the settling window", async function () {
+        const neverEgress: Answer = (request) => ({ wire: { node: NODE_B1.name, source: request.client.nodeIp }, body: appBody(request.client.nodeIp, 40000) });
+        const { report } = await run(new FakeBackend(neverEgress, LOCAL_ONLY), { settleSeconds: 0 });
+        expect(report.observations[1].attempts).to.equal(1);
+    });
+
+    it("records curl errors per attempt when nothing answers", async function () {
+        const dead: Answer = () => ({ error: "curl: (28) Connection timed out after 1001 milliseconds (exit 28)" });
+        const { report } = await run(new FakeBackend(dead, { ...LOCAL_ONLY, clients: [PLAIN] }), { settleSeconds: 0 });
+        expect(report.observations[0].errors).to.deep.equal(["attempt 1: curl: (28) Connection timed out after 1001 milliseconds (exit 28)"]);
+        expect(report.observations[0].verdict).to.equal("fail");
+    });
+
+    it("stops at a clear error when discovery fails, before any capture", async function () {
+        const backend = new FakeBackend(correct, LOCAL_ONLY, { discover: "Service demo/receiver-internal-local has no address after 120 s" });
+        let error: Error | undefined;
+        await run(backend).catch((e: Error) => (error = e));
+        expect(error?.message).to.equal("Service demo/receiver-internal-local has no address after 120 s");
+        expect(backend.calls).to.deep.equal(["sweep", "discover"]);
+    });
+
+    it("propagates a capture that cannot start, without probing", async function () {
+        const backend = new FakeBackend(correct, LOCAL_ONLY, { capture: "tcpdump is missing from the capture image (exit 127)" });
+        let error: Error | undefined;
+        await run(backend).catch((e: Error) => (error = e));
+        expect(error?.message).to.equal("tcpdump is missing from the capture image (exit 127)");
+        expect(backend.calls.filter((c) => c.startsWith("probe"))).to.deep.equal([]);
+    });
+
+    it("stops the capture even when a probe throws", async function () {
+        const backend = new FakeBackend(correct, LOCAL_ONLY, { probeThrows: "exec denied: pods/exec is forbidden" });
+        let error: Error | undefined;
+        await run(backend).catch((e: Error) => (error = e));
+        expect(error?.message).to.equal("exec denied: pods/exec is forbidden");
+        expect(backend.stopped).to.equal(1);
+    });
+
+    it("refuses an empty plan", async function () {
+        let error: Error | undefined;
+        await run(new FakeBackend(correct, { ...LOCAL_ONLY, clients: [] as ClientFacts[] })).catch((e: Error) => (error = e));
+        expect(error?.message).to.equal("nothing to probe: no clients or no receiver targets");
+    });
+});
+
+describe("LineCapture", function () {
+    it("waits for every node to listen, and names the silent ones on timeout", async function () {
+        const capture = new LineCapture(["b0", "b1"]);
+        capture.push("b0", "listening on any, link-type LINUX_SLL2\n");
+        let error: Error | undefined;
+        await capture.waitUntilListening(100, () => undefined).catch((e: Error) => (error = e));
+        expect(error?.message).to.equal('tcpdump did not print "listening on" within 0 s on b1');
+        setTimeout(() => capture.push("b1", "tcpdump: verbose output suppressed\nlistening on any\n"), 20);
+        await capture.waitUntilListening(1000, () => undefined);
+    });
+
+    it("reports a capture failure instead of waiting", async function () {
+        const capture = new LineCapture(["b0"]);
+        let error: Error | undefined;
+        await capture.waitUntilListening(1000, () => "capture pod on b0 failed: ErrImagePull").catch((e: Error) => (error = e));
+        expect(error?.message).to.equal("capture pod on b0 failed: ErrImagePull");
+    });
+});
+
+describe("LineCapture marks", function () {
+    it("never splits a line between two probes", function () {
+        const capture = new LineCapture(["b0"]);
+        capture.push("b0", "line one\nline tw");
+        const mark = capture.mark();
+        expect(capture.since(new Map([["b0", 0]]))).to.deep.equal([{ node: "b0", text: "line one\n" }]);
+        capture.push("b0", "o\nline three\n");
+        expect(capture.since(mark)).to.deep.equal([{ node: "b0", text: "line two\nline three\n" }]);
+    });
+});
