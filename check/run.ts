@@ -61,7 +61,8 @@ async function collectSightings(capture: CaptureSession, mark: ReadonlyMap<strin
     const deadline = Date.now() + lateLinesMs;
     while (Date.now() < deadline) {
         if (sightingsSince(capture, mark).some((s) => s.target === target.address)) {
-            await sleep(Math.min(100, lateLinesMs));
+            // The copies after DNAT (and on the backend's node) follow within moments.
+            await sleep(Math.min(100, lateLinesMs / 10));
             break;
         }
         await sleep(25);

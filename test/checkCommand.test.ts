@@ -81,7 +81,7 @@ describe("check command resource under mocks", function () {
     it("turns the check's JSON report into observations and a summary", async function () {
         expect(await value(lab.check.observations)).to.deep.equal(FAKE_REPORT.observations);
         expect(await value(lab.check.summary)).to.deep.equal(FAKE_REPORT.summary);
-        expect(await lab.check.observations.isSecret).to.equal(false);
+        expect(await pulumi.isSecret(lab.check.observations)).to.equal(false);
     });
 
     it("says plainly when the check printed no report", function () {

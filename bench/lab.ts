@@ -1,0 +1,33 @@
+// Benchmark (not a test): the whole offline lab run (setup, 12 probes, teardown) and each probe,
+// over a few runs. Needs root, like the lab.
+import { performance } from "perf_hooks";
+import { parseLabConfig } from "../lib/config";
+import { runLab } from "../lab/main";
+
+async function main(): Promise<void> {
+    const runs = Number(process.argv[2] ?? 3);
+    const wall: number[] = [];
+    const probes: number[] = [];
+    for (let i = 0; i < runs; i++) {
+        const started = performance.now();
+        const report = await runLab(parseLabConfig({}), () => undefined);
+        wall.push(performance.now() - started);
+        probes.push(...report.observations.map((o) => o.durationMs));
+        if (!report.ok) {
+            throw new Error(`run ${i + 1} had failing probes`);
+        }
+    }
+    const stats = (xs: number[]) => `median ${median(xs).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms`;
+    console.log(`whole lab run (setup + ${probes.length / runs} probes + teardown), ${runs} runs: ${stats(wall)}`);
+    console.log(`per probe, ${probes.length} probes: ${stats(probes)}`);
+}
+
+function median(xs: number[]): number {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+}
+
+main().catch((error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+});

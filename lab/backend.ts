@@ -1,0 +1,149 @@
+// The offline lab as a check backend: builds the emulated clusters in network namespaces, runs
+// real nginx, the real assigner script, real tcpdump and real curl, and tears it all down.
+import * as fs from "fs";
+import * as path from "path";
+import { CaptureSession, CaptureSpec, CheckBackend, Progress, ProbeRequest, ProbeResponse } from "../check/backend";
+import { curlArgs, curlResponse } from "../check/curl";
+import { LineCapture } from "../check/lineCapture";
+import { tcpdumpArgs } from "../check/tcpdump";
+import { Topology } from "../check/types";
+import { ASSIGNER_SCRIPT } from "../lib/egress";
+import { nginxConf } from "../lib/receiver";
+import { build, inNs, must, NsProcess, removeNamespace, run, sweep, WORK_DIR_PREFIX } from "./netns";
+import { renderSetup } from "./setup";
+import { LabTopology, namespaces, receivingNode } from "./topology";
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await probe())) {
+        if (Date.now() > deadline) {
+            throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
+        }
+        await sleep(25);
+    }
+}
+
+export class NetnsBackend implements CheckBackend {
+    readonly name = "offline-lab";
+    private workDir?: string;
+    private readonly processes: NsProcess[] = [];
+    private built = false;
+
+    constructor(readonly topology: LabTopology) {}
+
+    async sweep(progress: Progress): Promise<void> {
+        const leftovers = await sweep();
+        progress(leftovers.length > 0 ? `swept leftovers of an earlier run: ${leftovers.join(", ")}` : "no leftovers from earlier runs");
+    }
+
+    /** Builds the namespaces and starts the long-running pieces; the topology is then known. */
+    async discover(progress: Progress): Promise<Topology> {
+        const t = this.topology;
+        this.workDir = fs.mkdtempSync(WORK_DIR_PREFIX);
+        this.built = true;
+        await build(namespaces(t), renderSetup(t));
+        progress(`built ${namespaces(t).length} network namespaces (${namespaces(t).join(", ")})`);
+
+        const conf = path.join(this.workDir, "nginx.conf");
+        // nginx logs to /dev/stdout, which cannot be opened when it is Node's socket: use a file.
+        const log = path.join(this.workDir, "nginx.log");
+        fs.writeFileSync(conf, nginxConf());
+        // A private /tmp and host name per "pod", as a container has: nginx keeps its pid and temp
+        // files in /tmp, and reports the pod name as $hostname.
+        const nginx = new NsProcess(t.receiver.ns, "unshare", [
+            "--mount",
+            "--uts",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            `mount -t tmpfs -o size=16m tmpfs /tmp && hostname ${t.receiver.name} && exec nginx -c ${conf} -g 'daemon off;' >>${log} 2>&1`,
+        ]);
+        this.processes.push(nginx);
+        const script = path.join(this.workDir, "assigner.sh");
+        fs.writeFileSync(script, ASSIGNER_SCRIPT, { mode: 0o555 });
+        const env = { EGRESS_IPS: t.egressIps.join(" "), EGRESS_DEVICE: "eth0", EGRESS_INTERVAL: "1" };
+        if (t.egressIps.length > 0) {
+            this.processes.push(new NsProcess(t.aGateway.ns, "sh", [script, "run"], env));
+            await until("the assigner adding the egress IPs", 3000, async () => {
+                const [cmd, args] = inNs(t.aGateway.ns, "env", [`EGRESS_IPS=${env.EGRESS_IPS}`, "EGRESS_DEVICE=eth0", "sh", script, "check"]);
+                return (await run(cmd, args)).code === 0;
+            });
+            progress(`assigner holds ${t.egressIps.map((ip) => `${ip}/32`).join(", ")} on ${t.aGateway.ns}`);
+        }
+        await until("nginx answering on the receiver pod", 3000, async () => {
+            if (nginx.child.exitCode !== null) {
+                const output = nginx.output + (fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "");
+                throw new Error(`nginx exited (${nginx.child.exitCode}): ${output.trim().split("\n").pop()}`);
+            }
+            const [cmd, args] = inNs(t.receiver.node.ns, "curl", ["-s", "--max-time", "1", `http://${t.receiver.ip}:${t.receiver.port}/`]);
+            return (await run(cmd, args)).code === 0;
+        });
+        progress(`nginx answers on ${t.receiver.ip}:${t.receiver.port} in ${t.receiver.ns}`);
+
+        return {
+            clients: t.clients.map((c) => ({ name: c.name, label: c.label, ip: c.ip, node: c.node.ns, nodeIp: c.node.ip, egress: c.egress })),
+            targets: t.targets,
+            receiver: { name: t.receiver.name, ip: t.receiver.ip, node: t.receiver.node.ns, nodeIp: t.receiver.node.ip, port: t.receiver.port },
+            receiverNodes: t.bNodes.map((n) => ({ name: n.ns, ip: n.ip })),
+            sourcePublicIp: t.sourcePublicIp,
+        };
+    }
+
+    async startCapture(spec: CaptureSpec, progress: Progress): Promise<CaptureSession> {
+        const capture = new LineCapture(spec.nodes);
+        const args = tcpdumpArgs({ ports: spec.ports, maxPackets: spec.maxPackets });
+        const dumps = spec.nodes.map((node) => {
+            const dump = new NsProcess(node, "timeout", [String(spec.maxSeconds), "tcpdump", ...args]);
+            dump.child.stdout!.on("data", (d: Buffer) => capture.push(node, d.toString()));
+            dump.child.stderr!.on("data", (d: Buffer) => capture.push(node, d.toString()));
+            this.processes.push(dump);
+            return dump;
+        });
+        const failure = (): string | undefined => {
+            const dead = dumps.findIndex((d) => d.child.exitCode !== null);
+            return dead >= 0 ? `tcpdump on ${spec.nodes[dead]} exited (${dumps[dead].child.exitCode}): ${dumps[dead].output.trim().split("\n").pop()}` : undefined;
+        };
+        try {
+            await capture.waitUntilListening(5000, failure);
+        } catch (error) {
+            await Promise.all(dumps.map((d) => d.stop(200)));
+            throw error;
+        }
+        progress(`tcpdump is listening in ${spec.nodes.join(", ")}`);
+        return {
+            mark: () => capture.mark(),
+            since: (m) => capture.since(m),
+            stop: async () => {
+                await Promise.all(dumps.map((d) => d.stop(500)));
+            },
+        };
+    }
+
+    async probe(request: ProbeRequest): Promise<ProbeResponse> {
+        const t = this.topology;
+        const index = t.clients.findIndex((c) => c.name === request.client.name);
+        const target = t.targets.find((x) => x.service === request.target.service)!;
+        // The load balancer's choice of node, made explicit and deterministic per probe.
+        const node = receivingNode(t, index, target);
+        await must("ip", ["-n", t.router, "route", "replace", `${target.address}/32`, "via", node.ip]);
+        const client = t.clients[index];
+        const [cmd, args] = inNs(client.ns, curlArgs(request)[0], curlArgs(request).slice(1));
+        const result = await run(cmd, args, undefined, (request.maxTimeSeconds + 2) * 1000);
+        return curlResponse(result.code, result.stdout, result.stderr);
+    }
+
+    /** Stops every process (the assigner removes its IPs on SIGTERM) and deletes every namespace. */
+    async teardown(): Promise<void> {
+        await Promise.all(this.processes.splice(0).map((p) => p.stop(1000)));
+        if (this.built) {
+            await Promise.all(namespaces(this.topology).map(removeNamespace));
+        }
+        if (this.workDir) {
+            fs.rmSync(this.workDir, { recursive: true, force: true });
+            this.workDir = undefined;
+        }
+    }
+}

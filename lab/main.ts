@@ -1,0 +1,121 @@
+// `npm run lab`: the whole experiment offline, in Linux network namespaces, with real packets.
+//
+//   sudo npm run lab                         # Pulumi.dev.yaml, table on stdout
+//   sudo npm run lab -- Pulumi.mystack.yaml  # another stack's scenario
+//   sudo npm run lab -- --json               # observations JSON on stdout (table on stderr)
+//   sudo npm run lab -- --json out.json      # ... or into a file
+//
+// Exit codes: 0 every probe passed, 1 a probe failed, 2 the lab could not run.
+import * as fs from "fs";
+import * as path from "path";
+import { CheckOptions, runCheck } from "../check/run";
+import { CheckReport } from "../check/types";
+import { LabConfig } from "../lib/config";
+import { NetnsBackend } from "./backend";
+import { environmentProblem } from "./netns";
+import { loadStackConfig } from "./stackConfig";
+import { observationTable } from "./table";
+import { EMULATION, labTopology } from "./topology";
+
+/** Budgets for one machine: nothing settles, so no retries past a failed connect. */
+export const LAB_OPTIONS: Omit<CheckOptions, "progress"> = {
+    connectTimeoutSeconds: 1,
+    maxTimeSeconds: 2,
+    maxAttempts: 2,
+    settleSeconds: 0,
+    retryDelayMs: 50,
+    lateLinesMs: 300,
+    listenTimeoutSeconds: 5,
+};
+
+/** Set once SIGINT or SIGTERM arrived: the handler owns the exit from then on. */
+let interrupted: NodeJS.Signals | undefined;
+
+export interface LabArgs {
+    readonly stackFile: string;
+    /** undefined: no JSON; "-": stdout; else a file. */
+    readonly json?: string;
+}
+
+export function parseArgs(argv: readonly string[], root: string): LabArgs {
+    let stackFile = path.join(root, "Pulumi.dev.yaml");
+    let json: string | undefined;
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === "--json") {
+            const next = argv[i + 1];
+            json = next && !next.startsWith("--") && !next.endsWith(".yaml") ? argv[++i] : "-";
+        } else if (argv[i].startsWith("--")) {
+            throw new Error(`unknown option ${argv[i]}; usage: npm run lab -- [Pulumi.<stack>.yaml] [--json [file]]`);
+        } else {
+            stackFile = path.resolve(argv[i]);
+        }
+    }
+    return { stackFile, json };
+}
+
+/** Runs the lab for one validated config; tears everything down on success, failure and signals. */
+export async function runLab(config: LabConfig, log: (line: string) => void): Promise<CheckReport> {
+    const problem = await environmentProblem();
+    if (problem) {
+        throw new Error(problem);
+    }
+    const topology = labTopology(config);
+    log(`emulation values: A's outbound public IP ${EMULATION.sourcePublicIp}, public frontends in ${EMULATION.publicRange}`);
+    const backend = new NetnsBackend(topology);
+    let tornDown: Promise<void> | undefined;
+    const teardown = (): Promise<void> =>
+        (tornDown ??= backend.teardown().then(() => log("torn down: every egl- namespace and process is gone")));
+    const onSignal = (signal: NodeJS.Signals): void => {
+        log(`${signal}: tearing down`);
+        interrupted = signal;
+        void teardown().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    try {
+        return await runCheck(backend, { ...LAB_OPTIONS, progress: log });
+    } finally {
+        await teardown();
+        process.removeListener("SIGINT", onSignal);
+        process.removeListener("SIGTERM", onSignal);
+    }
+}
+
+async function main(): Promise<number> {
+    const args = parseArgs(process.argv.slice(2), path.resolve(__dirname, ".."));
+    const log = (line: string): void => void process.stderr.write(`${line}\n`);
+    log(`scenario from ${args.stackFile}`);
+    const report = await runLab(loadStackConfig(args.stackFile), log);
+    const table = observationTable(report.observations);
+    const json = JSON.stringify({ ...report, observations: report.observations }, null, 2);
+    if (args.json === "-") {
+        process.stderr.write(`${table}\n`);
+        process.stdout.write(`${json}\n`);
+    } else {
+        process.stdout.write(`${table}\n`);
+        if (args.json) {
+            fs.writeFileSync(args.json, json);
+            log(`observations written to ${args.json}`);
+        }
+    }
+    log(`${report.ok ? "all probes pass" : "some probes fail"} in ${(report.durationMs / 1000).toFixed(2)} s`);
+    return report.ok ? 0 : 1;
+}
+
+if (require.main === module) {
+    main().then(
+        (code) => {
+            if (!interrupted) {
+                process.exit(code);
+            }
+        },
+        (error: Error) => {
+            if (interrupted) {
+                // Probes fail while the signal handler tears down; it exits when done.
+                return;
+            }
+            process.stderr.write(`lab failed: ${error.message}\n`);
+            process.exit(2);
+        },
+    );
+}

@@ -1,0 +1,166 @@
+// The offline lab's emulated topology, as plain data derived from the same config as the Pulumi
+// program. Pure: no namespaces are touched here, so it is tested without root.
+import * as cidr from "../lib/cidr";
+import { ClientSpec, LabConfig, ReceiverPath, TrafficPolicy } from "../lib/config";
+import { labelText } from "../lib/labels";
+import { RECEIVER_CONTAINER_PORT, RECEIVER_PORT, serviceName } from "../lib/receiver";
+import { CheckPlan, checkPlan, egressFor } from "../check/plan";
+
+/** Every namespace the lab creates starts with this; the sweep removes only these. */
+export const LAB_PREFIX = "egl-";
+
+/**
+ * Addresses Azure would assign and config cannot know, from the documentation ranges
+ * (RFC 5737). Labelled as emulation wherever they are printed.
+ */
+export const EMULATION = {
+    /** A's outbound public IP (Azure's outbound load balancer). */
+    sourcePublicIp: "198.51.100.7",
+    /** Public frontends of B's LoadBalancer Services: the "internet" of the lab. */
+    publicRange: "203.0.113.0/24",
+    publicFirstHost: 20,
+    /** Link between A's worker and gateway node, standing in for Cilium's VXLAN tunnel. */
+    tunnel: { worker: "169.254.42.1", gateway: "169.254.42.2", prefix: 30 },
+} as const;
+
+export interface LabNodeSpec {
+    /** Namespace, also the node name the check reports. */
+    readonly ns: string;
+    readonly ip: string;
+    /** The router's address on this node's link (Azure's subnet gateway, .1). */
+    readonly gatewayIp: string;
+    /** This node's pod /24 and the node-side address pods route through. */
+    readonly podCidr: string;
+    readonly podGatewayIp: string;
+}
+
+export interface LabPodSpec {
+    readonly ns: string;
+    readonly name: string;
+    readonly ip: string;
+    readonly node: LabNodeSpec;
+}
+
+export interface LabClient extends LabPodSpec {
+    readonly spec: ClientSpec;
+    readonly label: string;
+    readonly egress?: { readonly policy: string; readonly egressIp: string; readonly destinationCidrs: readonly string[] };
+}
+
+export interface LabTarget {
+    readonly service: string;
+    readonly path: ReceiverPath;
+    readonly externalTrafficPolicy: TrafficPolicy;
+    readonly address: string;
+    readonly port: number;
+}
+
+export interface LabTopology {
+    readonly router: string;
+    readonly aWorker: LabNodeSpec;
+    readonly aGateway: LabNodeSpec;
+    readonly bNodes: readonly LabNodeSpec[];
+    readonly clients: readonly LabClient[];
+    readonly receiver: LabPodSpec & { readonly port: number };
+    readonly targets: readonly LabTarget[];
+    readonly egressIps: readonly string[];
+    readonly aVnetCidr: string;
+    readonly sourcePublicIp: string;
+    readonly publicRange: string;
+    readonly plan: CheckPlan;
+}
+
+function node(ns: string, subnet: cidr.Cidr, host: number, podRange: cidr.Cidr, podBlock: number): LabNodeSpec {
+    const podCidr = `${cidr.hostAt(podRange, podBlock * 256)}/24`;
+    return {
+        ns,
+        ip: cidr.hostAt(subnet, host),
+        gatewayIp: cidr.hostAt(subnet, 1),
+        podCidr,
+        podGatewayIp: cidr.hostAt(cidr.parseCidr(podCidr), 1),
+    };
+}
+
+/** B has two nodes so Cluster shows both outcomes; the backend runs on the first. */
+export const B_NODE_COUNT = 2;
+
+export function labTopology(config: LabConfig): LabTopology {
+    const aSubnet = cidr.parseCidr(config.clusterA.nodeSubnetCidr);
+    const gwSubnet = cidr.parseCidr(config.gateway.subnetCidr);
+    const bSubnet = cidr.parseCidr(config.clusterB.nodeSubnetCidr);
+    const aPods = cidr.parseCidr(config.clusterA.podCidr);
+    const bPods = cidr.parseCidr(config.clusterB.podCidr);
+    const plan = checkPlan(config, true);
+
+    const aWorker = node(`${LAB_PREFIX}a-node0`, aSubnet, 4, aPods, 0);
+    const aGateway = node(`${LAB_PREFIX}a-gw0`, gwSubnet, 4, aPods, 1);
+    const bNodes = Array.from({ length: B_NODE_COUNT }, (_, i) => node(`${LAB_PREFIX}b-node${i}`, bSubnet, 4 + i, bPods, i));
+
+    const clients: LabClient[] = config.clients.map((spec, i) => {
+        const label = labelText(spec.label);
+        const egress = egressFor(plan, label);
+        return {
+            ns: `${LAB_PREFIX}a-${spec.name}`,
+            name: spec.name,
+            ip: cidr.hostAt(cidr.parseCidr(aWorker.podCidr), 11 + i),
+            node: aWorker,
+            spec,
+            label,
+            egress: egress ? { policy: egress.policy, egressIp: egress.egressIp, destinationCidrs: egress.destinationCidrs } : undefined,
+        };
+    });
+    const backendNode = bNodes[0];
+    const receiver = { ns: `${LAB_PREFIX}b-recv`, name: "traffic-receiver", ip: cidr.hostAt(cidr.parseCidr(backendNode.podCidr), 10), node: backendNode, port: RECEIVER_CONTAINER_PORT };
+
+    // Internal frontends come from B's subnet as Azure allocates them (from the top, away from nodes).
+    const publicRange = cidr.parseCidr(EMULATION.publicRange);
+    let internalNext = 0;
+    let publicNext = 0;
+    const targets: LabTarget[] = config.receiverPaths.flatMap((path) =>
+        config.externalTrafficPolicies.map((policy) => ({
+            service: serviceName(path, policy),
+            path,
+            externalTrafficPolicy: policy,
+            address:
+                path === "internal"
+                    ? cidr.bigIntToIp(bSubnet.last - 10n - BigInt(internalNext++))
+                    : cidr.hostAt(publicRange, EMULATION.publicFirstHost + publicNext++),
+            port: RECEIVER_PORT,
+        })),
+    );
+
+    return {
+        router: `${LAB_PREFIX}vnet`,
+        aWorker,
+        aGateway,
+        bNodes,
+        clients,
+        receiver,
+        targets,
+        egressIps: config.egress.mappings.map((m) => m.egressIp),
+        aVnetCidr: config.clusterA.vnetCidr,
+        sourcePublicIp: EMULATION.sourcePublicIp,
+        publicRange: EMULATION.publicRange,
+        plan,
+    };
+}
+
+/** Every namespace of the topology, routers first. */
+export function namespaces(t: LabTopology): string[] {
+    return [t.router, t.aWorker.ns, t.aGateway.ns, ...t.bNodes.map((n) => n.ns), ...t.clients.map((c) => c.ns), t.receiver.ns];
+}
+
+/**
+ * Which B node the "load balancer" hands a probe to. Local: the backend's node (only it passes
+ * Azure's health probe). Cluster: alternating by client, so both outcomes show: even clients to
+ * the other node (forwarded and SNATed), odd clients to the backend's node (kept).
+ */
+export function receivingNode(t: LabTopology, clientIndex: number, target: LabTarget): LabNodeSpec {
+    const backend = t.receiver.node;
+    if (target.externalTrafficPolicy === "Local") {
+        return backend;
+    }
+    return clientIndex % 2 === 0 ? (t.bNodes.find((n) => n !== backend) ?? backend) : backend;
+}
+
+export { RECEIVER_PORT };

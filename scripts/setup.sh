@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the offline lab and the tests need on a Debian machine: the lab's network tools
+# and the npm packages (from the lockfile). Run as root. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=()
+for pair in ip:iproute2 iptables-restore:iptables tcpdump:tcpdump curl:curl nginx:nginx-light unshare:util-linux setpriv:util-linux; do
+    tool=${pair%%:*}
+    command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || packages+=("${pair##*:}")
+done
+if [ "${#packages[@]}" -gt 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    # Keep package scripts from starting nginx in the host's own network namespace.
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+npm ci --no-audit --no-fund

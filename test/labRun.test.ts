@@ -1,0 +1,144 @@
+// The offline lab for real: namespaces, nginx, tcpdump, curl, iptables. Root only; under CI it
+// must run. Asserts concrete addresses, not just verdicts, so the check itself is tested too.
+import { expect } from "chai";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { Observation } from "../check/types";
+import { parseLabConfig } from "../lib/config";
+import { runLab } from "../lab/main";
+import { labNamespaces, sweep } from "../lab/netns";
+import { requireRoot } from "./rootOnly";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function leftovers(): Promise<string[]> {
+    return labNamespaces().then((ns) => [...ns, ...fs.readdirSync("/run").filter((e) => e.startsWith("egl-lab-"))]);
+}
+
+function strayProcesses(): string[] {
+    // Processes the lab starts carry these command lines; none may outlive it.
+    return fs
+        .readdirSync("/proc")
+        .filter((p) => /^\d+$/.test(p))
+        .map((p) => {
+            try {
+                return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").replace(/\0/g, " ");
+            } catch {
+                return "";
+            }
+        })
+        .filter((cmd) => /egl-lab-|netns exec egl-/.test(cmd));
+}
+
+function row(observations: readonly Observation[], pod: string, service: string): [string | undefined, string | undefined, string | undefined, string] {
+    const o = observations.find((x) => x.client.pod === pod && x.service === service);
+    if (!o) {
+        throw new Error(`no observation for ${pod} -> ${service}`);
+    }
+    return [o.wire.source, o.wire.receivingNode, o.app?.remote_addr, o.verdict];
+}
+
+describe("offline lab, for real (root)", function () {
+    this.timeout(60000);
+
+    before(async function () {
+        requireRoot(this);
+        await sweep();
+    });
+
+    it("shows every (client, path, policy) of the default config on the wire and at the app", async function () {
+        const lines: string[] = [];
+        const report = await runLab(parseLabConfig({}), (l) => lines.push(l));
+        const o = report.observations;
+        expect(o).to.have.length(12);
+        // [wire source at B, receiving node, app's remote_addr, verdict]
+        expect(row(o, "curl", "receiver-internal-local")).to.deep.equal(["10.10.0.4", "egl-b-node0", "10.10.0.4", "pass"]);
+        expect(row(o, "curl", "receiver-internal-cluster")).to.deep.equal(["10.10.0.4", "egl-b-node1", "10.20.0.5", "pass"]);
+        expect(row(o, "curl", "receiver-public-local")).to.deep.equal(["198.51.100.7", "egl-b-node0", "198.51.100.7", "pass"]);
+        expect(row(o, "curl", "receiver-public-cluster")).to.deep.equal(["198.51.100.7", "egl-b-node1", "10.20.0.5", "pass"]);
+        expect(row(o, "curl1", "receiver-internal-local")).to.deep.equal(["10.10.100.51", "egl-b-node0", "10.10.100.51", "pass"]);
+        expect(row(o, "curl1", "receiver-internal-cluster")).to.deep.equal(["10.10.100.51", "egl-b-node0", "10.10.100.51", "pass"]);
+        expect(row(o, "curl1", "receiver-public-local")).to.deep.equal(["198.51.100.7", "egl-b-node0", "198.51.100.7", "pass"]);
+        expect(row(o, "curl1", "receiver-public-cluster")).to.deep.equal(["198.51.100.7", "egl-b-node0", "198.51.100.7", "pass"]);
+        expect(row(o, "curl2", "receiver-internal-local")).to.deep.equal(["10.10.100.52", "egl-b-node0", "10.10.100.52", "pass"]);
+        expect(row(o, "curl2", "receiver-internal-cluster")).to.deep.equal(["10.10.100.52", "egl-b-node1", "10.20.0.5", "pass"]);
+        expect(row(o, "curl2", "receiver-public-local")).to.deep.equal(["198.51.100.7", "egl-b-node0", "198.51.100.7", "pass"]);
+        expect(row(o, "curl2", "receiver-public-cluster")).to.deep.equal(["198.51.100.7", "egl-b-node1", "10.20.0.5", "pass"]);
+        for (const observation of o) {
+            expect(observation.app?.server_addr).to.equal("10.220.0.10");
+            expect(observation.app?.hostname).to.equal("traffic-receiver");
+            expect(observation.wire.target).to.equal(observation.targetAddress);
+            // Every copy: on the receiving node before DNAT, and towards the pod after it.
+            expect(observation.wire.sightings.some((s) => s.target === "10.220.0.10" && s.targetPort === 8080)).to.equal(true);
+        }
+        expect(report.ok).to.equal(true);
+        expect(await leftovers()).to.deep.equal([]);
+        expect(strayProcesses()).to.deep.equal([]);
+    });
+
+    it("blocks an egress-gateway client on the public path when the policy covers 0.0.0.0/0", async function () {
+        const config = parseLabConfig({ clients: ["curl:app=client", "curl1:app=client1"], egressMappings: ["app=client1:10.10.100.51"], egressDestinationCidrs: ["0.0.0.0/0"], receiverPaths: ["public"], externalTrafficPolicies: ["Local"] });
+        const report = await runLab(config, () => undefined);
+        expect(report.observations.map((x) => [x.client.pod, x.expected.outcome, x.app?.remote_addr, x.wire.source, x.verdict])).to.deep.equal([
+            ["curl", "connect", "198.51.100.7", "198.51.100.7", "pass"],
+            ["curl1", "blocked", undefined, undefined, "pass"],
+        ]);
+        expect(await leftovers()).to.deep.equal([]);
+    });
+
+    it("leaves nothing behind when stopped midway with SIGTERM", async function () {
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/main.ts"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        let stderr = "";
+        const midway = new Promise<void>((resolve) =>
+            child.stderr.on("data", (d: Buffer) => {
+                stderr += d.toString();
+                if (stderr.includes("[3/12]")) {
+                    resolve();
+                }
+            }),
+        );
+        const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+        await midway;
+        expect(await labNamespaces()).to.not.deep.equal([]);
+        child.kill("SIGTERM");
+        expect(await exited).to.equal(143);
+        expect(stderr).to.include("SIGTERM: tearing down");
+        expect(await leftovers()).to.deep.equal([]);
+        expect(strayProcesses()).to.deep.equal([]);
+    });
+
+    it("refuses to run without root, with a clear message and nothing created", async function () {
+        const child = spawn("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "-r", "ts-node/register/transpile-only", "lab/main.ts"], {
+            cwd: ROOT,
+            stdio: ["ignore", "ignore", "pipe"],
+            env: { ...process.env, TS_NODE_CACHE: "false" },
+        });
+        let stderr = "";
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+        expect(code).to.equal(2);
+        expect(stderr).to.include("lab failed: the offline lab needs root (network namespaces, iptables, tcpdump): run it as root, e.g. sudo npm run lab");
+        expect(await leftovers()).to.deep.equal([]);
+    });
+
+    it("sweeps what a killed run (SIGKILL) left behind, at the next start", async function () {
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/main.ts"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+        let stderr = "";
+        await new Promise<void>((resolve) =>
+            child.stderr.on("data", (d: Buffer) => {
+                stderr += d.toString();
+                if (stderr.includes("tcpdump is listening")) {
+                    resolve();
+                }
+            }),
+        );
+        child.kill("SIGKILL");
+        await new Promise((resolve) => child.on("close", resolve));
+        expect((await leftovers()).length).to.be.greaterThan(0);
+        const swept = await sweep();
+        expect(swept).to.include("egl-vnet");
+        expect(await leftovers()).to.deep.equal([]);
+        expect(strayProcesses()).to.deep.equal([]);
+    });
+});
