@@ -126,7 +126,7 @@ describe("config: bad input", function () {
         delete require.cache[entry];
         let failure: unknown;
         try {
-            require(entry);
+            await import(entry);
         } catch (error) {
             failure = error;
         }

@@ -1,0 +1,191 @@
+// AKS: BYOCNI clusters on the lab's own subnets, and an advisory estimate of the node bill.
+import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { HOURLY_USD, vmSizeProblem } from "../lib/vmSizes";
+import { notApplicableUnless, peek, stateOf, subject, UNKNOWN } from "./props";
+
+export const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
+export const AGENT_POOL = "azure-native:containerservice:AgentPool";
+
+/** A subnet ID is set when it is a non-empty string, or a value the stack creates (unknown in preview). */
+function hasSubnet(value: unknown): boolean {
+    return value === UNKNOWN || (typeof value === "string" && value !== "");
+}
+
+function poolLabel(profile: unknown, index: number): string {
+    const name = peek(profile, "name");
+    return typeof name === "string" ? `agentPoolProfiles[${index}] ("${name}")` : `agentPoolProfiles[${index}]`;
+}
+
+export const aksByocniPolicy: ResourceValidationPolicy = {
+    name: "aks-byocni-custom-subnet",
+    description: 'AKS clusters use network plugin "none" (Cilium is the CNI) and every node pool sits on the lab\'s own subnet (vnetSubnetID).',
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        notApplicableUnless(args, [MANAGED_CLUSTER, AGENT_POOL]);
+        const what = subject(args);
+        if (args.type === AGENT_POOL) {
+            if (!hasSubnet(peek(args.props, "vnetSubnetID"))) {
+                reportViolation(`${what}: vnetSubnetID ${stateOf(peek(args.props, "vnetSubnetID"))}; every node pool must use the lab's own subnet`);
+            }
+            return;
+        }
+        const plugin = peek(peek(args.props, "networkProfile"), "networkPlugin");
+        if (plugin !== "none" && plugin !== UNKNOWN) {
+            reportViolation(`${what}: networkProfile.networkPlugin ${stateOf(plugin)}; must be "none" (BYOCNI: Cilium is the CNI)`);
+        }
+        const profiles = peek(args.props, "agentPoolProfiles");
+        if (profiles === UNKNOWN) {
+            return;
+        }
+        if (!Array.isArray(profiles) || profiles.length === 0) {
+            reportViolation(`${what}: agentPoolProfiles lists no node pool; AKS needs a system pool on the lab's own subnet`);
+            return;
+        }
+        for (let i = 0; i < profiles.length; i++) {
+            const profile = peek(profiles, i);
+            const subnet = peek(profile, "vnetSubnetID");
+            if (!hasSubnet(subnet)) {
+                reportViolation(`${what}: ${poolLabel(profile, i)}.vnetSubnetID ${stateOf(subnet)}; every node pool must use the lab's own subnet`);
+            }
+        }
+    },
+};
+
+// ---- node budget (advisory, whole stack) ----
+
+export const DEFAULT_HOURLY_BUDGET_USD = 1.0;
+
+export interface NodeBudgetConfig {
+    readonly hourlyBudgetUsd?: number;
+}
+
+/** One node pool as the stack declares it. */
+interface Pool {
+    readonly urn: string;
+    /** How messages name it: resource and property. */
+    readonly label: string;
+    /** cluster/pool, lower case, to count a pool once when both the cluster and an AgentPool list it. */
+    readonly key: string;
+    readonly vmSize: unknown;
+    readonly count: unknown;
+}
+
+function knownString(value: unknown): string | undefined {
+    return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function fromId(id: unknown, pattern: RegExp): string | undefined {
+    const text = knownString(id);
+    return text ? pattern.exec(text)?.[1] : undefined;
+}
+
+/** Nodes a pool can run: maxCount when it autoscales, else count. */
+function nodeCount(pool: unknown): unknown {
+    return peek(pool, "enableAutoScaling") === true ? peek(pool, "maxCount") : peek(pool, "count");
+}
+
+function poolsOf(resources: readonly PolicyResource[]): Pool[] {
+    const pools: Pool[] = [];
+    // AgentPool resources first: they are the authority on their own pool. After an update the
+    // cluster's agentPoolProfiles output lists those pools too, so those duplicates are skipped.
+    for (const r of resources.filter((r) => r.type === AGENT_POOL)) {
+        const id = peek(r.props, "id");
+        const cluster = knownString(peek(r.props, "resourceName")) ?? fromId(id, /\/managedClusters\/([^/]+)\/agentPools\//i);
+        const pool = knownString(peek(r.props, "agentPoolName")) ?? knownString(peek(r.props, "name")) ?? fromId(id, /\/agentPools\/([^/]+)$/i);
+        pools.push({
+            urn: r.urn,
+            label: subject(r),
+            key: cluster && pool ? `${cluster}/${pool}`.toLowerCase() : r.urn,
+            vmSize: peek(r.props, "vmSize"),
+            count: nodeCount(r.props),
+        });
+    }
+    for (const r of resources.filter((r) => r.type === MANAGED_CLUSTER)) {
+        const cluster = knownString(peek(r.props, "resourceName")) ?? knownString(peek(r.props, "name")) ?? fromId(peek(r.props, "id"), /\/managedClusters\/([^/]+)$/i);
+        const profiles = peek(r.props, "agentPoolProfiles");
+        if (!Array.isArray(profiles)) {
+            continue;
+        }
+        for (let i = 0; i < profiles.length; i++) {
+            const profile = peek(profiles, i);
+            const pool = knownString(peek(profile, "name"));
+            pools.push({
+                urn: r.urn,
+                label: `${subject(r)} ${poolLabel(profile, i)}`,
+                key: cluster && pool ? `${cluster}/${pool}`.toLowerCase() : `${r.urn}#${i}`,
+                vmSize: peek(profile, "vmSize"),
+                count: nodeCount(profile),
+            });
+        }
+    }
+    const byKey = new Map<string, Pool>();
+    for (const pool of pools) {
+        if (!byKey.has(pool.key)) {
+            byKey.set(pool.key, pool);
+        }
+    }
+    return [...byKey.values()];
+}
+
+function dollars(cents: number): string {
+    return `$${(cents / 100).toFixed(2)}/h`;
+}
+
+/** Hourly price in cents, or why the pool cannot be priced. */
+function priceCents(pool: Pool): { cents: number; line: string } | { why: string } {
+    const { vmSize, count } = pool;
+    if (vmSize === UNKNOWN || count === UNKNOWN) {
+        return { why: "vmSize or count is not known yet" };
+    }
+    if (typeof vmSize !== "string") {
+        return { why: `vmSize ${stateOf(vmSize)}` };
+    }
+    if (typeof count !== "number" || !Number.isInteger(count) || count < 0) {
+        return { why: `count ${stateOf(count)}; expected a whole number of nodes` };
+    }
+    const hourly = HOURLY_USD[vmSize];
+    if (hourly === undefined) {
+        const problem = vmSizeProblem(vmSize);
+        return { why: `vmSize "${vmSize}" ${problem ?? "has no price in HOURLY_USD (lib/vmSizes.ts)"}` };
+    }
+    const cents = Math.round(hourly * 100) * count;
+    return { cents, line: `${pool.label} ${count} × ${vmSize} = ${dollars(cents)}` };
+}
+
+export function nodeBudgetViolations(resources: readonly PolicyResource[], config: NodeBudgetConfig, reportViolation: ReportViolation): void {
+    const budget = typeof config.hourlyBudgetUsd === "number" && Number.isFinite(config.hourlyBudgetUsd) ? config.hourlyBudgetUsd : DEFAULT_HOURLY_BUDGET_USD;
+    const budgetCents = Math.round(budget * 100);
+    let totalCents = 0;
+    const lines: string[] = [];
+    for (const pool of poolsOf(resources)) {
+        const price = priceCents(pool);
+        if ("why" in price) {
+            reportViolation(`${pool.label}: cannot price: ${price.why}; the estimate leaves this pool out`, pool.urn);
+            continue;
+        }
+        totalCents += price.cents;
+        lines.push(price.line);
+    }
+    if (totalCents > budgetCents) {
+        reportViolation(`estimated node cost ${dollars(totalCents)} is over the hourly budget ${dollars(budgetCents)} (hourlyBudgetUsd): ${lines.join("; ")}`);
+    }
+}
+
+export const nodeBudgetPolicy: StackValidationPolicy = {
+    name: "node-hourly-budget",
+    description: "The node pools' estimated pay-as-you-go price (HOURLY_USD × nodes) stays within hourlyBudgetUsd.",
+    enforcementLevel: "advisory",
+    configSchema: {
+        properties: {
+            hourlyBudgetUsd: {
+                type: "number",
+                minimum: 0,
+                default: DEFAULT_HOURLY_BUDGET_USD,
+                description: "Hourly budget in USD for all AKS nodes of the stack.",
+            },
+        },
+    },
+    validateStack: (args, reportViolation) => {
+        nodeBudgetViolations(args.resources, args.getConfig<NodeBudgetConfig>(), reportViolation);
+    },
+};

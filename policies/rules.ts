@@ -1,0 +1,24 @@
+// Every policy of the egress-lab pack, importable without starting a PolicyPack (index.ts does that).
+import { Policies } from "@pulumi/policy";
+import { aksByocniPolicy, nodeBudgetPolicy } from "./azure";
+import { ciliumReleasePolicy, egressGatewayPolicyPolicy } from "./cilium";
+import { commandKubeconfigPolicy } from "./commands";
+import { captureBoundedPolicy, hostNetworkCapabilitiesPolicy, noPrivilegedPolicy, serviceTrafficPolicyPolicy } from "./workloads";
+
+export { aksByocniPolicy, nodeBudgetPolicy } from "./azure";
+export { ciliumReleasePolicy, egressGatewayPolicyPolicy } from "./cilium";
+export { commandKubeconfigPolicy } from "./commands";
+export { captureBoundedPolicy, hostNetworkCapabilitiesPolicy, noPrivilegedPolicy, serviceTrafficPolicyPolicy } from "./workloads";
+
+/** The pack's policies, in the order `pulumi preview --policy-pack policies` lists them. */
+export const EGRESS_LAB_POLICIES: Policies = [
+    aksByocniPolicy,
+    ciliumReleasePolicy,
+    egressGatewayPolicyPolicy,
+    noPrivilegedPolicy,
+    hostNetworkCapabilitiesPolicy,
+    captureBoundedPolicy,
+    serviceTrafficPolicyPolicy,
+    commandKubeconfigPolicy,
+    nodeBudgetPolicy,
+];
