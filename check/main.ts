@@ -4,11 +4,11 @@
 //   pulumi stack output --json --show-secrets | npm run check -- --out report.json
 //
 // Input (stdin, or the EGRESS_LAB_CHECK_INPUT variable): a JSON object with kubeconfigA,
-// kubeconfigB and checkPlan (the stack outputs), optionally sourcePublicIp. Kubeconfigs are read
+// kubeconfigB and checkPlan (the stack outputs), optionally sourcePublicIp and gatewayPool. Kubeconfigs are read
 // from there only: never from the command line, never printed. Progress goes to stderr.
 // Exit codes: 0 all probes pass (or checkPlan.strict is false), 1 a probe failed, 2 an error.
 import * as fs from "fs";
-import { KubernetesBackend } from "./k8s/backend";
+import { GatewayPoolRef, KubernetesBackend } from "./k8s/backend";
 import { CheckPlan } from "./plan";
 import { AKS_OPTIONS, runCheck } from "./run";
 
@@ -17,6 +17,7 @@ export interface CheckInput {
     readonly kubeconfigB: string;
     readonly checkPlan: CheckPlan;
     readonly sourcePublicIp?: string;
+    readonly gatewayPool?: GatewayPoolRef;
 }
 
 /** Parses and checks the input without ever echoing it (it holds credentials). */
@@ -35,7 +36,9 @@ export function parseCheckInput(text: string): CheckInput {
         throw new Error("kubeconfigA and kubeconfigB must be strings (kubeconfig YAML)");
     }
     const sourcePublicIp = typeof parsed.sourcePublicIp === "string" && parsed.sourcePublicIp !== "" ? parsed.sourcePublicIp : undefined;
-    return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parsed.checkPlan as CheckPlan, sourcePublicIp };
+    const pool = parsed.gatewayPool as Partial<GatewayPoolRef> | undefined;
+    const gatewayPool = pool && typeof pool.nodeResourceGroup === "string" && pool.nodeResourceGroup !== "" && typeof pool.poolName === "string" ? (pool as GatewayPoolRef) : undefined;
+    return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parsed.checkPlan as CheckPlan, sourcePublicIp, gatewayPool };
 }
 
 async function readStdin(): Promise<string> {
@@ -54,7 +57,13 @@ async function main(): Promise<number> {
         throw new Error("no input: pipe `pulumi stack output --json --show-secrets` into `npm run check`");
     }
     const input = parseCheckInput(text);
-    const backend = new KubernetesBackend({ kubeconfigA: input.kubeconfigA, kubeconfigB: input.kubeconfigB, plan: input.checkPlan, sourcePublicIp: input.sourcePublicIp });
+    const backend = new KubernetesBackend({
+        kubeconfigA: input.kubeconfigA,
+        kubeconfigB: input.kubeconfigB,
+        plan: input.checkPlan,
+        sourcePublicIp: input.sourcePublicIp,
+        gatewayPool: input.gatewayPool,
+    });
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
         process.once(signal, () => {
             process.stderr.write(`${signal}: deleting capture pods\n`);

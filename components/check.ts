@@ -16,6 +16,8 @@ export interface CheckArgs {
     readonly plan: CheckPlan;
     /** A's outbound public IP, the expected source on the public path. */
     readonly sourcePublicIp: pulumi.Input<string>;
+    /** A's gateway pool, whose NICs' IP forwarding the check reads with az when it can. */
+    readonly gatewayPool: { readonly nodeResourceGroup: pulumi.Input<string>; readonly poolName: string };
     /** Change it to re-run the check on purpose (`pulumi config set checkNonce $(date +%s)`). */
     readonly nonce: pulumi.Input<string>;
     /** Everything the check probes; it runs after them. */
@@ -59,6 +61,7 @@ export class Check extends pulumi.ComponentResource {
                 kubeconfigB: args.kubeconfigB,
                 checkPlan: args.plan,
                 sourcePublicIp: args.sourcePublicIp,
+                gatewayPool: args.gatewayPool,
             }),
         );
         this.command = new command.local.Command(

@@ -171,6 +171,7 @@ export class EgressLab extends pulumi.ComponentResource {
                 kubeconfigB: this.clusterB.kubeconfig,
                 plan: checkPlan(config, config.check.strict),
                 sourcePublicIp: this.clusterA.outboundPublicIp,
+                gatewayPool: { nodeResourceGroup: this.clusterA.nodeResourceGroup, poolName: gateway.poolName },
                 nonce: config.check.nonce,
                 probed,
                 probedVersions: [

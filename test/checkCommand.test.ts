@@ -3,7 +3,8 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { curlArgs, curlResponse, missingEgressEntries, parseEgressList } from "../check/curl";
-import { describeApiError } from "../check/k8s/backend";
+import { checkIpForwarding, describeApiError } from "../check/k8s/backend";
+import { ipForwardingCheckArgs, ipForwardingCheckCommand, ipForwardingVerdict } from "../lib/egress";
 import { parseCheckInput } from "../check/main";
 import { checkPlan } from "../check/plan";
 import { parseReport } from "../components/check";
@@ -36,6 +37,7 @@ describe("check command resource under mocks", function () {
         expect(stdin.kubeconfigA).to.equal(FAKE_KUBECONFIG);
         expect(stdin.kubeconfigB).to.equal(FAKE_KUBECONFIG);
         expect(stdin.sourcePublicIp).to.equal(FAKE_OUTBOUND_IP);
+        expect(stdin.gatewayPool).to.deep.equal({ nodeResourceGroup: "MC_egress-lab-rg_egress-lab-a_koreacentral", poolName: "egressgw" });
         expect(stdin.checkPlan).to.deep.equal(checkPlan(parseLabConfig({})));
     });
 
@@ -124,6 +126,30 @@ describe("check input and Kubernetes backend pieces", function () {
         expect(parseEgressList('[{"SourceIP":"a","DestCIDR":"b","EgressIP":"c"}]')[0]).to.deep.include({ sourceIP: "a", destCIDR: "b", egressIP: "c" });
         expect(parseEgressList("")).to.deep.equal([]);
         expect(() => parseEgressList("{}")).to.throw("cilium bpf egress list did not print a JSON list");
+    });
+
+    it("reads the gateway pool's IP forwarding and says plainly when it is off", function () {
+        expect(ipForwardingVerdict('[{"vmss":"aks-egressgw-1-vmss","ipForwarding":true}]', "egressgw")).to.deep.equal({
+            ok: true,
+            message: "IP forwarding is on for pool egressgw (aks-egressgw-1-vmss)",
+        });
+        expect(ipForwardingVerdict('[{"vmss":"aks-egressgw-1-vmss","ipForwarding":null}]', "egressgw").message).to.equal(
+            "IP forwarding is OFF on aks-egressgw-1-vmss (pool egressgw): Azure drops traffic from and to the egress IPs, so egress-gateway probes on the private path will fail",
+        );
+        expect(ipForwardingVerdict("[]", "egressgw")).to.deep.equal({ ok: false, message: "no scale set of pool egressgw found in the node resource group" });
+        expect(ipForwardingCheckArgs("MC_x", "egressgw", "json").slice(0, 4)).to.deep.equal(["vmss", "list", "-g", "MC_x"]);
+    });
+
+    it("falls back to the documented command when az is missing", async function () {
+        const lines: string[] = [];
+        const path = process.env.PATH;
+        process.env.PATH = "/nonexistent";
+        try {
+            await checkIpForwarding({ nodeResourceGroup: "MC_x", poolName: "egressgw" }, (l) => lines.push(l));
+        } finally {
+            process.env.PATH = path;
+        }
+        expect(lines).to.deep.equal([`az CLI not found; to verify the gateway pool's IP forwarding run: ${ipForwardingCheckCommand("MC_x", "egressgw")}`]);
     });
 
     it("explains RBAC and auth errors", function () {

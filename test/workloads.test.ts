@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { parseCidr, cidrProblem } from "../lib/cidr";
 import { egressPolicyProblems } from "../lib/egress";
-import { buildLab, byType, one, Recorder, transitiveDependencies } from "./mocks";
+import { buildLab, byType, installMocks, one, Recorder, settle, transitiveDependencies } from "./mocks";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const CEGP = "kubernetes:cilium.io/v2:CiliumEgressGatewayPolicy";
@@ -173,5 +173,18 @@ describe("workloads under mocks (config variations)", function () {
     it("accepts the seed's Cilium 1.16.4 with a warning about the untested pairing", async function () {
         const { recorder } = await buildLab({ ciliumVersion: "1.16.4" });
         expect(one(recorder, RELEASE, "cilium-a").inputs.version).to.equal("1.16.4");
+    });
+});
+
+describe("program in preview (unknown outputs)", function () {
+    it("registers the same resources when cloud outputs are still unknown", async function () {
+        const { recorder: full } = await buildLab();
+        const recorder = installMocks({ preview: true });
+        const { EgressLab } = await import("../components/egressLab");
+        const { parseLabConfig } = await import("../lib/config");
+        new EgressLab("egress-lab", { config: parseLabConfig({}) });
+        await settle();
+        const names = (r: Recorder) => r.registrations.map((x) => `${x.type}::${x.name}`).sort();
+        expect(names(recorder)).to.deep.equal(names(full));
     });
 });
