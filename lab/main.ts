@@ -12,7 +12,7 @@ import { CheckOptions, runCheck } from "../check/run";
 import { CheckReport } from "../check/types";
 import { LabConfig } from "../lib/config";
 import { NetnsBackend } from "./backend";
-import { environmentProblem } from "./netns";
+import { acquireLock, environmentProblem, releaseLock } from "./netns";
 import { loadStackConfig } from "./stackConfig";
 import { observationTable } from "./table";
 import { EMULATION, labTopology } from "./topology";
@@ -60,11 +60,15 @@ export async function runLab(config: LabConfig, log: (line: string) => void): Pr
         throw new Error(problem);
     }
     const topology = labTopology(config);
+    acquireLock();
     log(`emulation values: A's outbound public IP ${EMULATION.sourcePublicIp}, public frontends in ${EMULATION.publicRange}`);
     const backend = new NetnsBackend(topology);
     let tornDown: Promise<void> | undefined;
     const teardown = (): Promise<void> =>
-        (tornDown ??= backend.teardown().then(() => log("torn down: every egl- namespace and process is gone")));
+        (tornDown ??= backend
+            .teardown()
+            .then(() => log("torn down: every egl- namespace and process is gone"))
+            .finally(releaseLock));
     const onSignal = (signal: NodeJS.Signals): void => {
         log(`${signal}: tearing down`);
         interrupted = signal;

@@ -80,6 +80,47 @@ export async function removeNamespace(ns: string): Promise<void> {
 }
 
 export const WORK_DIR_PREFIX = "/run/egl-lab-";
+/** One lab run at a time per machine: namespace names are fixed, and the sweep would hit a live run. */
+export const LOCK_FILE = "/run/egl-lab.lock";
+
+function alive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+
+/** Takes the machine-wide lab lock, or says which live run holds it. A dead holder's lock is stale. */
+export function acquireLock(): void {
+    for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+            fs.writeFileSync(LOCK_FILE, String(process.pid), { flag: "wx" });
+            return;
+        } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+                throw error;
+            }
+            const holder = Number(fs.readFileSync(LOCK_FILE, "utf8").trim());
+            if (holder && holder !== process.pid && alive(holder)) {
+                throw new Error(`another lab run (pid ${holder}) is in progress; wait for it to finish or stop it, then run again`);
+            }
+            fs.rmSync(LOCK_FILE, { force: true });
+        }
+    }
+    throw new Error(`could not take the lab lock ${LOCK_FILE}`);
+}
+
+export function releaseLock(): void {
+    try {
+        if (Number(fs.readFileSync(LOCK_FILE, "utf8").trim()) === process.pid) {
+            fs.rmSync(LOCK_FILE, { force: true });
+        }
+    } catch {
+        // no lock: nothing to release
+    }
+}
 
 /** Removes everything an earlier lab run left behind: namespaces (with their processes) and work dirs. */
 export async function sweep(): Promise<string[]> {

@@ -7,13 +7,13 @@ import * as path from "path";
 import { Observation } from "../check/types";
 import { parseLabConfig } from "../lib/config";
 import { runLab } from "../lab/main";
-import { labNamespaces, sweep } from "../lab/netns";
+import { acquireLock, labNamespaces, LOCK_FILE, releaseLock, sweep } from "../lab/netns";
 import { requireRoot } from "./rootOnly";
 
 const ROOT = path.resolve(__dirname, "..");
 
 function leftovers(): Promise<string[]> {
-    return labNamespaces().then((ns) => [...ns, ...fs.readdirSync("/run").filter((e) => e.startsWith("egl-lab-"))]);
+    return labNamespaces().then((ns) => [...ns, ...fs.readdirSync("/run").filter((e) => e.startsWith("egl-lab"))]);
 }
 
 function strayProcesses(): string[] {
@@ -108,6 +108,20 @@ describe("offline lab, for real (root)", function () {
         expect(strayProcesses()).to.deep.equal([]);
     });
 
+    it("refuses to run while another live run holds the lock", async function () {
+        const holder = spawn("sleep", ["30"]);
+        fs.writeFileSync(LOCK_FILE, String(holder.pid));
+        try {
+            let error: Error | undefined;
+            await runLab(parseLabConfig({}), () => undefined).catch((e: Error) => (error = e));
+            expect(error?.message).to.equal(`another lab run (pid ${holder.pid}) is in progress; wait for it to finish or stop it, then run again`);
+            expect(await labNamespaces()).to.deep.equal([]);
+        } finally {
+            holder.kill("SIGKILL");
+            fs.rmSync(LOCK_FILE, { force: true });
+        }
+    });
+
     it("refuses to run without root, with a clear message and nothing created", async function () {
         const child = spawn("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "-r", "ts-node/register/transpile-only", "lab/main.ts"], {
             cwd: ROOT,
@@ -136,6 +150,10 @@ describe("offline lab, for real (root)", function () {
         child.kill("SIGKILL");
         await new Promise((resolve) => child.on("close", resolve));
         expect((await leftovers()).length).to.be.greaterThan(0);
+        // The dead run's lock is stale: the next run takes it over.
+        expect(fs.existsSync(LOCK_FILE)).to.equal(true);
+        acquireLock();
+        releaseLock();
         const swept = await sweep();
         expect(swept).to.include("egl-vnet");
         expect(await leftovers()).to.deep.equal([]);
