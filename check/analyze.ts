@@ -41,6 +41,21 @@ export function relevantSightings(sightings: readonly WireSighting[], target: Ta
     return sightings.filter((s) => toFrontend.includes(s) || toBackend.includes(s));
 }
 
+/**
+ * The probe's SYN as it reached B, before any DNAT or SNAT there. Unrelated SYNs to a public
+ * frontend (scanners) can share the window, so prefer the copy the app answered (same source and
+ * port), then one from the expected source, then the earliest.
+ */
+export function arrivalOf(sightings: readonly WireSighting[], target: TargetFacts, app: AppView | undefined, expectedSource: string | undefined): WireSighting | undefined {
+    const candidates = sightings.filter((s) => s.target === target.address && s.targetPort === target.port);
+    const byTime = [...candidates].sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+    return (
+        (app && byTime.find((s) => s.source === app.remote_addr && String(s.sourcePort) === app.remote_port)) ||
+        byTime.find((s) => s.source === expectedSource) ||
+        byTime[0]
+    );
+}
+
 function compare(mismatches: string[], what: string, expected: string | undefined, observed: string | undefined): void {
     if (expected !== undefined && expected !== observed) {
         mismatches.push(`${what}: expected ${expected}, observed ${observed ?? "nothing"}`);
@@ -51,8 +66,7 @@ export function analyzeProbe(material: ProbeMaterial): Observation {
     const { client, target, topology } = material;
     const app = parseAppView(material.body);
     const sightings = relevantSightings(material.sightings, target, topology, app);
-    // The receiving node's first copy to the frontend: before any DNAT or SNAT on B.
-    const arrival = sightings.find((s) => s.target === target.address);
+    const arrival = arrivalOf(sightings, target, app, expectFor(client, target, topology).wireSource);
     const expected: Expected = expectFor(client, target, topology, arrival?.node);
     const mismatches: string[] = [];
     if (expected.outcome === "blocked") {

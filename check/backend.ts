@@ -28,6 +28,8 @@ export interface CaptureSession {
     mark(): ReadonlyMap<string, number>;
     /** What each node printed after `mark`. */
     since(mark: ReadonlyMap<string, number>): NodeText[];
+    /** Why a node's capture is no longer running (packet or time bound, pod gone), if so. */
+    failure(): string | undefined;
     /** Stops tcpdump everywhere and removes what the capture created. Safe to call twice. */
     stop(): Promise<void>;
 }

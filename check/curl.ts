@@ -46,9 +46,33 @@ export function parseEgressList(text: string): EgressEntry[] {
     }));
 }
 
-/** The (source, destination, egress IP) triples still missing from an agent's map. */
-export function missingEgressEntries(entries: readonly EgressEntry[], wanted: readonly { sourceIP: string; destCIDR: string; egressIP: string }[]): string[] {
+export interface WantedEgressEntry {
+    readonly sourceIP: string;
+    readonly destCIDR: string;
+    readonly egressIP: string;
+    readonly gatewayIP: string;
+}
+
+/**
+ * What one agent's egress map must hold, as cilium-cli expects it: every agent routes the
+ * selected pods to the gateway node's IP, but only the gateway's own agent knows the egress IP;
+ * the others show 0.0.0.0 (pkg/egressgateway/policy.go, regenerateGatewayConfig).
+ */
+export function wantedEgressEntries(
+    clients: readonly { ip: string; egress?: { egressIp: string; destinationCidrs: readonly string[] } }[],
+    agentOnGateway: boolean,
+    gatewayIP: string,
+): WantedEgressEntry[] {
+    return clients.flatMap((c) =>
+        c.egress
+            ? c.egress.destinationCidrs.map((destCIDR) => ({ sourceIP: c.ip, destCIDR, egressIP: agentOnGateway ? c.egress!.egressIp : "0.0.0.0", gatewayIP }))
+            : [],
+    );
+}
+
+/** The wanted entries still missing from an agent's map. */
+export function missingEgressEntries(entries: readonly EgressEntry[], wanted: readonly WantedEgressEntry[]): string[] {
     return wanted
-        .filter((w) => !entries.some((e) => e.sourceIP === w.sourceIP && e.destCIDR === w.destCIDR && e.egressIP === w.egressIP))
-        .map((w) => `${w.sourceIP} -> ${w.destCIDR} via ${w.egressIP}`);
+        .filter((w) => !entries.some((e) => e.sourceIP === w.sourceIP && e.destCIDR === w.destCIDR && e.egressIP === w.egressIP && e.gatewayIP === w.gatewayIP))
+        .map((w) => `${w.sourceIP} -> ${w.destCIDR} via gateway ${w.gatewayIP} as ${w.egressIP}`);
 }

@@ -67,7 +67,9 @@ export function expectFor(client: ClientFacts, target: TargetFacts, topology: To
         reasons.push(`externalTrafficPolicy Cluster: ${receivingNode} has the backend, so Cilium keeps the source`);
         return { ...base, outcome: "connect", wireSource: leaving.source, appSource: leaving.source, reasons };
     }
-    const nodeIp = topology.receiverNodes.find((n) => n.name === receivingNode)?.ip;
-    reasons.push(`externalTrafficPolicy Cluster: ${receivingNode} forwards to ${backendNode} and SNATs to its own IP ${nodeIp ?? "(unknown)"}`);
-    return { ...base, outcome: "connect", wireSource: leaving.source, appSource: nodeIp, reasons };
+    const node = topology.receiverNodes.find((n) => n.name === receivingNode);
+    const snat = node?.forwardSnatIp ?? node?.ip;
+    const which = node?.forwardSnatIp ? "its Cilium router IP (cilium_host; tunnel mode)" : "its node IP";
+    reasons.push(`externalTrafficPolicy Cluster: ${receivingNode} forwards to ${backendNode} and SNATs to ${which} ${snat ?? "(unknown)"}`);
+    return { ...base, outcome: "connect", wireSource: leaving.source, appSource: snat, reasons };
 }

@@ -6,6 +6,7 @@ import { NodeText } from "./backend";
 export class LineCapture {
     private readonly texts = new Map<string, string>();
     private readonly waiters: (() => void)[] = [];
+    private readonly ended = new Map<string, string>();
 
     constructor(readonly nodes: readonly string[]) {
         for (const node of nodes) {
@@ -16,6 +17,20 @@ export class LineCapture {
     push(node: string, chunk: string): void {
         this.texts.set(node, (this.texts.get(node) ?? "") + chunk);
         this.waiters.splice(0).forEach((wake) => wake());
+    }
+
+    /** Records that a node's capture stopped producing output, and why. */
+    end(node: string, reason: string): void {
+        if (!this.ended.has(node)) {
+            this.ended.set(node, reason);
+        }
+        this.waiters.splice(0).forEach((wake) => wake());
+    }
+
+    /** Why some node's capture is no longer running, or undefined while all run. */
+    failure(): string | undefined {
+        const [node, reason] = [...this.ended][0] ?? [];
+        return node ? `capture on ${node} stopped: ${reason}` : undefined;
     }
 
     text(node: string): string {

@@ -100,6 +100,11 @@ async function runProbe(backend: CheckBackend, capture: CaptureSession, probe: P
         if (response.error) {
             errors.push(`attempt ${attempt}: ${response.error}`);
         }
+        const captureFailure = capture.failure();
+        if (captureFailure && !errors.includes(captureFailure)) {
+            // Without a capture the wire view is empty; say why instead of reporting "nothing".
+            errors.push(captureFailure);
+        }
         const fresh = await collectSightings(capture, mark, probe.target, response.body ? options.lateLinesMs : Math.min(options.lateLinesMs, 200));
         // Only this attempt's copies count; earlier attempts stay in the error trail.
         sightings.splice(0, sightings.length, ...fresh);
@@ -137,7 +142,8 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
         throw new Error("nothing to probe: no clients or no receiver targets");
     }
     const ports = [...new Set([...topology.targets.map((t) => t.port), topology.receiver.port])];
-    const perProbeSeconds = options.maxAttempts * (options.maxTimeSeconds + options.retryDelayMs / 1000 + options.lateLinesMs / 1000);
+    // Per attempt: curl, the pause, the late lines, and up to 5 s of exec round trips (Hubble).
+    const perProbeSeconds = options.maxAttempts * (options.maxTimeSeconds + options.retryDelayMs / 1000 + options.lateLinesMs / 1000 + 5);
     const capture = await backend.startCapture(
         {
             runId,

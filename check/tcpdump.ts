@@ -89,13 +89,14 @@ export function captureFilter(ports: readonly number[]): string {
 }
 
 /** tcpdump arguments: all interfaces (to see a SYN before and after DNAT), numeric, line-buffered
- *  so lines arrive as they happen, epoch timestamps, stop after maxPackets. */
+ *  so lines arrive as they happen, epoch timestamps, stop after maxPackets. `-Z root` keeps it
+ *  from switching to a "tcpdump" user, which needs CAP_SETUID/SETGID the capture pods don't get. */
 export function tcpdumpArgs(opts: { ports: readonly number[]; maxPackets: number }): string[] {
     if (!Number.isInteger(opts.maxPackets) || opts.maxPackets < 1) {
         // tcpdump itself rejects "-c 0"; fail here with a clearer message.
         throw new RangeError(`tcpdumpArgs: maxPackets must be a positive integer, got ${opts.maxPackets}`);
     }
-    return ["-i", "any", "-nn", "-l", "-tt", "-c", String(opts.maxPackets), captureFilter(opts.ports)];
+    return ["-i", "any", "-nn", "-l", "-tt", "-Z", "root", "-c", String(opts.maxPackets), captureFilter(opts.ports)];
 }
 
 /** "?" is tcpdump's placeholder for a name it could not resolve: treat it as not printed. */

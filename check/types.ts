@@ -49,8 +49,12 @@ export interface Topology {
     readonly targets: readonly TargetFacts[];
     /** The receiver's backend pod (one replica) and its port. */
     readonly receiver: PodFacts & { readonly port: number };
-    /** Every node of B, where the captures run. */
-    readonly receiverNodes: readonly { readonly name: string; readonly ip: string }[];
+    /**
+     * Every node of B, where the captures run. `forwardSnatIp` is the address a node SNATs LB
+     * traffic to when it forwards to a backend elsewhere: Cilium's router IP (cilium_host, from
+     * B's pod range) in tunnel mode, the BYOCNI default; the node IP when unknown.
+     */
+    readonly receiverNodes: readonly { readonly name: string; readonly ip: string; readonly forwardSnatIp?: string }[];
     /** A's outbound public IP: the source B sees on the public path. */
     readonly sourcePublicIp?: string;
 }

@@ -78,7 +78,8 @@ export class Check extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [namespace, ...args.probed] },
         );
-        const report = this.command.stdout.apply(parseReport);
+        // The command provider marks stdout secret because stdin is; the report holds addresses only.
+        const report = pulumi.unsecret(this.command.stdout).apply(parseReport);
         this.observations = report.apply((r) => r.observations);
         this.summary = report.apply((r) => r.summary);
         this.registerOutputs({ summary: this.summary });

@@ -87,7 +87,7 @@ export class NetnsBackend implements CheckBackend {
             clients: t.clients.map((c) => ({ name: c.name, label: c.label, ip: c.ip, node: c.node.ns, nodeIp: c.node.ip, egress: c.egress })),
             targets: t.targets,
             receiver: { name: t.receiver.name, ip: t.receiver.ip, node: t.receiver.node.ns, nodeIp: t.receiver.node.ip, port: t.receiver.port },
-            receiverNodes: t.bNodes.map((n) => ({ name: n.ns, ip: n.ip })),
+            receiverNodes: t.bNodes.map((n) => ({ name: n.ns, ip: n.ip, forwardSnatIp: n.podGatewayIp })),
             sourcePublicIp: t.sourcePublicIp,
         };
     }
@@ -99,6 +99,7 @@ export class NetnsBackend implements CheckBackend {
             const dump = new NsProcess(node, "timeout", [String(spec.maxSeconds), "tcpdump", ...args]);
             dump.child.stdout!.on("data", (d: Buffer) => capture.push(node, d.toString()));
             dump.child.stderr!.on("data", (d: Buffer) => capture.push(node, d.toString()));
+            dump.child.on("close", (code) => capture.end(node, `tcpdump exited (${code})`));
             this.processes.push(dump);
             return dump;
         });
@@ -106,6 +107,7 @@ export class NetnsBackend implements CheckBackend {
             const dead = dumps.findIndex((d) => d.child.exitCode !== null);
             return dead >= 0 ? `tcpdump on ${spec.nodes[dead]} exited (${dumps[dead].child.exitCode}): ${dumps[dead].output.trim().split("\n").pop()}` : undefined;
         };
+        let stopping = false;
         try {
             await capture.waitUntilListening(5000, failure);
         } catch (error) {
@@ -116,7 +118,9 @@ export class NetnsBackend implements CheckBackend {
         return {
             mark: () => capture.mark(),
             since: (m) => capture.since(m),
+            failure: () => (stopping ? undefined : capture.failure()),
             stop: async () => {
+                stopping = true;
                 await Promise.all(dumps.map((d) => d.stop(500)));
             },
         };

@@ -118,8 +118,9 @@ function receiverNode(t: LabTopology, node: LabNodeSpec): NamespaceSetup {
     if (!isBackend) {
         for (const target of t.targets) {
             if (target.externalTrafficPolicy === "Cluster") {
-                // Forwarded to the backend's node: SNAT to this node so replies come back here.
-                rules.push(`-A POSTROUTING -d ${t.receiver.ip}/32 -p tcp --dport ${t.receiver.port} -m conntrack --ctorigdst ${target.address} -j SNAT --to-source ${node.ip}`);
+                // Forwarded to the backend's node: SNAT to this node's Cilium router IP (cilium_host,
+                // tunnel mode) so replies come back here.
+                rules.push(`-A POSTROUTING -d ${t.receiver.ip}/32 -p tcp --dport ${t.receiver.port} -m conntrack --ctorigdst ${target.address} -j SNAT --to-source ${node.podGatewayIp}`);
             } else {
                 // Local with no local backend: dropped (Azure's health probe keeps traffic away anyway).
                 filter.push(`-A FORWARD -m conntrack --ctorigdst ${target.address} -j DROP`);

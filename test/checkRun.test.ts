@@ -54,7 +54,7 @@ class FakeBackend implements CheckBackend {
         for (const node of spec.nodes) {
             capture.push(node, "listening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes\n");
         }
-        return { mark: () => capture.mark(), since: (m) => capture.since(m), stop: async () => void this.stopped++ };
+        return { mark: () => capture.mark(), since: (m) => capture.since(m), failure: () => capture.failure(), stop: async () => void this.stopped++ };
     }
 
     async probe(request: ProbeRequest): Promise<ProbeResponse> {
@@ -143,6 +143,15 @@ describe("check core with a fake backend", function () {
         const { report } = await run(new FakeBackend(dead, { ...LOCAL_ONLY, clients: [PLAIN] }), { settleSeconds: 0 });
         expect(report.observations[0].errors).to.deep.equal(["attempt 1: curl: (28) Connection timed out after 1001 milliseconds (exit 28)"]);
         expect(report.observations[0].verdict).to.equal("fail");
+    });
+
+    it("says why the wire is empty when a node's capture stopped", async function () {
+        const backend = new FakeBackend((request, attempt) => {
+            backend.capture!.end(NODE_B1.name, "tcpdump exited (0)");
+            return correct(request, attempt);
+        }, { ...LOCAL_ONLY, clients: [PLAIN] });
+        const { report } = await run(backend);
+        expect(report.observations[0].errors).to.deep.equal([`capture on ${NODE_B1.name} stopped: tcpdump exited (0)`]);
     });
 
     it("stops at a clear error when discovery fails, before any capture", async function () {

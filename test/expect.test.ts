@@ -46,6 +46,15 @@ describe("expected addresses, per scenario", function () {
         });
     }
 
+    it("Cluster, other node, tunnel mode: SNAT to that node's Cilium router IP", function () {
+        const tunnel = { ...TOPOLOGY, receiverNodes: [NODE_B1, { ...NODE_B2, forwardSnatIp: "10.220.1.77" }] };
+        const expected = expectFor(PLAIN, INTERNAL_CLUSTER, tunnel, NODE_B2.name);
+        expect(expected.appSource).to.equal("10.220.1.77");
+        expect(expected.reasons[expected.reasons.length - 1]).to.equal(
+            `externalTrafficPolicy Cluster: ${NODE_B2.name} forwards to ${NODE_B1.name} and SNATs to its Cilium router IP (cilium_host; tunnel mode) 10.220.1.77`,
+        );
+    });
+
     it("egress to 0.0.0.0/0 on the public path: Azure drops it", function () {
         const expected = expectFor(EGRESS_ALL, PUBLIC_LOCAL, TOPOLOGY, undefined);
         expect(expected.outcome).to.equal("blocked");
@@ -96,6 +105,14 @@ describe("verdicts", function () {
     it("fails when nothing answers, naming curl's error", function () {
         const o = analyzeProbe({ client: PLAIN, target: INTERNAL_LOCAL, topology: TOPOLOGY, sightings: [], errors: ["attempt 1: curl: (28) Connection timed out after 3001 ms"], attempts: 1, durationMs: 3000, hubble: HUBBLE });
         expect(o.mismatches).to.deep.equal(["outcome: expected an answer, observed attempt 1: curl: (28) Connection timed out after 3001 ms", "wire source: expected 10.10.0.4, observed nothing", "wire target: expected 10.20.0.100, observed nothing"]);
+    });
+
+    it("picks the probe's own SYN as the arrival when a scanner hits the public frontend too", function () {
+        const scanner = parseTcpdump(synLines({ at: NODE_B2, source: "203.0.113.250", sourcePort: 666, target: PUBLIC_LOCAL.address, targetPort: 80 }).replace("1764250000.000001", "1764249999.000001"), NODE_B2.name);
+        const own = wire(NODE_B1, "198.51.100.7", PUBLIC_LOCAL.address);
+        const o = analyzeProbe({ client: PLAIN, target: PUBLIC_LOCAL, topology: TOPOLOGY, sightings: [...scanner, ...own], body: appBody("198.51.100.7", 40000), errors: [], attempts: 1, durationMs: 5, hubble: HUBBLE });
+        expect(o.wire).to.deep.include({ receivingNode: NODE_B1.name, source: "198.51.100.7" });
+        expect(o.verdict).to.equal("pass");
     });
 
     it("ignores unrelated SYNs such as kubelet's readiness probes to the pod", function () {

@@ -54,17 +54,17 @@ describe("offline lab, for real (root)", function () {
         expect(o).to.have.length(12);
         // [wire source at B, receiving node, app's remote_addr, verdict]
         expect(row(o, "curl", "receiver-internal-local")).to.deep.equal(["10.10.0.4", "egl-b-node0", "10.10.0.4", "pass"]);
-        expect(row(o, "curl", "receiver-internal-cluster")).to.deep.equal(["10.10.0.4", "egl-b-node1", "10.20.0.5", "pass"]);
+        expect(row(o, "curl", "receiver-internal-cluster")).to.deep.equal(["10.10.0.4", "egl-b-node1", "10.220.1.1", "pass"]);
         expect(row(o, "curl", "receiver-public-local")).to.deep.equal(["198.51.100.7", "egl-b-node0", "198.51.100.7", "pass"]);
-        expect(row(o, "curl", "receiver-public-cluster")).to.deep.equal(["198.51.100.7", "egl-b-node1", "10.20.0.5", "pass"]);
+        expect(row(o, "curl", "receiver-public-cluster")).to.deep.equal(["198.51.100.7", "egl-b-node1", "10.220.1.1", "pass"]);
         expect(row(o, "curl1", "receiver-internal-local")).to.deep.equal(["10.10.100.51", "egl-b-node0", "10.10.100.51", "pass"]);
         expect(row(o, "curl1", "receiver-internal-cluster")).to.deep.equal(["10.10.100.51", "egl-b-node0", "10.10.100.51", "pass"]);
         expect(row(o, "curl1", "receiver-public-local")).to.deep.equal(["198.51.100.7", "egl-b-node0", "198.51.100.7", "pass"]);
         expect(row(o, "curl1", "receiver-public-cluster")).to.deep.equal(["198.51.100.7", "egl-b-node0", "198.51.100.7", "pass"]);
         expect(row(o, "curl2", "receiver-internal-local")).to.deep.equal(["10.10.100.52", "egl-b-node0", "10.10.100.52", "pass"]);
-        expect(row(o, "curl2", "receiver-internal-cluster")).to.deep.equal(["10.10.100.52", "egl-b-node1", "10.20.0.5", "pass"]);
+        expect(row(o, "curl2", "receiver-internal-cluster")).to.deep.equal(["10.10.100.52", "egl-b-node1", "10.220.1.1", "pass"]);
         expect(row(o, "curl2", "receiver-public-local")).to.deep.equal(["198.51.100.7", "egl-b-node0", "198.51.100.7", "pass"]);
-        expect(row(o, "curl2", "receiver-public-cluster")).to.deep.equal(["198.51.100.7", "egl-b-node1", "10.20.0.5", "pass"]);
+        expect(row(o, "curl2", "receiver-public-cluster")).to.deep.equal(["198.51.100.7", "egl-b-node1", "10.220.1.1", "pass"]);
         for (const observation of o) {
             expect(observation.app?.server_addr).to.equal("10.220.0.10");
             expect(observation.app?.hostname).to.equal("traffic-receiver");

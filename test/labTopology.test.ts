@@ -70,7 +70,7 @@ describe("offline lab topology (pure)", function () {
             expect(setup[node].iptables).to.include("-A PREROUTING -d 10.20.3.245/32 -p tcp --dport 80 -j DNAT --to-destination 10.220.0.10:8080");
         }
         expect(setup["egl-b-node0"].iptables).to.not.include("SNAT");
-        expect(setup["egl-b-node1"].iptables).to.include("-A POSTROUTING -d 10.220.0.10/32 -p tcp --dport 8080 -m conntrack --ctorigdst 10.20.3.245 -j SNAT --to-source 10.20.0.5");
+        expect(setup["egl-b-node1"].iptables).to.include("-A POSTROUTING -d 10.220.0.10/32 -p tcp --dport 8080 -m conntrack --ctorigdst 10.20.3.245 -j SNAT --to-source 10.220.1.1");
         expect(setup["egl-b-node1"].iptables).to.include("-A FORWARD -m conntrack --ctorigdst 10.20.3.244 -j DROP");
     });
 

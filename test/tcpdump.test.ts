@@ -240,13 +240,15 @@ describe("captureFilter", () => {
 });
 
 describe("tcpdumpArgs", () => {
-    it("captures on all interfaces, numeric, line-buffered, epoch timestamps, bounded count", () => {
+    it("captures on all interfaces, numeric, line-buffered, epoch timestamps, as root, bounded count", () => {
         expect(tcpdumpArgs({ ports: [80, 8080], maxPackets: 20 })).to.deep.equal([
             "-i",
             "any",
             "-nn",
             "-l",
             "-tt",
+            "-Z",
+            "root",
             "-c",
             "20",
             "tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and (dst port 80 or dst port 8080)",

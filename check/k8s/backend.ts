@@ -6,7 +6,7 @@ import { PassThrough, Writable } from "stream";
 import { capturePod, CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/capture";
 import { ipForwardingCheckArgs, ipForwardingCheckCommand, ipForwardingVerdict } from "../../lib/egress";
 import { CaptureSession, CaptureSpec, CheckBackend, Progress, ProbeRequest, ProbeResponse } from "../backend";
-import { curlArgs, curlResponse, missingEgressEntries, parseEgressList } from "../curl";
+import { curlArgs, curlResponse, missingEgressEntries, parseEgressList, wantedEgressEntries } from "../curl";
 import { LineCapture } from "../lineCapture";
 import { CheckPlan, egressFor } from "../plan";
 import { tcpdumpArgs } from "../tcpdump";
@@ -64,6 +64,7 @@ interface Cluster {
     readonly core: k8s.CoreV1Api;
     readonly apps: k8s.AppsV1Api;
     readonly discovery: k8s.DiscoveryV1Api;
+    readonly custom: k8s.CustomObjectsApi;
     readonly exec: k8s.Exec;
 }
 
@@ -81,6 +82,7 @@ function cluster(label: string, kubeconfig: string): Cluster {
         core: config.makeApiClient(k8s.CoreV1Api),
         apps: config.makeApiClient(k8s.AppsV1Api),
         discovery: config.makeApiClient(k8s.DiscoveryV1Api),
+        custom: config.makeApiClient(k8s.CustomObjectsApi),
         exec: new k8s.Exec(config),
     };
 }
@@ -211,7 +213,9 @@ export class KubernetesBackend implements CheckBackend {
             call(this.b, "list nodes", () => this.b.core.listNode()),
         ]);
         const nodeIpA = new Map(nodesA.items.map((n) => [n.metadata?.name ?? "", internalIp(n)]));
-        const receiverNodes = nodesB.items.map((n) => ({ name: n.metadata?.name ?? "", ip: internalIp(n) }));
+        const receiverNodes = await this.receiverNodesOf(nodesB.items, progress);
+        const agents = await call(this.a, "list Cilium agents", () => this.a.core.listNamespacedPod({ namespace: "kube-system", labelSelector: "k8s-app=cilium" }));
+        this.ciliumPodsA = agents.items;
         progress(`A has ${nodesA.items.length} node(s), B has ${receiverNodes.length}`);
 
         const clients: ClientFacts[] = [];
@@ -237,7 +241,7 @@ export class KubernetesBackend implements CheckBackend {
                 await checkIpForwarding(this.input.gatewayPool, progress);
             }
             await this.waitForAssigner(progress);
-            await this.waitForEgressPolicies(clients, progress);
+            await this.waitForEgressPolicies(clients, nodesA.items, progress);
         }
 
         const targets: TargetFacts[] = [];
@@ -292,14 +296,20 @@ export class KubernetesBackend implements CheckBackend {
     }
 
     /** As cilium-cli does: poll `cilium-dbg bpf egress list -o json` in every agent until each policy is in it. */
-    private async waitForEgressPolicies(clients: readonly ClientFacts[], progress: Progress): Promise<void> {
-        const agents = await call(this.a, "list Cilium agents", () => this.a.core.listNamespacedPod({ namespace: "kube-system", labelSelector: "k8s-app=cilium" }));
-        this.ciliumPodsA = agents.items;
-        const wanted = clients.flatMap((c) => (c.egress ? c.egress.destinationCidrs.map((destCIDR) => ({ sourceIP: c.ip, destCIDR, egressIP: c.egress!.egressIp })) : []));
-        await waitFor(`egress policies in ${agents.items.length} Cilium agent(s) on A`, this.waits.egressPolicySeconds, progress, async () => {
+    private async waitForEgressPolicies(clients: readonly ClientFacts[], nodesA: readonly k8s.V1Node[], progress: Progress): Promise<void> {
+        const [labelKey, labelValue] = this.input.plan.gatewayNodeLabel.split("=");
+        const gatewayNodes = new Set(nodesA.filter((n) => n.metadata?.labels?.[labelKey] === labelValue).map((n) => n.metadata?.name ?? ""));
+        const gatewayNode = nodesA.find((n) => gatewayNodes.has(n.metadata?.name ?? ""));
+        if (!gatewayNode) {
+            throw new Error(`cluster A: no node carries ${this.input.plan.gatewayNodeLabel}; is the gateway pool up?`);
+        }
+        const gatewayIP = internalIp(gatewayNode);
+        const agents = this.ciliumPodsA;
+        await waitFor(`egress policies in ${agents.length} Cilium agent(s) on A`, this.waits.egressPolicySeconds, progress, async () => {
             const missing: string[] = [];
-            for (const agent of agents.items) {
+            for (const agent of agents) {
                 const name = agent.metadata?.name ?? "";
+                const wanted = wantedEgressEntries(clients, gatewayNodes.has(agent.spec?.nodeName ?? ""), gatewayIP);
                 const out = await this.run(this.a, "kube-system", name, "cilium-agent", ["cilium-dbg", "bpf", "egress", "list", "-o", "json"]);
                 if (out.code !== 0) {
                     return `cilium-dbg bpf egress list failed in ${name} (exit ${out.code}): ${out.stderr.trim().split("\n").pop()}`;
@@ -308,7 +318,29 @@ export class KubernetesBackend implements CheckBackend {
             }
             return missing.length === 0 ? true : `missing ${missing.join(", ")}`;
         });
-        progress(`egress policies are live in ${agents.items.length} Cilium agent(s)`);
+        progress(`egress policies are live in ${agents.length} Cilium agent(s), gateway ${gatewayNode.metadata?.name} (${gatewayIP})`);
+    }
+
+    /** B's nodes with the address each SNATs forwarded LB traffic to: Cilium's router IP in tunnel mode. */
+    private async receiverNodesOf(nodesB: readonly k8s.V1Node[], progress: Progress): Promise<Topology["receiverNodes"]> {
+        const routerIps = new Map<string, string>();
+        try {
+            const list = (await this.b.custom.listClusterCustomObject({ group: "cilium.io", version: "v2", plural: "ciliumnodes" })) as {
+                items?: { metadata?: { name?: string }; spec?: { addresses?: { type?: string; ip?: string }[] } }[];
+            };
+            for (const item of list.items ?? []) {
+                const ip = item.spec?.addresses?.find((a) => a.type === "CiliumInternalIP")?.ip;
+                if (item.metadata?.name && ip) {
+                    routerIps.set(item.metadata.name, ip);
+                }
+            }
+        } catch (error) {
+            progress(`could not read CiliumNodes on B (${describeApiError(error, "list ciliumnodes", "B").message}); expecting node IPs for Cluster SNAT`);
+        }
+        return nodesB.map((n) => {
+            const name = n.metadata?.name ?? "";
+            return { name, ip: internalIp(n), forwardSnatIp: routerIps.get(name) };
+        });
     }
 
     async startCapture(spec: CaptureSpec, progress: Progress): Promise<CaptureSession> {
@@ -360,15 +392,16 @@ export class KubernetesBackend implements CheckBackend {
                 });
                 const stream = new PassThrough();
                 stream.on("data", (chunk: Buffer) => capture.push(node, chunk.toString("utf8")));
+                stream.on("end", () => capture.end(node, "its log stream ended (tcpdump reached its packet or time bound, or the pod died)"));
                 aborts.push(await new k8s.Log(this.b.config).log(namespace, names[i], "tcpdump", stream, { follow: true }));
             }
-            await capture.waitUntilListening(this.waits.captureStartSeconds * 1000, () => undefined);
+            await capture.waitUntilListening(this.waits.captureStartSeconds * 1000, () => capture.failure());
             progress(`tcpdump is listening on ${spec.nodes.length} node(s) of B`);
         } catch (error) {
             await stop();
             throw error;
         }
-        return { mark: () => capture.mark(), since: (m) => capture.since(m), stop };
+        return { mark: () => capture.mark(), since: (m) => capture.since(m), failure: () => (stopped ? undefined : capture.failure()), stop };
     }
 
     /** Deletes whatever capture is still running, e.g. on SIGINT. */
