@@ -81,7 +81,7 @@ function node(ns: string, subnet: cidr.Cidr, host: number, podRange: cidr.Cidr, 
     };
 }
 
-/** B has two nodes so Cluster shows both outcomes; the backend runs on the first. */
+/** B gets two nodes (one if the config has one) so Cluster shows both outcomes; the backend runs on the first. */
 export const B_NODE_COUNT = 2;
 
 export function labTopology(config: LabConfig): LabTopology {
@@ -94,7 +94,7 @@ export function labTopology(config: LabConfig): LabTopology {
 
     const aWorker = node(`${LAB_PREFIX}a-node0`, aSubnet, 4, aPods, 0);
     const aGateway = node(`${LAB_PREFIX}a-gw0`, gwSubnet, 4, aPods, 1);
-    const bNodes = Array.from({ length: B_NODE_COUNT }, (_, i) => node(`${LAB_PREFIX}b-node${i}`, bSubnet, 4 + i, bPods, i));
+    const bNodes = Array.from({ length: Math.min(B_NODE_COUNT, config.clusterB.nodeCount) }, (_, i) => node(`${LAB_PREFIX}b-node${i}`, bSubnet, 4 + i, bPods, i));
 
     const clients: LabClient[] = config.clients.map((spec, i) => {
         const label = labelText(spec.label);

@@ -35,6 +35,13 @@ describe("offline lab topology (pure)", function () {
         expect([0, 1, 2].map((i) => receivingNode(t, i, cluster).ns)).to.deep.equal(["egl-b-node1", "egl-b-node0", "egl-b-node1"]);
     });
 
+    it("follows a one-node B: every probe lands on the backend's node", function () {
+        const single = labTopology(parseLabConfig({ clusterBNodeCount: 1 }));
+        expect(single.bNodes.map((n) => n.ns)).to.deep.equal(["egl-b-node0"]);
+        expect(receivingNode(single, 0, single.targets[0]).ns).to.equal("egl-b-node0");
+        expect(renderSetup(single).find((x) => x.ns === "egl-vnet")?.ip).to.not.include("rule add iif r-b1 lookup 200 pref 100");
+    });
+
     it("masquerades pods to the worker's IP and steers egress clients into the gateway tunnel", function () {
         const worker = setup["egl-a-node0"];
         expect(worker.iptables).to.include("-A POSTROUTING -s 10.210.0.0/24 -o eth0 -j MASQUERADE");
