@@ -91,7 +91,7 @@ async function main(): Promise<number> {
     log(`scenario from ${args.stackFile}`);
     const report = await runLab(loadStackConfig(args.stackFile), log);
     const table = observationTable(report.observations);
-    const json = JSON.stringify({ ...report, observations: report.observations }, null, 2);
+    const json = JSON.stringify(report, null, 2);
     if (args.json === "-") {
         process.stderr.write(`${table}\n`);
         process.stdout.write(`${json}\n`);

@@ -162,5 +162,3 @@ export function receivingNode(t: LabTopology, clientIndex: number, target: LabTa
     }
     return clientIndex % 2 === 0 ? (t.bNodes.find((n) => n !== backend) ?? backend) : backend;
 }
-
-export { RECEIVER_PORT };

@@ -21,9 +21,6 @@ export const CILIUM_TESTED_KUBERNETES: Readonly<Record<string, readonly number[]
     "1.19": [32, 33, 34, 35],
 };
 
-/** The seed's version: out of maintenance, kept as a supported setting. */
-export const SEED_CILIUM_VERSION = "1.16.4";
-
 export interface ParsedVersion {
     readonly major: number;
     readonly minor: number;
