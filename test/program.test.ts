@@ -122,6 +122,29 @@ describe("program (index.ts under mocks)", function () {
         expect(program.cidrs.b).to.deep.include({ vnet: "10.20.0.0/16", pod: "10.220.0.0/16", service: "10.120.0.0/16" });
     });
 
+    it("exports the workload facts: egress mappings, receiver addresses per path, clients, IP-forwarding check", async function () {
+        expect(program.egressMappings).to.deep.equal([
+            { policy: "egress-app-client1", podSelector: "app=client1", namespace: "demo", egressIp: "10.10.100.51", destinationCidrs: ["10.20.0.0/16"] },
+            { policy: "egress-app-client2", podSelector: "app=client2", namespace: "demo", egressIp: "10.10.100.52", destinationCidrs: ["10.20.0.0/16"] },
+        ]);
+        expect(program.egressNextHop).to.equal("10.10.8.250");
+        expect(program.receiverServices.map((r: { service: string; path: string; externalTrafficPolicy: string }) => `${r.service}:${r.path}:${r.externalTrafficPolicy}`)).to.deep.equal([
+            "receiver-internal-cluster:internal:Cluster",
+            "receiver-internal-local:internal:Local",
+            "receiver-public-cluster:public:Cluster",
+            "receiver-public-local:public:Local",
+        ]);
+        expect(program.clients).to.deep.equal([
+            { pod: "curl", namespace: "demo", label: "app=client" },
+            { pod: "curl1", namespace: "demo", label: "app=client1" },
+            { pod: "curl2", namespace: "demo", label: "app=client2" },
+        ]);
+        expect(await value(program.gatewayIpForwardingCheck)).to.match(/^az vmss list -g MC_yj-rg_yj-aks-a_koreacentral --query .*'egressgw'/);
+        expect(await value(program.sourcePublicIp)).to.equal("198.51.100.7");
+        expect(program.checkPlan.targets).to.have.length(4);
+        expect(await value(program.summary)).to.have.length(1);
+    });
+
     it("keeps A and B independent: neither cluster depends on anything of the other", function () {
         const a = one(recorder, MC, "cluster-a");
         const b = one(recorder, MC, "cluster-b");
