@@ -1,6 +1,7 @@
 // What the check probes, derived from the validated config. The Pulumi program hands it to the
 // check (as plain JSON, never with credentials); the offline lab builds the same plan.
 import { LabConfig, ReceiverPath, TrafficPolicy } from "../lib/config";
+import { ClientFacts } from "./types";
 import { ASSIGNER_APP, GATEWAY_NAMESPACE } from "../lib/egress";
 import { labelText } from "../lib/labels";
 import { RECEIVER_APP, RECEIVER_CONTAINER_PORT, RECEIVER_PORT, serviceName } from "../lib/receiver";
@@ -41,7 +42,8 @@ export function checkPlan(config: LabConfig, strict = true): CheckPlan {
     };
 }
 
-/** The egress mapping whose selector the client's label matches, if any. */
-export function egressFor(plan: CheckPlan, clientLabel: string): CheckPlan["egress"][number] | undefined {
-    return plan.egress.find((e) => e.selector === clientLabel);
+/** The egress a client with this label gets, from the mapping whose selector matches, if any. */
+export function clientEgress(plan: CheckPlan, clientLabel: string): ClientFacts["egress"] {
+    const mapping = plan.egress.find((e) => e.selector === clientLabel);
+    return mapping && { policy: mapping.policy, egressIp: mapping.egressIp, destinationCidrs: mapping.destinationCidrs };
 }

@@ -1,6 +1,7 @@
 // The check core: sweep, discover, capture on every receiver node, probe every (client, target),
 // analyze, and always clean up. Backend-agnostic; every wait is bounded.
 import { randomBytes } from "crypto";
+import { setTimeout as sleep } from "timers/promises";
 import { analyzeProbe, summaryLine } from "./analyze";
 import { CaptureSession, CheckBackend, Progress } from "./backend";
 import { parseTcpdump } from "./tcpdump";
@@ -50,7 +51,6 @@ export function planProbes(topology: Topology): PlannedProbe[] {
     return topology.clients.flatMap((client) => topology.targets.map((target) => ({ client, target })));
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function sightingsSince(capture: CaptureSession, mark: ReadonlyMap<string, number>): WireSighting[] {
     return capture.since(mark).flatMap(({ node, text }) => parseTcpdump(text, node));

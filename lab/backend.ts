@@ -2,6 +2,7 @@
 // real nginx, the real assigner script, real tcpdump and real curl, and tears it all down.
 import * as fs from "fs";
 import * as path from "path";
+import { setTimeout as sleep } from "timers/promises";
 import { CaptureSession, CaptureSpec, CheckBackend, Progress, ProbeRequest, ProbeResponse } from "../check/backend";
 import { curlArgs, curlResponse } from "../check/curl";
 import { LineCapture } from "../check/lineCapture";
@@ -13,7 +14,6 @@ import { build, inNs, must, NsProcess, removeNamespace, run, sweep, WORK_DIR_PRE
 import { renderSetup } from "./setup";
 import { LabTopology, namespaces, receivingNode } from "./topology";
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function until(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -133,8 +133,8 @@ export class NetnsBackend implements CheckBackend {
         // The load balancer's choice of node, made explicit and deterministic per probe.
         const node = receivingNode(t, index, target);
         await must("ip", ["-n", t.router, "route", "replace", `${target.address}/32`, "via", node.ip]);
-        const client = t.clients[index];
-        const [cmd, args] = inNs(client.ns, curlArgs(request)[0], curlArgs(request).slice(1));
+        const [curl, ...curlOptions] = curlArgs(request);
+        const [cmd, args] = inNs(t.clients[index].ns, curl, curlOptions);
         const result = await run(cmd, args, undefined, (request.maxTimeSeconds + 2) * 1000);
         return curlResponse(result.code, result.stdout, result.stderr);
     }

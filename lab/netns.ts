@@ -2,6 +2,7 @@
 // namespaces whose names start with the lab prefix; never the host's own namespace.
 import { ChildProcess, execFile, spawn } from "child_process";
 import * as fs from "fs";
+import { setTimeout as sleep } from "timers/promises";
 import { promisify } from "util";
 import { LAB_PREFIX } from "./topology";
 import { NamespaceSetup } from "./setup";
@@ -73,7 +74,7 @@ export async function removeNamespace(ns: string): Promise<void> {
             }
         }
         if (signal === "SIGTERM" && pids.length > 0) {
-            await new Promise((r) => setTimeout(r, 150));
+            await sleep(150);
         }
     }
     await run("ip", ["netns", "del", ns]);

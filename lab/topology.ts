@@ -1,10 +1,11 @@
 // The offline lab's emulated topology, as plain data derived from the same config as the Pulumi
 // program. Pure: no namespaces are touched here, so it is tested without root.
 import * as cidr from "../lib/cidr";
-import { ClientSpec, LabConfig, ReceiverPath, TrafficPolicy } from "../lib/config";
+import { LabConfig } from "../lib/config";
 import { labelText } from "../lib/labels";
-import { RECEIVER_CONTAINER_PORT, RECEIVER_PORT, serviceName } from "../lib/receiver";
-import { CheckPlan, checkPlan, egressFor } from "../check/plan";
+import { RECEIVER_CONTAINER_PORT, RECEIVER_PORT } from "../lib/receiver";
+import { checkPlan, clientEgress } from "../check/plan";
+import { ClientFacts, TargetFacts } from "../check/types";
 
 /** Every namespace the lab creates starts with this; the sweep removes only these. */
 export const LAB_PREFIX = "egl-";
@@ -42,17 +43,8 @@ export interface LabPodSpec {
 }
 
 export interface LabClient extends LabPodSpec {
-    readonly spec: ClientSpec;
     readonly label: string;
-    readonly egress?: { readonly policy: string; readonly egressIp: string; readonly destinationCidrs: readonly string[] };
-}
-
-export interface LabTarget {
-    readonly service: string;
-    readonly path: ReceiverPath;
-    readonly externalTrafficPolicy: TrafficPolicy;
-    readonly address: string;
-    readonly port: number;
+    readonly egress?: ClientFacts["egress"];
 }
 
 export interface LabTopology {
@@ -62,12 +54,11 @@ export interface LabTopology {
     readonly bNodes: readonly LabNodeSpec[];
     readonly clients: readonly LabClient[];
     readonly receiver: LabPodSpec & { readonly port: number };
-    readonly targets: readonly LabTarget[];
+    readonly targets: readonly TargetFacts[];
     readonly egressIps: readonly string[];
     readonly aVnetCidr: string;
     readonly sourcePublicIp: string;
     readonly publicRange: string;
-    readonly plan: CheckPlan;
 }
 
 function node(ns: string, subnet: cidr.Cidr, host: number, podRange: cidr.Cidr, podBlock: number): LabNodeSpec {
@@ -98,15 +89,13 @@ export function labTopology(config: LabConfig): LabTopology {
 
     const clients: LabClient[] = config.clients.map((spec, i) => {
         const label = labelText(spec.label);
-        const egress = egressFor(plan, label);
         return {
             ns: `${LAB_PREFIX}a-${spec.name}`,
             name: spec.name,
             ip: cidr.hostAt(cidr.parseCidr(aWorker.podCidr), 11 + i),
             node: aWorker,
-            spec,
             label,
-            egress: egress ? { policy: egress.policy, egressIp: egress.egressIp, destinationCidrs: egress.destinationCidrs } : undefined,
+            egress: clientEgress(plan, label),
         };
     });
     const backendNode = bNodes[0];
@@ -116,18 +105,14 @@ export function labTopology(config: LabConfig): LabTopology {
     const publicRange = cidr.parseCidr(EMULATION.publicRange);
     let internalNext = 0;
     let publicNext = 0;
-    const targets: LabTarget[] = config.receiverPaths.flatMap((path) =>
-        config.externalTrafficPolicies.map((policy) => ({
-            service: serviceName(path, policy),
-            path,
-            externalTrafficPolicy: policy,
-            address:
-                path === "internal"
-                    ? cidr.bigIntToIp(bSubnet.last - 10n - BigInt(internalNext++))
-                    : cidr.hostAt(publicRange, EMULATION.publicFirstHost + publicNext++),
-            port: RECEIVER_PORT,
-        })),
-    );
+    const targets: TargetFacts[] = plan.targets.map((target) => ({
+        ...target,
+        address:
+            target.path === "internal"
+                ? cidr.bigIntToIp(bSubnet.last - 10n - BigInt(internalNext++))
+                : cidr.hostAt(publicRange, EMULATION.publicFirstHost + publicNext++),
+        port: RECEIVER_PORT,
+    }));
 
     return {
         router: `${LAB_PREFIX}vnet`,
@@ -141,7 +126,6 @@ export function labTopology(config: LabConfig): LabTopology {
         aVnetCidr: config.clusterA.vnetCidr,
         sourcePublicIp: EMULATION.sourcePublicIp,
         publicRange: EMULATION.publicRange,
-        plan,
     };
 }
 
@@ -155,7 +139,7 @@ export function namespaces(t: LabTopology): string[] {
  * Azure's health probe). Cluster: alternating by client, so both outcomes show: even clients to
  * the other node (forwarded and SNATed), odd clients to the backend's node (kept).
  */
-export function receivingNode(t: LabTopology, clientIndex: number, target: LabTarget): LabNodeSpec {
+export function receivingNode(t: LabTopology, clientIndex: number, target: TargetFacts): LabNodeSpec {
     const backend = t.receiver.node;
     if (target.externalTrafficPolicy === "Local") {
         return backend;

@@ -3,12 +3,13 @@
 import * as k8s from "@kubernetes/client-node";
 import { execFile } from "child_process";
 import { PassThrough, Writable } from "stream";
+import { setTimeout as sleep } from "timers/promises";
 import { capturePod, CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/capture";
 import { ipForwardingCheckArgs, ipForwardingCheckCommand, ipForwardingVerdict } from "../../lib/egress";
 import { CaptureSession, CaptureSpec, CheckBackend, Progress, ProbeRequest, ProbeResponse } from "../backend";
 import { curlArgs, curlResponse, missingEgressEntries, parseEgressList, wantedEgressEntries } from "../curl";
 import { LineCapture } from "../lineCapture";
-import { CheckPlan, egressFor } from "../plan";
+import { CheckPlan, clientEgress } from "../plan";
 import { tcpdumpArgs } from "../tcpdump";
 import { ClientFacts, TargetFacts, Topology } from "../types";
 
@@ -110,7 +111,6 @@ async function call<T>(c: Cluster, what: string, fn: () => Promise<T>): Promise<
     }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` until it returns a value, printing progress every 10 s; throws `timeoutMessage` at the deadline. */
 async function waitFor<T>(what: string, seconds: number, progress: Progress, probe: () => Promise<T | string>): Promise<T> {
@@ -225,14 +225,13 @@ export class KubernetesBackend implements CheckBackend {
                 return podProblem(found) ?? found;
             });
             const node = pod.spec?.nodeName ?? "";
-            const egress = egressFor(plan, spec.label);
             clients.push({
                 name: spec.name,
                 label: spec.label,
                 ip: pod.status?.podIP ?? "",
                 node,
                 nodeIp: nodeIpA.get(node) ?? "",
-                egress: egress ? { policy: egress.policy, egressIp: egress.egressIp, destinationCidrs: egress.destinationCidrs } : undefined,
+                egress: clientEgress(plan, spec.label),
             });
         }
 
