@@ -1,13 +1,14 @@
 // The check as the program wires it: the Command resource, its secrets, order, triggers, outputs;
 // and the pure pieces of the Kubernetes backend.
 import { expect } from "chai";
+import { spawnSync } from "child_process";
 import * as pulumi from "@pulumi/pulumi";
 import { curlArgs, curlResponse, missingEgressEntries, parseEgressList, wantedEgressEntries } from "../check/curl";
 import { checkIpForwarding, describeApiError } from "../check/k8s/backend";
 import { ipForwardingCheckArgs, ipForwardingCheckCommand, ipForwardingVerdict } from "../lib/egress";
 import { parseCheckInput } from "../check/main";
 import { checkPlan } from "../check/plan";
-import { parseReport } from "../components/check";
+import { CHECK_COMMAND, parseReport } from "../components/check";
 import { capturePod } from "../lib/capture";
 import { parseLabConfig } from "../lib/config";
 import { buildLab, byType, FAKE_KUBECONFIG, FAKE_OUTBOUND_IP, FAKE_REPORT, one, Recorder } from "./mocks";
@@ -30,7 +31,7 @@ describe("check command resource under mocks", function () {
     it("hands the kubeconfigs over stdin as a secret, never on the command line or in the environment", function () {
         const check = one(recorder, COMMAND);
         expect(check.secretInputs).to.include("stdin");
-        expect(check.inputs.create).to.equal("node -r ts-node/register/transpile-only check/main.ts");
+        expect(check.inputs.create).to.equal(CHECK_COMMAND);
         expect(check.inputs.create).to.not.include("kubeconfig");
         expect(check.inputs).to.not.have.property("environment");
         const stdin = JSON.parse(check.inputs.stdin);
@@ -39,6 +40,17 @@ describe("check command resource under mocks", function () {
         expect(stdin.sourcePublicIp).to.equal(FAKE_OUTBOUND_IP);
         expect(stdin.gatewayPool).to.deep.equal({ nodeResourceGroup: "MC_egress-lab-rg_egress-lab-a_koreacentral", poolName: "egressgw" });
         expect(stdin.checkPlan).to.deep.equal(checkPlan(parseLabConfig({})));
+    });
+
+    it("starts the check from the repository with its create command, and rejects bad input without echoing it", function () {
+        const check = one(recorder, COMMAND);
+        // Run as the command provider does (sh -c in dir, the secret on stdin), with input that
+        // names no kubeconfig: the check must start and refuse it with exit 2.
+        const input = JSON.stringify({ checkPlan: {}, kubeconfigA: "", note: "do-not-echo" });
+        const result = spawnSync("sh", ["-c", check.inputs.create], { cwd: check.inputs.dir, input, encoding: "utf8", timeout: 15000 });
+        expect(result.stderr).to.equal("check failed: the check's input lacks kubeconfigA, kubeconfigB; use --show-secrets so the kubeconfigs are included\n");
+        expect(result.status).to.equal(2);
+        expect(result.stdout).to.equal("");
     });
 
     it("logs only stderr (progress) and keeps previous output out of the environment", function () {

@@ -7,7 +7,7 @@ import * as YAML from "yaml";
 import { CONFIG_SCHEMA, ConfigError, LabConfig, parseLabConfig, RawConfig } from "../lib/config";
 import { loadStackConfig } from "../lab/stackConfig";
 import { renderPulumiYaml, renderReadme } from "../scripts/configDocs";
-import { installMocks } from "./mocks";
+import { installMocks, runProgram } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -120,14 +120,12 @@ describe("config: bad input", function () {
         }
     });
 
-    it("stops the Pulumi program before any resource is registered", async function () {
+    it("stops the Pulumi program before any resource is registered", function () {
         const recorder = installMocks();
         pulumi.runtime.setAllConfig({ "egress-lab:clusterAVnetCidr": "10.10.0.0/33", "egress-lab:clusterBNodeCount": "0" });
-        const entry = require.resolve("../index");
-        delete require.cache[entry];
         let failure: unknown;
         try {
-            await import(entry);
+            runProgram();
         } catch (error) {
             failure = error;
         }
@@ -135,7 +133,7 @@ describe("config: bad input", function () {
         expect((failure as Error).message).to.include('clusterAVnetCidr: "10.10.0.0/33" is not an IPv4 CIDR');
         expect((failure as Error).message).to.include("clusterBNodeCount: \"0\" must be a whole number from 1 to 10");
         expect(recorder.registrations).to.deep.equal([]);
-        delete require.cache[entry];
+        delete require.cache[require.resolve("../index")];
         pulumi.runtime.setAllConfig({});
     });
 });

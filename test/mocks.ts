@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { EgressLab } from "../components/egressLab";
+import { parseLabConfig } from "../lib/config";
 
 export const SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
 export const FAKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: fake-token}}]\n";
@@ -251,11 +253,21 @@ export function longestChain(recorder: Recorder): string[] {
 }
 
 /** Builds the whole lab from raw config under fresh mocks and waits for every registration. */
-export async function buildLab(raw: Record<string, unknown> = {}): Promise<{ recorder: Recorder; lab: import("../components/egressLab").EgressLab }> {
+export async function buildLab(raw: Record<string, unknown> = {}): Promise<{ recorder: Recorder; lab: EgressLab }> {
     const recorder = installMocks();
-    const { EgressLab } = await import("../components/egressLab");
-    const { parseLabConfig } = await import("../lib/config");
     const lab = new EgressLab("egress-lab", { config: parseLabConfig(raw) });
     await settle();
     return { recorder, lab };
+}
+
+/**
+ * Evaluates index.ts afresh, as `pulumi up` would, under the mocks installed last; returns its
+ * exports. A require rather than import(): the program must run now, and tsx's CommonJS loader,
+ * which runs the tests, serves require only.
+ */
+export function runProgram(): Record<string, unknown> {
+    const entry = require.resolve("../index");
+    delete require.cache[entry];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(entry);
 }

@@ -1,7 +1,7 @@
 // The whole program under Pulumi mocks: what `pulumi up` would register, without a cloud.
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { byType, FAKE_KUBECONFIG, installMocks, one, Recorder, settle, transitiveDependencies } from "./mocks";
+import { byType, FAKE_KUBECONFIG, installMocks, one, Recorder, runProgram, settle, transitiveDependencies } from "./mocks";
 
 const MC = "azure-native:containerservice:ManagedCluster";
 
@@ -17,8 +17,7 @@ describe("program (index.ts under mocks)", function () {
     before(async function () {
         recorder = installMocks();
         pulumi.runtime.setAllConfig({ "egress-lab:resourceGroupName": "yj-rg", "egress-lab:clusterAName": "yj-aks-a" });
-        delete require.cache[require.resolve("../index")];
-        program = await import("../index");
+        program = runProgram();
         await settle();
     });
 

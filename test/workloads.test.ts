@@ -1,6 +1,8 @@
 // Cilium, receiver, clients, egress gateway: what the program registers on both clusters.
 import { expect } from "chai";
+import { EgressLab } from "../components/egressLab";
 import { parseCidr, cidrProblem } from "../lib/cidr";
+import { parseLabConfig } from "../lib/config";
 import { egressPolicyProblems } from "../lib/egress";
 import { buildLab, byType, installMocks, one, Recorder, settle, transitiveDependencies } from "./mocks";
 
@@ -180,8 +182,6 @@ describe("program in preview (unknown outputs)", function () {
     it("registers the same resources when cloud outputs are still unknown", async function () {
         const { recorder: full } = await buildLab();
         const recorder = installMocks({ preview: true });
-        const { EgressLab } = await import("../components/egressLab");
-        const { parseLabConfig } = await import("../lib/config");
         new EgressLab("egress-lab", { config: parseLabConfig({}) });
         await settle();
         const names = (r: Recorder) => r.registrations.map((x) => `${x.type}::${x.name}`).sort();
