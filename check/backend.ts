@@ -4,6 +4,15 @@ import { ClientFacts, TargetFacts, Topology } from "./types";
 
 export type Progress = (line: string) => void;
 
+/** How long a backend's captures may take: one object per backend (its run options), handed to
+ *  the backend in the CaptureSpec and read by the core for each probe. */
+export interface CaptureTimings {
+    /** Bound on every node's tcpdump printing "listening on" (on AKS: scheduling, image pull, start). */
+    readonly startSeconds: number;
+    /** Bound on a probe's SYN copies arriving after curl returns. */
+    readonly lateLinesMs: number;
+}
+
 export interface CaptureSpec {
     /** Label / name prefix for everything this run creates. */
     readonly runId: string;
@@ -15,6 +24,7 @@ export interface CaptureSpec {
     readonly maxPackets: number;
     /** ...or after this many seconds, whichever comes first. */
     readonly maxSeconds: number;
+    readonly timings: CaptureTimings;
 }
 
 /** Text a capture printed, per node. */
@@ -30,6 +40,12 @@ export interface CaptureSession {
     since(mark: ReadonlyMap<string, number>): NodeText[];
     /** Why a node's capture is no longer running (packet or time bound, pod gone), if so. */
     failure(): string | undefined;
+    /**
+     * Resolves once every node's capture has printed every packet it saw before the call, or
+     * after `timings.lateLinesMs` with the nodes that had not. Optional: without it the core
+     * keeps the lines that arrive until shortly after the SYN to the frontend shows.
+     */
+    catchUp?(): Promise<string | undefined>;
     /** Stops tcpdump everywhere and removes what the capture created. Safe to call twice. */
     stop(): Promise<void>;
 }

@@ -54,19 +54,28 @@ export class LineCapture {
 
     /** Resolves when every node listens; rejects after `timeoutMs` naming the nodes still silent. */
     async waitUntilListening(timeoutMs: number, failed: () => string | undefined): Promise<void> {
+        if (!(await this.waitUntil(() => this.notListening().length === 0, timeoutMs, failed))) {
+            throw new Error(`tcpdump did not print "listening on" within ${Math.round(timeoutMs / 1000)} s on ${this.notListening().join(", ")}`);
+        }
+    }
+
+    /**
+     * Resolves true once `done()` holds (checked again whenever output arrives or a capture ends),
+     * false after `timeoutMs`; rejects with what `failed` returns as soon as it returns something.
+     */
+    async waitUntil(done: () => boolean, timeoutMs: number, failed: () => string | undefined = () => undefined): Promise<boolean> {
         const deadline = Date.now() + timeoutMs;
         for (;;) {
             const failure = failed();
             if (failure) {
                 throw new Error(failure);
             }
-            const silent = this.notListening();
-            if (silent.length === 0) {
-                return;
+            if (done()) {
+                return true;
             }
             const left = deadline - Date.now();
             if (left <= 0) {
-                throw new Error(`tcpdump did not print "listening on" within ${Math.round(timeoutMs / 1000)} s on ${silent.join(", ")}`);
+                return false;
             }
             await new Promise<void>((resolve) => {
                 const timer = setTimeout(resolve, Math.min(left, 250));

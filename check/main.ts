@@ -8,9 +8,9 @@
 // from there only: never from the command line, never printed. Progress goes to stderr.
 // Exit codes: 0 all probes pass (or checkPlan.strict is false), 1 a probe failed, 2 an error.
 import * as fs from "fs";
-import { GatewayPoolRef, KubernetesBackend } from "./k8s/backend";
+import { AKS_OPTIONS, GatewayPoolRef, KubernetesBackend } from "./k8s/backend";
 import { CheckPlan } from "./plan";
-import { AKS_OPTIONS, runCheck } from "./run";
+import { runCheck } from "./run";
 
 export interface CheckInput {
     readonly kubeconfigA: string;

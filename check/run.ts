@@ -3,7 +3,7 @@
 import { randomBytes } from "crypto";
 import { setTimeout as sleep } from "timers/promises";
 import { analyzeProbe, summaryLine } from "./analyze";
-import { CaptureSession, CheckBackend, Progress } from "./backend";
+import { CaptureSession, CaptureTimings, CheckBackend, Progress } from "./backend";
 import { parseTcpdump } from "./tcpdump";
 import { CheckReport, ClientFacts, HubbleView, Observation, TargetFacts, Topology, WireSighting } from "./types";
 
@@ -19,23 +19,10 @@ export interface CheckOptions {
     readonly settleSeconds: number;
     /** Pause between attempts. */
     readonly retryDelayMs: number;
-    /** How long to wait for a probe's capture lines to arrive after curl returns. */
-    readonly lateLinesMs: number;
-    /** Bound on waiting for every tcpdump to listen. */
-    readonly listenTimeoutSeconds: number;
+    /** The backend's capture bounds, passed on in the CaptureSpec. */
+    readonly capture: CaptureTimings;
     readonly progress: Progress;
 }
-
-/** Budgets for the AKS run: see the README's time budget. */
-export const AKS_OPTIONS: Omit<CheckOptions, "progress"> = {
-    connectTimeoutSeconds: 3,
-    maxTimeSeconds: 5,
-    maxAttempts: 4,
-    settleSeconds: 20,
-    retryDelayMs: 2000,
-    lateLinesMs: 1500,
-    listenTimeoutSeconds: 120,
-};
 
 export function newRunId(): string {
     return `egl-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
@@ -56,8 +43,15 @@ function sightingsSince(capture: CaptureSession, mark: ReadonlyMap<string, numbe
     return capture.since(mark).flatMap(({ node, text }) => parseTcpdump(text, node));
 }
 
-/** Waits (bounded) until the capture shows the SYN to the frontend, then a little longer for its copies. */
-async function collectSightings(capture: CaptureSession, mark: ReadonlyMap<string, number>, target: TargetFacts, lateLinesMs: number): Promise<WireSighting[]> {
+/**
+ * This attempt's SYN copies. With a backend that can tell when every capture has caught up, all of
+ * them; otherwise (bounded) until the SYN to the frontend shows, plus a little for its copies.
+ */
+async function collectSightings(capture: CaptureSession, mark: ReadonlyMap<string, number>, target: TargetFacts, lateLinesMs: number): Promise<{ sightings: WireSighting[]; problem?: string }> {
+    if (capture.catchUp) {
+        const behind = await capture.catchUp();
+        return { sightings: sightingsSince(capture, mark), problem: behind };
+    }
     const deadline = Date.now() + lateLinesMs;
     while (Date.now() < deadline) {
         if (sightingsSince(capture, mark).some((s) => s.target === target.address)) {
@@ -67,7 +61,7 @@ async function collectSightings(capture: CaptureSession, mark: ReadonlyMap<strin
         }
         await sleep(25);
     }
-    return sightingsSince(capture, mark);
+    return { sightings: sightingsSince(capture, mark) };
 }
 
 async function hubbleFor(backend: CheckBackend, client: ClientFacts, since: number): Promise<HubbleView> {
@@ -105,9 +99,13 @@ async function runProbe(backend: CheckBackend, capture: CaptureSession, probe: P
             // Without a capture the wire view is empty; say why instead of reporting "nothing".
             errors.push(captureFailure);
         }
-        const fresh = await collectSightings(capture, mark, probe.target, response.body ? options.lateLinesMs : Math.min(options.lateLinesMs, 200));
+        const lateLinesMs = options.capture.lateLinesMs;
+        const fresh = await collectSightings(capture, mark, probe.target, response.body ? lateLinesMs : Math.min(lateLinesMs, 200));
+        if (fresh.problem) {
+            errors.push(`attempt ${attempt}: ${fresh.problem}`);
+        }
         // Only this attempt's copies count; earlier attempts stay in the error trail.
-        sightings.splice(0, sightings.length, ...fresh);
+        sightings.splice(0, sightings.length, ...fresh.sightings);
         observation = analyzeProbe({
             client: probe.client,
             target: probe.target,
@@ -143,7 +141,7 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
     }
     const ports = [...new Set([...topology.targets.map((t) => t.port), topology.receiver.port])];
     // Per attempt: curl, the pause, the late lines, and up to 5 s of exec round trips (Hubble).
-    const perProbeSeconds = options.maxAttempts * (options.maxTimeSeconds + options.retryDelayMs / 1000 + options.lateLinesMs / 1000 + 5);
+    const perProbeSeconds = options.maxAttempts * (options.maxTimeSeconds + options.retryDelayMs / 1000 + options.capture.lateLinesMs / 1000 + 5);
     const capture = await backend.startCapture(
         {
             runId,
@@ -151,6 +149,7 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
             ports,
             maxPackets: plan.length * options.maxAttempts * 8 + 100,
             maxSeconds: Math.ceil(plan.length * perProbeSeconds + 60),
+            timings: options.capture,
         },
         progress,
     );

@@ -1,60 +1,95 @@
-// Runs-and-reads side of the wire check: the tcpdump command line we ask for, and a parser for
-// what tcpdump 4.99 prints back. Each SYN copy becomes one WireSighting; everything else is dropped.
+// Runs-and-reads side of the wire check: the tcpdump command line we ask for, and a strict
+// parser for exactly what tcpdump 4.99 prints for it. Each SYN copy becomes one WireSighting; a
+// line in any other format is an error that names it, so a changed flag, image or filter cannot
+// quietly turn into an empty wire view.
 import { WireSighting } from "./types";
 
-// "1732886400.123456" (-tt) or "14:49:38.494441" (default).
-const TIMESTAMP = String.raw`\d+(?:\.\d+)?|\d{1,2}:\d{2}:\d{2}(?:\.\d+)?`;
-// With -i any (LINUX_SLL2) 4.99 prints "<ifname> <direction>" after the timestamp, padded with
-// spaces; "?" stands for an interface index or packet type it could not name.
-const DIRECTION = String.raw`In|Out|B|M|P|\?`;
-const HEAD = new RegExp(`^(${TIMESTAMP})\\s+(?:(\\S+)\\s+(${DIRECTION})\\s+)?(.*)$`);
-
-const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
-// Without -e the packet starts with "IP "; with -e it follows the link header, which ends in
-// "ethertype IPv4 (0x0800), length N: " (the "length" part is absent after a VLAN tag).
-// "IP6" / "ethertype IPv6" never match, so IPv6 is ignored.
-const PACKET = new RegExp(
-    `^(?:IP |.*?ethertype IPv4 \\(0x0800\\),(?: length \\d+:)? )` +
-        `(${IPV4})\\.(\\d{1,5}) > (${IPV4})\\.(\\d{1,5}): Flags \\[([^\\]]*)\\]`,
+/**
+ * One packet as `tcpdump -i any -nn -tt` prints it (4.99, LINUX_SLL2), e.g.
+ * "1732886400.123456 eth0  In  IP 10.10.0.4.43210 > 10.20.0.100.80: Flags [S], seq 1, ...":
+ * -tt gives epoch seconds (ten digits until 2286) and microseconds; -i any the interface and
+ * direction, padded ("?" when tcpdump cannot name them); -nn numeric addresses and ports; no -v
+ * or -q, so "IP" is followed by the addresses and the TCP flags.
+ */
+const PACKET_LINE = new RegExp(
+    String.raw`^(\d{10}\.\d{6}) (\S+) +(In|Out|B|M|P|\?) +IP ` +
+        String.raw`(\d{1,3}(?:\.\d{1,3}){3})\.(\d{1,5}) > (\d{1,3}(?:\.\d{1,3}){3})\.(\d{1,5}): Flags \[([^\]]*)\](?:,|$)`,
 );
 
-/** Parses one line of tcpdump output; a SYN without ACK gives a sighting, anything else undefined. */
-export function parseTcpdumpLine(line: string, node: string): WireSighting | undefined {
-    const raw = line.trim();
-    const head = HEAD.exec(raw);
-    if (!head) {
-        return undefined;
+/**
+ * Lines tcpdump prints for our invocation that are not packets (stderr, which the lab and the
+ * Kubernetes log stream interleave with stdout): the start-up banner, a warning, the packet
+ * counts at exit (and on SIGUSR1), and the empty line it writes to stdout when stopped.
+ */
+const NOT_PACKETS: readonly RegExp[] = [
+    /^$/,
+    /^tcpdump: verbose output suppressed, use -v\[v\]\.\.\. for full protocol decode$/,
+    /^tcpdump: data link type \S+$/,
+    /^listening on \S+, link-type \S+ \(.*\), snapshot length \d+ bytes$/,
+    /^tcpdump: WARNING: .+$/,
+    /^\d+ packets? (captured|received by filter|dropped by kernel|dropped by interface)$/,
+    /^tcpdump: \d+ packets? captured, \d+ packets? received by filter, \d+ packets? dropped by kernel(, \d+ packets? dropped by interface)?$/,
+];
+
+/** A capture line the check cannot read: names the node and the line, says what was expected. */
+export class TcpdumpLineError extends Error {
+    constructor(
+        readonly node: string,
+        readonly line: string,
+        reason: string,
+    ) {
+        super(`capture on ${node}: tcpdump printed a line the check cannot read (${reason}): ${JSON.stringify(line)}; expected IPv4 TCP lines as "tcpdump -i any -nn -tt" prints them`);
     }
-    const [, stamp, iface, direction, rest] = head;
-    const packet = PACKET.exec(rest);
-    if (!packet) {
-        return undefined;
-    }
-    const [, source, sourcePort, target, targetPort, flags] = packet;
-    // A connection attempt is S without "." (ACK): [S], [SE], [SEW] are kept, [S.] (SYN-ACK) is not.
-    if (!flags.includes("S") || flags.includes(".")) {
-        return undefined;
-    }
-    const name = known(iface);
-    const way = known(direction);
-    // Absent fields are left out rather than set to undefined, so deep equality in callers and
-    // tests does not depend on which of the two it is.
-    const sighting: WireSighting = {
-        node,
-        ...(name === undefined ? {} : { interface: name }),
-        ...(way === undefined ? {} : { direction: way }),
-        timestamp: parseTimestamp(stamp),
-        source,
-        sourcePort: Number(sourcePort),
-        target,
-        targetPort: Number(targetPort),
-        raw,
-    };
-    return sighting;
 }
 
-/** Every IPv4 TCP SYN (no ACK) line of a capture, in order; duplicates are kept on purpose
- *  (one SYN is printed once per interface it crosses, e.g. before and after DNAT). */
+function address(text: string, what: string, node: string, line: string): string {
+    if (text.split(".").some((octet) => Number(octet) > 255)) {
+        throw new TcpdumpLineError(node, line, `${what} ${text} is not an IPv4 address`);
+    }
+    return text;
+}
+
+function port(text: string, what: string, node: string, line: string): number {
+    const value = Number(text);
+    if (value > 65535) {
+        throw new TcpdumpLineError(node, line, `${what} ${text} is not a TCP port (0-65535)`);
+    }
+    return value;
+}
+
+/**
+ * Parses one line of the capture: a SYN without ACK gives a sighting; other TCP packets and the
+ * tolerated non-packet lines give undefined; anything else throws TcpdumpLineError.
+ */
+export function parseTcpdumpLine(line: string, node: string): WireSighting | undefined {
+    const raw = line.trim();
+    if (NOT_PACKETS.some((pattern) => pattern.test(raw))) {
+        return undefined;
+    }
+    const packet = PACKET_LINE.exec(raw);
+    if (!packet) {
+        throw new TcpdumpLineError(node, raw, "not a packet line of that format");
+    }
+    const [, stamp, iface, direction, source, sourcePort, target, targetPort, flags] = packet;
+    const sighting: WireSighting = {
+        node,
+        // Absent fields are left out rather than set to undefined, so deep equality in callers and
+        // tests does not depend on which of the two it is.
+        ...(iface === "?" ? {} : { interface: iface }),
+        ...(direction === "?" ? {} : { direction }),
+        timestamp: Number(stamp),
+        source: address(source, "source", node, raw),
+        sourcePort: port(sourcePort, "source port", node, raw),
+        target: address(target, "target", node, raw),
+        targetPort: port(targetPort, "target port", node, raw),
+        raw,
+    };
+    // A connection attempt is S without "." (ACK): [S], [SE], [SEW] are kept, [S.] (SYN-ACK) is not.
+    return flags.includes("S") && !flags.includes(".") ? sighting : undefined;
+}
+
+/** Every SYN (no ACK) line of a capture, in order; duplicates are kept on purpose (one SYN is
+ *  printed once per interface it crosses, e.g. before and after DNAT). Throws on a line it cannot read. */
 export function parseTcpdump(text: string, node: string): WireSighting[] {
     const sightings: WireSighting[] = [];
     for (const line of text.split(/\r?\n/)) {
@@ -89,26 +124,14 @@ export function captureFilter(ports: readonly number[]): string {
 }
 
 /** tcpdump arguments: all interfaces (to see a SYN before and after DNAT), numeric, line-buffered
- *  so lines arrive as they happen, epoch timestamps, stop after maxPackets. `-Z root` keeps it
- *  from switching to a "tcpdump" user, which needs CAP_SETUID/SETGID the capture pods don't get. */
+ *  and in immediate mode so lines arrive as packets do (without it libpcap holds packets for up
+ *  to its buffer timeout when writing to a pipe: tcpdump(1) 4.99, --immediate-mode), epoch
+ *  timestamps, stop after maxPackets. `-Z root` keeps it from switching to a "tcpdump" user,
+ *  which needs CAP_SETUID/SETGID the capture pods don't get. */
 export function tcpdumpArgs(opts: { ports: readonly number[]; maxPackets: number }): string[] {
     if (!Number.isInteger(opts.maxPackets) || opts.maxPackets < 1) {
         // tcpdump itself rejects "-c 0"; fail here with a clearer message.
         throw new RangeError(`tcpdumpArgs: maxPackets must be a positive integer, got ${opts.maxPackets}`);
     }
-    return ["-i", "any", "-nn", "-l", "-tt", "-Z", "root", "-c", String(opts.maxPackets), captureFilter(opts.ports)];
-}
-
-/** "?" is tcpdump's placeholder for a name it could not resolve: treat it as not printed. */
-function known(value: string | undefined): string | undefined {
-    return value === undefined || value === "?" ? undefined : value;
-}
-
-/** Epoch seconds for -tt; seconds since midnight for HH:MM:SS.frac. */
-function parseTimestamp(stamp: string): number {
-    const clock = /^(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(stamp);
-    if (clock) {
-        return Number(clock[1]) * 3600 + Number(clock[2]) * 60 + Number(clock[3]);
-    }
-    return Number(stamp);
+    return ["-i", "any", "-nn", "-l", "--immediate-mode", "-tt", "-Z", "root", "-c", String(opts.maxPackets), captureFilter(opts.ports)];
 }

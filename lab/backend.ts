@@ -6,14 +6,34 @@ import { setTimeout as sleep } from "timers/promises";
 import { CaptureSession, CaptureSpec, CheckBackend, Progress, ProbeRequest, ProbeResponse } from "../check/backend";
 import { curlArgs, curlResponse } from "../check/curl";
 import { LineCapture } from "../check/lineCapture";
-import { tcpdumpArgs } from "../check/tcpdump";
+import { CheckOptions } from "../check/run";
+import { parseTcpdump, tcpdumpArgs } from "../check/tcpdump";
 import { Topology } from "../check/types";
 import { ASSIGNER_SCRIPT } from "../lib/egress";
 import { nginxConf } from "../lib/receiver";
-import { build, inNs, must, NsProcess, removeNamespace, run, sweep, WORK_DIR_PREFIX } from "./netns";
+import { build, describeSweep, inNs, must, NsProcess, removeNamespaces, run, sweep, WORK_DIR_PREFIX } from "./netns";
 import { renderSetup } from "./setup";
 import { LabTopology, namespaces, receivingNode } from "./topology";
 
+export type LabOptions = Omit<CheckOptions, "progress"> & {
+    /** Bound on nginx answering and the assigner holding the egress IPs after they start. */
+    readonly readySeconds: number;
+};
+
+/** Every bound of a lab run in one place. One machine: nothing settles, so no retries past a
+ *  failed connect, and every wait is short. */
+export const LAB_OPTIONS: LabOptions = {
+    connectTimeoutSeconds: 1,
+    maxTimeSeconds: 2,
+    maxAttempts: 2,
+    settleSeconds: 0,
+    retryDelayMs: 50,
+    capture: { startSeconds: 5, lateLinesMs: 300 },
+    readySeconds: 3,
+};
+
+/** Source ports of the catch-up SYNs: above Linux's ephemeral range (32768-60999), so never a probe's. */
+const CATCH_UP_PORTS = { first: 61000, count: 1000 };
 
 async function until(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -25,22 +45,39 @@ async function until(what: string, timeoutMs: number, probe: () => Promise<boole
     }
 }
 
+/** Feeds only complete lines to `push`, so stdout and stderr never interleave within a line. */
+function lines(push: (text: string) => void): (chunk: Buffer) => void {
+    let rest = "";
+    return (chunk) => {
+        rest += chunk.toString();
+        const end = rest.lastIndexOf("\n") + 1;
+        if (end > 0) {
+            push(rest.slice(0, end));
+            rest = rest.slice(end);
+        }
+    };
+}
+
 export class NetnsBackend implements CheckBackend {
     readonly name = "offline-lab";
     private workDir?: string;
     private readonly processes: NsProcess[] = [];
     private built = false;
+    private catchUps = 0;
 
-    constructor(readonly topology: LabTopology) {}
+    constructor(
+        readonly topology: LabTopology,
+        private readonly options: LabOptions = LAB_OPTIONS,
+    ) {}
 
     async sweep(progress: Progress): Promise<void> {
-        const leftovers = await sweep();
-        progress(leftovers.length > 0 ? `swept leftovers of an earlier run: ${leftovers.join(", ")}` : "no leftovers from earlier runs");
+        progress(describeSweep(await sweep()));
     }
 
     /** Builds the namespaces and starts the long-running pieces; the topology is then known. */
     async discover(progress: Progress): Promise<Topology> {
         const t = this.topology;
+        const readyMs = this.options.readySeconds * 1000;
         this.workDir = fs.mkdtempSync(WORK_DIR_PREFIX);
         this.built = true;
         await build(namespaces(t), renderSetup(t));
@@ -67,13 +104,13 @@ export class NetnsBackend implements CheckBackend {
         const env = { EGRESS_IPS: t.egressIps.join(" "), EGRESS_DEVICE: "eth0", EGRESS_INTERVAL: "1" };
         if (t.egressIps.length > 0) {
             this.processes.push(new NsProcess(t.aGateway.ns, "sh", [script, "run"], env));
-            await until("the assigner adding the egress IPs", 3000, async () => {
+            await until("the assigner adding the egress IPs", readyMs, async () => {
                 const [cmd, args] = inNs(t.aGateway.ns, "env", [`EGRESS_IPS=${env.EGRESS_IPS}`, "EGRESS_DEVICE=eth0", "sh", script, "check"]);
                 return (await run(cmd, args)).code === 0;
             });
             progress(`assigner holds ${t.egressIps.map((ip) => `${ip}/32`).join(", ")} on ${t.aGateway.ns}`);
         }
-        await until("nginx answering on the receiver pod", 3000, async () => {
+        await until("nginx answering on the receiver pod", readyMs, async () => {
             if (nginx.child.exitCode !== null) {
                 const output = nginx.output + (fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "");
                 throw new Error(`nginx exited (${nginx.child.exitCode}): ${output.trim().split("\n").pop()}`);
@@ -97,8 +134,8 @@ export class NetnsBackend implements CheckBackend {
         const args = tcpdumpArgs({ ports: spec.ports, maxPackets: spec.maxPackets });
         const dumps = spec.nodes.map((node) => {
             const dump = new NsProcess(node, "timeout", [String(spec.maxSeconds), "tcpdump", ...args]);
-            dump.child.stdout!.on("data", (d: Buffer) => capture.push(node, d.toString()));
-            dump.child.stderr!.on("data", (d: Buffer) => capture.push(node, d.toString()));
+            dump.child.stdout!.on("data", lines((text) => capture.push(node, text)));
+            dump.child.stderr!.on("data", lines((text) => capture.push(node, text)));
             dump.child.on("close", (code) => capture.end(node, `tcpdump exited (${code})`));
             this.processes.push(dump);
             return dump;
@@ -109,7 +146,7 @@ export class NetnsBackend implements CheckBackend {
         };
         let stopping = false;
         try {
-            await capture.waitUntilListening(5000, failure);
+            await capture.waitUntilListening(spec.timings.startSeconds * 1000, failure);
         } catch (error) {
             await Promise.all(dumps.map((d) => d.stop(200)));
             throw error;
@@ -119,11 +156,41 @@ export class NetnsBackend implements CheckBackend {
             mark: () => capture.mark(),
             since: (m) => capture.since(m),
             failure: () => (stopping ? undefined : capture.failure()),
+            catchUp: () => this.catchUp(capture, spec),
             stop: async () => {
                 stopping = true;
                 await Promise.all(dumps.map((d) => d.stop(500)));
             },
         };
+    }
+
+    /**
+     * Sends one SYN from the router to each B node's own address on a captured port (nothing
+     * listens there, so it is refused at once) and waits until every node's capture printed it. A
+     * capture prints packets in the order it saw them, so each has then printed every earlier copy.
+     */
+    private async catchUp(capture: LineCapture, spec: CaptureSpec): Promise<string | undefined> {
+        const t = this.topology;
+        const sourcePort = CATCH_UP_PORTS.first + (this.catchUps++ % CATCH_UP_PORTS.count);
+        const nodes = t.bNodes.filter((n) => spec.nodes.includes(n.ns));
+        const mark = capture.mark();
+        const urls = nodes.map((n) => `http://${n.ip}:${spec.ports[0]}/`);
+        await run(...inNs(t.router, "curl", ["-s", "-o", "/dev/null", "--max-time", "1", "--local-port", String(sourcePort), ...urls]));
+        const behind = (): string[] => {
+            const seen = new Set(
+                capture
+                    .since(mark)
+                    .flatMap(({ node, text }) => parseTcpdump(text, node))
+                    .filter((s) => s.sourcePort === sourcePort && nodes.some((n) => n.ns === s.node && n.ip === s.target))
+                    .map((s) => s.node),
+            );
+            return nodes.filter((n) => !seen.has(n.ns)).map((n) => n.ns);
+        };
+        const lateLinesMs = spec.timings.lateLinesMs;
+        if (await capture.waitUntil(() => behind().length === 0, lateLinesMs)) {
+            return undefined;
+        }
+        return `the capture on ${behind().join(", ")} did not catch up within ${lateLinesMs} ms; later SYN copies there may be missing`;
     }
 
     async probe(request: ProbeRequest): Promise<ProbeResponse> {
@@ -139,11 +206,12 @@ export class NetnsBackend implements CheckBackend {
         return curlResponse(result.code, result.stdout, result.stderr);
     }
 
-    /** Stops every process (the assigner removes its IPs on SIGTERM) and deletes every namespace. */
+    /** Stops every process (the assigner removes its IPs on SIGTERM), ends whatever is left in the
+     *  namespaces, and deletes them. */
     async teardown(): Promise<void> {
         await Promise.all(this.processes.splice(0).map((p) => p.stop(1000)));
         if (this.built) {
-            await Promise.all(namespaces(this.topology).map(removeNamespace));
+            await removeNamespaces(namespaces(this.topology));
         }
         if (this.workDir) {
             fs.rmSync(this.workDir, { recursive: true, force: true });

@@ -8,25 +8,15 @@
 // Exit codes: 0 every probe passed, 1 a probe failed, 2 the lab could not run.
 import * as fs from "fs";
 import * as path from "path";
-import { CheckOptions, runCheck } from "../check/run";
+import { runCheck } from "../check/run";
 import { CheckReport } from "../check/types";
 import { LabConfig } from "../lib/config";
-import { NetnsBackend } from "./backend";
-import { acquireLock, environmentProblem, releaseLock } from "./netns";
+import { LAB_OPTIONS, NetnsBackend } from "./backend";
+import { LabLock } from "./lock";
+import { environmentProblem, privilegeProblem } from "./netns";
 import { loadStackConfig } from "./stackConfig";
 import { observationTable } from "./table";
 import { EMULATION, labTopology } from "./topology";
-
-/** Budgets for one machine: nothing settles, so no retries past a failed connect. */
-export const LAB_OPTIONS: Omit<CheckOptions, "progress"> = {
-    connectTimeoutSeconds: 1,
-    maxTimeSeconds: 2,
-    maxAttempts: 2,
-    settleSeconds: 0,
-    retryDelayMs: 50,
-    lateLinesMs: 300,
-    listenTimeoutSeconds: 5,
-};
 
 /** Set once SIGINT or SIGTERM arrived: the handler owns the exit from then on. */
 let interrupted: NodeJS.Signals | undefined;
@@ -53,14 +43,21 @@ export function parseArgs(argv: readonly string[], root: string): LabArgs {
     return { stackFile, json };
 }
 
-/** Runs the lab for one validated config; tears everything down on success, failure and signals. */
-export async function runLab(config: LabConfig, log: (line: string) => void): Promise<CheckReport> {
+/**
+ * Runs the lab for one validated config; tears everything down on success, failure and signals.
+ * Takes the machine-wide lab lock (or runs under the lock of the process that started it).
+ */
+export async function runLab(config: LabConfig, log: (line: string) => void, lock = new LabLock()): Promise<CheckReport> {
     const problem = await environmentProblem();
     if (problem) {
         throw new Error(problem);
     }
     const topology = labTopology(config);
-    acquireLock();
+    const held = lock.acquire();
+    // As the Pulumi program does (index.ts): the config's warnings, before anything runs.
+    for (const warning of config.warnings) {
+        log(`warning: ${warning}`);
+    }
     log(`emulation values: A's outbound public IP ${EMULATION.sourcePublicIp}, public frontends in ${EMULATION.publicRange}`);
     const backend = new NetnsBackend(topology);
     let tornDown: Promise<void> | undefined;
@@ -68,7 +65,7 @@ export async function runLab(config: LabConfig, log: (line: string) => void): Pr
         (tornDown ??= backend
             .teardown()
             .then(() => log("torn down: every egl- namespace and process is gone"))
-            .finally(releaseLock));
+            .finally(() => held.release()));
     const onSignal = (signal: NodeJS.Signals): void => {
         log(`${signal}: tearing down`);
         interrupted = signal;
@@ -86,6 +83,11 @@ export async function runLab(config: LabConfig, log: (line: string) => void): Pr
 }
 
 async function main(): Promise<number> {
+    // Before any file is read: a user who may not run the lab learns that first.
+    const problem = privilegeProblem();
+    if (problem) {
+        throw new Error(problem);
+    }
     const args = parseArgs(process.argv.slice(2), path.resolve(__dirname, ".."));
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
     log(`scenario from ${args.stackFile}`);

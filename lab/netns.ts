@@ -1,13 +1,10 @@
 // Runs commands in the lab's network namespaces, and sweeps and tears them down. Touches only
 // namespaces whose names start with the lab prefix; never the host's own namespace.
-import { ChildProcess, execFile, spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import { setTimeout as sleep } from "timers/promises";
-import { promisify } from "util";
 import { LAB_PREFIX } from "./topology";
 import { NamespaceSetup } from "./setup";
-
-const execFileAsync = promisify(execFile);
 
 export interface RunResult {
     readonly code: number;
@@ -53,87 +50,142 @@ export function inNs(ns: string, command: string, args: readonly string[] = []):
     return ["ip", ["netns", "exec", ns, command, ...args]];
 }
 
+/** Where `ip netns` keeps its named namespaces (iproute2's NETNS_RUN_DIR). */
+const NETNS_DIR = "/run/netns";
+
 /** Lab namespaces present now (from an earlier run, or this one). */
 export async function labNamespaces(): Promise<string[]> {
-    const { stdout } = await execFileAsync("ip", ["netns", "list"]);
-    return stdout
-        .split("\n")
-        .map((line) => line.split(" ")[0])
-        .filter((name) => name.startsWith(LAB_PREFIX));
+    const names = fs.existsSync(NETNS_DIR) ? fs.readdirSync(NETNS_DIR) : [];
+    return names.filter((name) => name.startsWith(LAB_PREFIX)).sort();
 }
 
-/** Kills every process inside a lab namespace, then deletes it. */
-export async function removeNamespace(ns: string): Promise<void> {
-    const pids = (await run("ip", ["netns", "pids", ns])).stdout.split("\n").filter((p) => /^\d+$/.test(p));
-    for (const signal of ["SIGTERM", "SIGKILL"] as const) {
-        for (const pid of pids) {
-            try {
-                process.kill(Number(pid), signal);
-            } catch {
-                // already gone
-            }
-        }
-        if (signal === "SIGTERM" && pids.length > 0) {
-            await sleep(150);
+/** A network namespace's identity: the device and inode of its nsfs file, as `ip netns pids` compares. */
+export interface NamespaceId {
+    readonly dev: number;
+    readonly ino: number;
+}
+
+/** The identity of each named namespace that exists; kept, it still names them once deleted. */
+export function namespaceIds(names: readonly string[]): Map<string, NamespaceId> {
+    const ids = new Map<string, NamespaceId>();
+    for (const name of names) {
+        try {
+            const { dev, ino } = fs.statSync(`${NETNS_DIR}/${name}`);
+            ids.set(name, { dev, ino });
+        } catch {
+            // not there (any more)
         }
     }
-    await run("ip", ["netns", "del", ns]);
+    return ids;
+}
+
+export interface NamespacedProcess {
+    readonly pid: number;
+    /** The lab namespace it runs in. */
+    readonly ns: string;
+    readonly command: string;
+}
+
+/**
+ * Every process whose network namespace is one of `ids`, whatever its process group or parent:
+ * `timeout` puts itself and tcpdump in a group of their own, so a killed run's group leaves them.
+ */
+export function processesIn(ids: ReadonlyMap<string, NamespaceId>): NamespacedProcess[] {
+    const found: NamespacedProcess[] = [];
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) {
+            continue;
+        }
+        try {
+            // Follows the ns/net link to the namespace's nsfs inode; fails for exited and zombie processes.
+            const { dev, ino } = fs.statSync(`/proc/${entry}/ns/net`);
+            const ns = [...ids].find(([, id]) => id.dev === dev && id.ino === ino)?.[0];
+            if (ns) {
+                found.push({ pid: Number(entry), ns, command: fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() });
+            }
+        } catch {
+            // gone meanwhile
+        }
+    }
+    return found;
+}
+
+/** Waits (bounded) until none of `pids` runs in those namespaces any more; returns those still running. */
+async function survivors(pids: readonly number[], ids: ReadonlyMap<string, NamespaceId>, timeoutMs: number): Promise<number[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const running = new Set(processesIn(ids).map((p) => p.pid));
+        const left = pids.filter((pid) => running.has(pid));
+        if (left.length === 0 || Date.now() >= deadline) {
+            return left;
+        }
+        await sleep(10);
+    }
+}
+
+function signal(pids: readonly number[], name: NodeJS.Signals): void {
+    for (const pid of pids) {
+        try {
+            process.kill(pid, name);
+        } catch {
+            // already gone
+        }
+    }
+}
+
+/**
+ * Ends every process inside the named namespaces (SIGTERM, then SIGKILL after `graceMs`), found
+ * by namespace, then deletes the namespaces. Returns the processes it ended.
+ */
+export async function removeNamespaces(names: readonly string[], graceMs = 500): Promise<NamespacedProcess[]> {
+    const ids = namespaceIds(names);
+    const processes = processesIn(ids);
+    const pids = processes.map((p) => p.pid);
+    signal(pids, "SIGTERM");
+    const stubborn = await survivors(pids, ids, graceMs);
+    signal(stubborn, "SIGKILL");
+    const left = await survivors(stubborn, ids, 2000);
+    if (left.length > 0) {
+        throw new Error(`could not end pids ${left.join(", ")} in ${[...ids.keys()].join(", ")}`);
+    }
+    if (ids.size > 0) {
+        await must("ip", ["-force", "-batch", "-"], [...ids.keys()].map((ns) => `netns del ${ns}`).join("\n") + "\n");
+    }
+    return processes;
 }
 
 export const WORK_DIR_PREFIX = "/run/egl-lab-";
-/** One lab run at a time per machine: namespace names are fixed, and the sweep would hit a live run. */
-export const LOCK_FILE = "/run/egl-lab.lock";
 
-function alive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch (error) {
-        return (error as NodeJS.ErrnoException).code === "EPERM";
-    }
+export interface SweepReport {
+    readonly namespaces: readonly string[];
+    readonly processes: readonly NamespacedProcess[];
+    readonly workDirs: readonly string[];
 }
 
-/** Takes the machine-wide lab lock, or says which live run holds it. A dead holder's lock is stale. */
-export function acquireLock(): void {
-    for (let attempt = 0; attempt < 2; attempt++) {
-        try {
-            fs.writeFileSync(LOCK_FILE, String(process.pid), { flag: "wx" });
-            return;
-        } catch (error) {
-            if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-                throw error;
-            }
-            const holder = Number(fs.readFileSync(LOCK_FILE, "utf8").trim());
-            if (holder && holder !== process.pid && alive(holder)) {
-                throw new Error(`another lab run (pid ${holder}) is in progress; wait for it to finish or stop it, then run again`);
-            }
-            fs.rmSync(LOCK_FILE, { force: true });
-        }
-    }
-    throw new Error(`could not take the lab lock ${LOCK_FILE}`);
-}
-
-export function releaseLock(): void {
-    try {
-        if (Number(fs.readFileSync(LOCK_FILE, "utf8").trim()) === process.pid) {
-            fs.rmSync(LOCK_FILE, { force: true });
-        }
-    } catch {
-        // no lock: nothing to release
-    }
-}
-
-/** Removes everything an earlier lab run left behind: namespaces (with their processes) and work dirs. */
-export async function sweep(): Promise<string[]> {
-    const leftovers = await labNamespaces();
-    await Promise.all(leftovers.map(removeNamespace));
+/** Removes everything an earlier lab run left behind: its processes (by namespace), namespaces and work dirs. */
+export async function sweep(): Promise<SweepReport> {
+    const namespaces = await labNamespaces();
+    const processes = await removeNamespaces(namespaces);
+    const workDirs: string[] = [];
     for (const entry of fs.existsSync("/run") ? fs.readdirSync("/run") : []) {
         if (`/run/${entry}`.startsWith(WORK_DIR_PREFIX)) {
             fs.rmSync(`/run/${entry}`, { recursive: true, force: true });
-            leftovers.push(`/run/${entry}`);
+            workDirs.push(`/run/${entry}`);
         }
     }
-    return leftovers;
+    return { namespaces, processes, workDirs };
+}
+
+/** One line for the progress log. */
+export function describeSweep(report: SweepReport): string {
+    if (report.namespaces.length + report.workDirs.length === 0) {
+        return "no leftovers from earlier runs";
+    }
+    const ended = report.processes.map((p) => `${p.command} (pid ${p.pid}) in ${p.ns}`);
+    return [
+        `swept leftovers of an earlier run: ${[...report.namespaces, ...report.workDirs].join(", ")}`,
+        ...(ended.length > 0 ? [`ended ${ended.join(", ")}`] : []),
+    ].join("; ");
 }
 
 /** Creates the namespaces and applies each one's setup, in order. */
@@ -165,7 +217,9 @@ export class NsProcess {
         this.child = spawn(cmd, full, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
         this.child.stdout!.on("data", (d: Buffer) => (this.output += d.toString()));
         this.child.stderr!.on("data", (d: Buffer) => (this.output += d.toString()));
-        this.exited = new Promise((resolve) => this.child.on("close", (code) => resolve(code)));
+        // "exit", not "close": a grandchild (the assigner's sleep) may hold the pipes open after
+        // the process itself is gone; the namespace's removal ends it.
+        this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));
     }
 
     /** SIGTERM, then SIGKILL after `graceMs`. */
@@ -191,22 +245,27 @@ export const REQUIRED_TOOLS: readonly { tool: string; debian: string }[] = [
     { tool: "timeout", debian: "coreutils" },
 ];
 
-/** Why the lab cannot run here, or undefined. */
-export async function environmentProblem(): Promise<string | undefined> {
+/** Why this process may not run the lab (not Linux, not root), or undefined. Reads no file. */
+export function privilegeProblem(): string | undefined {
     if (process.platform !== "linux") {
         return `the offline lab needs Linux network namespaces; this is ${process.platform}`;
     }
     if (typeof process.getuid === "function" && process.getuid() !== 0) {
         return "the offline lab needs root (network namespaces, iptables, tcpdump): run it as root, e.g. sudo npm run lab";
     }
-    const missing: string[] = [];
-    for (const { tool } of REQUIRED_TOOLS) {
-        const found = await run("sh", ["-c", `command -v ${tool} || test -x /usr/sbin/${tool} || test -x /sbin/${tool}`]);
-        if (found.code !== 0) {
-            missing.push(tool);
-        }
+    return undefined;
+}
+
+/** Why the lab cannot run here, or undefined. */
+export async function environmentProblem(): Promise<string | undefined> {
+    const problem = privilegeProblem();
+    if (problem) {
+        return problem;
     }
-    return missingToolsProblem(missing);
+    // One shell for all tools; it prints the name of each one it cannot find.
+    const script = REQUIRED_TOOLS.map(({ tool }) => `command -v ${tool} >/dev/null || test -x /usr/sbin/${tool} || test -x /sbin/${tool} || echo ${tool}`).join("; ");
+    const found = await run("sh", ["-c", script]);
+    return missingToolsProblem(found.stdout.split("\n").filter((tool) => tool !== ""));
 }
 
 /** The message for missing tools, naming the Debian package of each. */

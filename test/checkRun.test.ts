@@ -1,10 +1,11 @@
 // The check core driven through a fake backend: order, retries, failures and cleanup.
 import { expect } from "chai";
+import { setTimeout as sleep } from "timers/promises";
 import { CaptureSession, CaptureSpec, CheckBackend, ProbeRequest, ProbeResponse } from "../check/backend";
 import { LineCapture } from "../check/lineCapture";
 import { CheckOptions, runCheck } from "../check/run";
 import { ClientFacts, Topology } from "../check/types";
-import { appBody, EGRESS1, INTERNAL_LOCAL, NODE_B1, PLAIN, synLines, TOPOLOGY } from "./checkFixtures";
+import { appBody, EGRESS1, INTERNAL_LOCAL, NODE_B1, NODE_B2, PLAIN, synLines, TOPOLOGY } from "./checkFixtures";
 
 const OPTIONS: Omit<CheckOptions, "progress"> = {
     connectTimeoutSeconds: 1,
@@ -12,24 +13,39 @@ const OPTIONS: Omit<CheckOptions, "progress"> = {
     maxAttempts: 3,
     settleSeconds: 5,
     retryDelayMs: 1,
-    lateLinesMs: 50,
-    listenTimeoutSeconds: 1,
+    capture: { startSeconds: 1, lateLinesMs: 50 },
 };
 
 type Answer = (request: ProbeRequest, attempt: number) => { wire?: { node: string; source: string }; body?: string; error?: string };
+
+interface Quirks {
+    readonly discover?: string;
+    readonly capture?: string;
+    readonly probeThrows?: string;
+    /** Text a node's capture prints before the probe's lines. */
+    readonly extraLine?: { node: string; text: string };
+    /** The copy towards the backend pod, on the backend's node, printed this late. */
+    readonly lateCopyMs?: number;
+    /** The session can tell when every capture caught up (as the lab's does)... */
+    readonly catchUp?: boolean;
+    /** ...and reports this when one did not in time. */
+    readonly behind?: string;
+}
 
 /** Scripted backend: answers each probe from `answer`, writing the SYN lines a capture would print. */
 class FakeBackend implements CheckBackend {
     readonly name = "fake";
     readonly calls: string[] = [];
     capture?: LineCapture;
+    spec?: CaptureSpec;
     stopped = 0;
     private attempts = new Map<string, number>();
+    private pending: Promise<void>[] = [];
 
     constructor(
         private readonly answer: Answer,
         private readonly topology: Topology = TOPOLOGY,
-        private readonly failures: { discover?: string; capture?: string; probeThrows?: string } = {},
+        private readonly failures: Quirks = {},
     ) {}
 
     async sweep(): Promise<void> {
@@ -51,10 +67,17 @@ class FakeBackend implements CheckBackend {
         }
         const capture = new LineCapture(spec.nodes);
         this.capture = capture;
+        this.spec = spec;
         for (const node of spec.nodes) {
             capture.push(node, "listening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes\n");
         }
-        return { mark: () => capture.mark(), since: (m) => capture.since(m), failure: () => capture.failure(), stop: async () => void this.stopped++ };
+        const session: CaptureSession = { mark: () => capture.mark(), since: (m) => capture.since(m), failure: () => capture.failure(), stop: async () => void this.stopped++ };
+        // Caught up once every line already on its way has been printed.
+        const catchUp = async (): Promise<string | undefined> => {
+            await Promise.all(this.pending.splice(0));
+            return this.failures.behind;
+        };
+        return this.failures.catchUp ? { ...session, catchUp } : session;
     }
 
     async probe(request: ProbeRequest): Promise<ProbeResponse> {
@@ -66,8 +89,16 @@ class FakeBackend implements CheckBackend {
             throw new Error(this.failures.probeThrows);
         }
         const answer = this.answer(request, attempt);
+        if (this.failures.extraLine) {
+            this.capture!.push(this.failures.extraLine.node, this.failures.extraLine.text);
+        }
         if (answer.wire) {
             this.capture!.push(answer.wire.node, synLines({ at: { name: answer.wire.node }, source: answer.wire.source, sourcePort: 40000, target: request.target.address, targetPort: request.target.port }));
+            if (this.failures.lateCopyMs !== undefined) {
+                const receiver = this.topology.receiver;
+                const copy = synLines({ at: { name: receiver.node }, source: answer.wire.source, sourcePort: 40000, target: receiver.ip, targetPort: receiver.port, iface: "lxc0", direction: "Out" });
+                this.pending.push(sleep(this.failures.lateCopyMs).then(() => this.capture!.push(receiver.node, copy)));
+            }
         }
         return { body: answer.body, error: answer.error };
     }
@@ -175,6 +206,46 @@ describe("check core with a fake backend", function () {
         let error: Error | undefined;
         await run(backend).catch((e: Error) => (error = e));
         expect(error?.message).to.equal("exec denied: pods/exec is forbidden");
+        expect(backend.stopped).to.equal(1);
+    });
+
+    it("hands the backend its capture timings in the capture spec", async function () {
+        const backend = new FakeBackend(correct, LOCAL_ONLY);
+        await run(backend);
+        expect(backend.spec?.timings).to.deep.equal(OPTIONS.capture);
+    });
+
+    it("keeps every SYN copy, however late, when the capture can tell it caught up", async function () {
+        // 120 ms is past the window the core would otherwise wait after the SYN to the frontend.
+        const backend = new FakeBackend(correct, { ...LOCAL_ONLY, clients: [PLAIN] }, { lateCopyMs: 120, catchUp: true });
+        const { report } = await run(backend, { capture: { startSeconds: 1, lateLinesMs: 1000 } });
+        expect(report.observations[0].wire.sightings.map((s) => [s.node, s.interface, s.target])).to.deep.equal([
+            [NODE_B1.name, "eth0", INTERNAL_LOCAL.address],
+            [NODE_B1.name, "lxc0", TOPOLOGY.receiver.ip],
+        ]);
+        expect(report.observations[0].errors).to.deep.equal([]);
+    });
+
+    it("without catch-up, keeps the copies printed until shortly after the SYN to the frontend", async function () {
+        const backend = new FakeBackend(correct, { ...LOCAL_ONLY, clients: [PLAIN] }, { lateCopyMs: 120 });
+        const { report } = await run(backend, { capture: { startSeconds: 1, lateLinesMs: 1000 } });
+        expect(report.observations[0].wire.sightings.map((s) => s.interface)).to.deep.equal(["eth0"]);
+    });
+
+    it("says so when a capture does not catch up in time", async function () {
+        const behind = `the capture on ${NODE_B1.name} did not catch up within 50 ms`;
+        const { report } = await run(new FakeBackend(correct, { ...LOCAL_ONLY, clients: [PLAIN] }, { catchUp: true, behind }));
+        expect(report.observations[0].errors).to.deep.equal([`attempt 1: the capture on ${NODE_B1.name} did not catch up within 50 ms`]);
+    });
+
+    it("fails loudly, naming the line, when a capture prints what the check did not ask for", async function () {
+        const line = "14:49:38.504313 eth0  In  IP 10.10.0.4.43210 > 10.20.0.100.80: Flags [S], seq 1, win 64240, length 0";
+        const backend = new FakeBackend(correct, LOCAL_ONLY, { extraLine: { node: NODE_B2.name, text: `${line}\n` } });
+        let error: Error | undefined;
+        await run(backend).catch((e: Error) => (error = e));
+        expect(error?.message).to.equal(
+            `capture on ${NODE_B2.name}: tcpdump printed a line the check cannot read (not a packet line of that format): ${JSON.stringify(line)}; expected IPv4 TCP lines as "tcpdump -i any -nn -tt" prints them`,
+        );
         expect(backend.stopped).to.equal(1);
     });
 

@@ -1,34 +1,52 @@
 // The offline lab for real: namespaces, nginx, tcpdump, curl, iptables. Root only; under CI it
 // must run. Asserts concrete addresses, not just verdicts, so the check itself is tested too.
+// Every lab run and sweep here holds the machine-wide lab lock: the suite takes it first (waiting,
+// bounded, for a live run to finish), and the labs it starts, in process or as children, run
+// under it. No test here touches a lock it does not hold.
 import { expect } from "chai";
-import { spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { Observation } from "../check/types";
 import { parseLabConfig } from "../lib/config";
 import { runLab } from "../lab/main";
-import { acquireLock, labNamespaces, LOCK_FILE, releaseLock, sweep } from "../lab/netns";
+import { HeldLock, LabLock, lockText } from "../lab/lock";
+import { labNamespaces, NamespacedProcess, NamespaceId, namespaceIds, processesIn, sweep } from "../lab/netns";
 import { requireRoot } from "./rootOnly";
 
 const ROOT = path.resolve(__dirname, "..");
+/** How long the suite waits for someone else's lab run to finish before it gives up. */
+const LIVE_RUN_WAIT_MS = 60000;
 
 function leftovers(): Promise<string[]> {
-    return labNamespaces().then((ns) => [...ns, ...fs.readdirSync("/run").filter((e) => e.startsWith("egl-lab"))]);
+    return labNamespaces().then((ns) => [...ns, ...fs.readdirSync("/run").filter((e) => e.startsWith("egl-lab-"))]);
 }
 
-function strayProcesses(): string[] {
-    // Processes the lab starts carry these command lines; none may outlive it.
-    return fs
-        .readdirSync("/proc")
-        .filter((p) => /^\d+$/.test(p))
-        .map((p) => {
-            try {
-                return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").replace(/\0/g, " ");
-            } catch {
-                return "";
+/** The lab namespaces that exist now, by identity, so their processes can be found after deletion. */
+async function labNamespaceIds(): Promise<Map<string, NamespaceId>> {
+    return namespaceIds(await labNamespaces());
+}
+
+/** The lab as `npm run lab` starts it, in its own process group so the group can be killed whole. */
+function labChild(stdio: "pipe" | "ignore" = "ignore"): { child: ChildProcess; stderr: () => string; waitFor: (text: string) => Promise<void>; exited: Promise<number | null> } {
+    const child = spawn(process.execPath, ["--require", "tsx/cjs", "lab/main.ts"], { cwd: ROOT, stdio: ["ignore", stdio, "pipe"], detached: true });
+    let stderr = "";
+    const waiters: (() => void)[] = [];
+    child.stderr!.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        waiters.splice(0).forEach((wake) => wake());
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const waitFor = async (text: string): Promise<void> => {
+        while (!stderr.includes(text)) {
+            if (child.exitCode !== null) {
+                throw new Error(`the lab exited (${child.exitCode}) before printing "${text}": ${stderr}`);
             }
-        })
-        .filter((cmd) => /egl-lab-|netns exec egl-/.test(cmd));
+            await new Promise<void>((resolve) => waiters.push(resolve));
+        }
+    };
+    return { child, stderr: () => stderr, waitFor, exited };
 }
 
 function row(observations: readonly Observation[], pod: string, service: string): [string | undefined, string | undefined, string | undefined, string] {
@@ -41,15 +59,28 @@ function row(observations: readonly Observation[], pod: string, service: string)
 
 describe("offline lab, for real (root)", function () {
     this.timeout(60000);
+    let held: HeldLock | undefined;
 
     before(async function () {
         requireRoot(this);
+        this.timeout(LIVE_RUN_WAIT_MS + 10000);
+        held = await new LabLock().acquireWaiting(LIVE_RUN_WAIT_MS, (line) => console.log(`      (${line})`));
         await sweep();
     });
 
-    it("shows every (client, path, policy) of the default config on the wire and at the app", async function () {
+    after(function () {
+        held?.release();
+    });
+
+    it("shows every (client, path, policy) of the default config on the wire and at the app, with every SYN copy", async function () {
         const lines: string[] = [];
-        const report = await runLab(parseLabConfig({}), (l) => lines.push(l));
+        let ids = new Map<string, NamespaceId>();
+        const report = await runLab(parseLabConfig({}), (l) => {
+            lines.push(l);
+            if (l.startsWith("tcpdump is listening")) {
+                ids = namespaceIds(fs.readdirSync("/run/netns").filter((n) => n.startsWith("egl-")));
+            }
+        });
         const o = report.observations;
         expect(o).to.have.length(12);
         // [wire source at B, receiving node, app's remote_addr, verdict]
@@ -69,94 +100,113 @@ describe("offline lab, for real (root)", function () {
             expect(observation.app?.server_addr).to.equal("10.220.0.10");
             expect(observation.app?.hostname).to.equal("traffic-receiver");
             expect(observation.wire.target).to.equal(observation.targetAddress);
-            // Every copy: on the receiving node before DNAT, and towards the pod after it.
-            expect(observation.wire.sightings.some((s) => s.target === "10.220.0.10" && s.targetPort === 8080)).to.equal(true);
+            expect(observation.errors).to.deep.equal([]);
+            // Every copy: where the SYN to the frontend arrived, on its way to the pod after DNAT
+            // (and SNAT), and on the backend's node: four when forwarded, two when not.
+            const copies = observation.wire.sightings.map((s) => `${s.node} ${s.interface} ${s.direction} ${s.source} > ${s.target}:${s.targetPort}`);
+            const arrival = `${observation.wire.receivingNode} eth0 In ${observation.wire.source} > ${observation.targetAddress}:80`;
+            const app = `${observation.app?.remote_addr} > 10.220.0.10:8080`;
+            const backendNode = ["egl-b-node0 eth0 In", "egl-b-node0 lxcr Out"].map((at) => `${at} ${app}`);
+            const forwarded = observation.wire.receivingNode === "egl-b-node1" ? [arrival, `egl-b-node1 eth0 Out ${app}`] : [arrival];
+            expect(copies.sort(), observation.service).to.deep.equal([...forwarded, ...(forwarded.length === 2 ? backendNode : backendNode.slice(1))].sort());
         }
         expect(report.ok).to.equal(true);
+        expect(lines.filter((l) => l.startsWith("warning:"))).to.deep.equal([]);
+        expect(ids.size).to.equal(9);
         expect(await leftovers()).to.deep.equal([]);
-        expect(strayProcesses()).to.deep.equal([]);
+        expect(processesIn(ids)).to.deep.equal([]);
     });
 
-    it("blocks an egress-gateway client on the public path when the policy covers 0.0.0.0/0", async function () {
-        const config = parseLabConfig({ clients: ["curl:app=client", "curl1:app=client1"], egressMappings: ["app=client1:10.10.100.51"], egressDestinationCidrs: ["0.0.0.0/0"], receiverPaths: ["public"], externalTrafficPolicies: ["Local"] });
-        const report = await runLab(config, () => undefined);
+    it("blocks an egress-gateway client on the public path when the policy covers 0.0.0.0/0, and prints the config's warnings", async function () {
+        const config = parseLabConfig({
+            clients: ["curl:app=client", "curl1:app=client1"],
+            egressMappings: ["app=client1:10.10.100.51"],
+            egressDestinationCidrs: ["0.0.0.0/0"],
+            receiverPaths: ["public"],
+            externalTrafficPolicies: ["Local"],
+            clusterBNodeCount: 1,
+        });
+        const lines: string[] = [];
+        const report = await runLab(config, (l) => lines.push(l));
         expect(report.observations.map((x) => [x.client.pod, x.expected.outcome, x.app?.remote_addr, x.wire.source, x.verdict])).to.deep.equal([
             ["curl", "connect", "198.51.100.7", "198.51.100.7", "pass"],
             ["curl1", "blocked", undefined, undefined, "pass"],
         ]);
+        expect(lines.filter((l) => l.startsWith("warning:"))).to.deep.equal(config.warnings.map((w) => `warning: ${w}`));
+        expect(lines).to.include("warning: clusterBNodeCount is 1: the receiver cannot show the externalTrafficPolicy: Cluster hop to another node.");
         expect(await leftovers()).to.deep.equal([]);
     });
 
     it("leaves nothing behind when stopped midway with SIGTERM", async function () {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/main.ts"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-        let stderr = "";
-        const midway = new Promise<void>((resolve) =>
-            child.stderr.on("data", (d: Buffer) => {
-                stderr += d.toString();
-                if (stderr.includes("[3/12]")) {
-                    resolve();
-                }
-            }),
-        );
-        const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-        await midway;
-        expect(await labNamespaces()).to.not.deep.equal([]);
-        child.kill("SIGTERM");
-        expect(await exited).to.equal(143);
-        expect(stderr).to.include("SIGTERM: tearing down");
+        const lab = labChild();
+        await lab.waitFor("[3/12]");
+        const ids = await labNamespaceIds();
+        expect(ids.size).to.equal(9);
+        lab.child.kill("SIGTERM");
+        expect(await lab.exited).to.equal(143);
+        expect(lab.stderr()).to.include("SIGTERM: tearing down");
         expect(await leftovers()).to.deep.equal([]);
-        expect(strayProcesses()).to.deep.equal([]);
+        expect(processesIn(ids)).to.deep.equal([]);
     });
 
-    it("refuses to run while another live run holds the lock", async function () {
+    it("refuses to run while another live run holds the lock, and leaves that lock alone", async function () {
+        // A lock of its own in a private directory, held by a live process: the real one stays ours.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "egl-lock-test-"));
+        const lock = new LabLock(path.join(dir, "lab.lock"));
         const holder = spawn("sleep", ["30"]);
-        fs.writeFileSync(LOCK_FILE, String(holder.pid));
         try {
+            fs.writeFileSync(lock.file, lockText(holder.pid!));
             let error: Error | undefined;
-            await runLab(parseLabConfig({}), () => undefined).catch((e: Error) => (error = e));
+            await runLab(parseLabConfig({}), () => undefined, lock).catch((e: Error) => (error = e));
             expect(error?.message).to.equal(`another lab run (pid ${holder.pid}) is in progress; wait for it to finish or stop it, then run again`);
+            expect(fs.readFileSync(lock.file, "utf8")).to.equal(lockText(holder.pid!));
             expect(await labNamespaces()).to.deep.equal([]);
+            expect(new LabLock().holder()).to.deep.equal({ pid: process.pid, live: true });
         } finally {
             holder.kill("SIGKILL");
-            fs.rmSync(LOCK_FILE, { force: true });
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 
-    it("refuses to run without root, with a clear message and nothing created", async function () {
-        const child = spawn("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "-r", "ts-node/register/transpile-only", "lab/main.ts"], {
-            cwd: ROOT,
-            stdio: ["ignore", "ignore", "pipe"],
-            env: { ...process.env, TS_NODE_CACHE: "false" },
-        });
+    it("sweeps what a killed run (SIGKILL to its whole process group) left behind, ending its tcpdumps by namespace", async function () {
+        const lab = labChild();
+        await lab.waitFor("tcpdump is listening");
+        const ids = await labNamespaceIds();
+        process.kill(-lab.child.pid!, "SIGKILL");
+        await lab.exited;
+        // timeout puts itself and tcpdump in a process group of their own: they survive the kill.
+        const onNodes = (processes: readonly NamespacedProcess[]) => processes.filter((p) => p.ns.startsWith("egl-b-node"));
+        const survivors = onNodes(processesIn(ids));
+        expect(survivors.map((p) => `${p.ns} ${p.command}`).sort()).to.deep.equal([
+            "egl-b-node0 tcpdump",
+            "egl-b-node0 timeout",
+            "egl-b-node1 tcpdump",
+            "egl-b-node1 timeout",
+        ]);
+        expect((await leftovers()).length).to.be.greaterThan(0);
+        // The killed run ran under the suite's lock, which is still held: the sweep is safe.
+        expect(new LabLock().holder()).to.deep.equal({ pid: process.pid, live: true });
+        const swept = await sweep();
+        expect(swept.namespaces).to.include("egl-vnet");
+        expect(onNodes(swept.processes).map((p) => p.pid).sort()).to.deep.equal(survivors.map((p) => p.pid).sort());
+        expect(await leftovers()).to.deep.equal([]);
+        expect(processesIn(ids)).to.deep.equal([]);
+    });
+
+    it("refuses to run as a user without root, with a clear message and nothing created, from wherever the checkout is", async function () {
+        // uid 65534 with one capability, CAP_DAC_READ_SEARCH (read any file, search any
+        // directory), so it can load the checkout even from a mode-700 folder: a non-root user
+        // whose own checkout it is, nothing more (capabilities(7)).
+        const child = spawn(
+            "setpriv",
+            ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all,+dac_read_search", "--ambient-caps=-all,+dac_read_search", process.execPath, "--require", "tsx/cjs", "lab/main.ts"],
+            { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, TSX_DISABLE_CACHE: "1" } },
+        );
         let stderr = "";
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
         const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+        expect(stderr).to.equal("lab failed: the offline lab needs root (network namespaces, iptables, tcpdump): run it as root, e.g. sudo npm run lab\n");
         expect(code).to.equal(2);
-        expect(stderr).to.include("lab failed: the offline lab needs root (network namespaces, iptables, tcpdump): run it as root, e.g. sudo npm run lab");
         expect(await leftovers()).to.deep.equal([]);
-    });
-
-    it("sweeps what a killed run (SIGKILL) left behind, at the next start", async function () {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/main.ts"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
-        let stderr = "";
-        await new Promise<void>((resolve) =>
-            child.stderr.on("data", (d: Buffer) => {
-                stderr += d.toString();
-                if (stderr.includes("tcpdump is listening")) {
-                    resolve();
-                }
-            }),
-        );
-        child.kill("SIGKILL");
-        await new Promise((resolve) => child.on("close", resolve));
-        expect((await leftovers()).length).to.be.greaterThan(0);
-        // The dead run's lock is stale: the next run takes it over.
-        expect(fs.existsSync(LOCK_FILE)).to.equal(true);
-        acquireLock();
-        releaseLock();
-        const swept = await sweep();
-        expect(swept).to.include("egl-vnet");
-        expect(await leftovers()).to.deep.equal([]);
-        expect(strayProcesses()).to.deep.equal([]);
     });
 });
