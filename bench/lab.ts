@@ -3,6 +3,7 @@
 import { performance } from "perf_hooks";
 import { parseLabConfig } from "../lib/config";
 import { runLab } from "../lab/main";
+import { median } from "./stats";
 
 async function main(): Promise<void> {
     const runs = Number(process.argv[2] ?? 3);
@@ -20,11 +21,6 @@ async function main(): Promise<void> {
     const stats = (xs: number[]) => `median ${median(xs).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms`;
     console.log(`whole lab run (setup + ${probes.length / runs} probes + teardown), ${runs} runs: ${stats(wall)}`);
     console.log(`per probe, ${probes.length} probes: ${stats(probes)}`);
-}
-
-function median(xs: number[]): number {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
 }
 
 main().catch((error: Error) => {
