@@ -37,7 +37,11 @@ export function parseCheckInput(text: string): CheckInput {
     }
     const sourcePublicIp = typeof parsed.sourcePublicIp === "string" && parsed.sourcePublicIp !== "" ? parsed.sourcePublicIp : undefined;
     const pool = parsed.gatewayPool as Partial<GatewayPoolRef> | undefined;
-    const gatewayPool = pool && typeof pool.nodeResourceGroup === "string" && pool.nodeResourceGroup !== "" && typeof pool.poolName === "string" ? (pool as GatewayPoolRef) : undefined;
+    const named = (value: unknown): value is string => typeof value === "string" && value !== "";
+    const gatewayPool =
+        pool && named(pool.subscriptionId) && named(pool.nodeResourceGroup) && named(pool.poolName)
+            ? { subscriptionId: pool.subscriptionId, nodeResourceGroup: pool.nodeResourceGroup, poolName: pool.poolName }
+            : undefined;
     return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parsed.checkPlan as CheckPlan, sourcePublicIp, gatewayPool };
 }
 

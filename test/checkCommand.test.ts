@@ -3,14 +3,15 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { curlArgs, curlResponse, missingEgressEntries, parseEgressList, wantedEgressEntries } from "../check/curl";
-import { checkIpForwarding, describeApiError } from "../check/k8s/backend";
-import { ipForwardingCheckArgs, ipForwardingCheckCommand, ipForwardingVerdict } from "../lib/egress";
+import { describeApiError } from "../check/k8s/backend";
+import { checkIpForwarding } from "../check/k8s/ipForwarding";
 import { parseCheckInput } from "../check/main";
 import { checkPlan } from "../check/plan";
 import { parseReport } from "../components/check";
 import { capturePod } from "../lib/capture";
 import { parseLabConfig } from "../lib/config";
-import { buildLab, byType, FAKE_KUBECONFIG, FAKE_OUTBOUND_IP, FAKE_REPORT, one, Recorder } from "./mocks";
+import { buildLab, byType, FAKE_KUBECONFIG, FAKE_OUTBOUND_IP, FAKE_REPORT, one, Recorder, SUBSCRIPTION_ID } from "./mocks";
+import { FakeAzure, GATEWAY_VMSS, NODE_GROUP, scaleSet } from "./azureFake";
 import { INTERNAL_LOCAL, PLAIN } from "./checkFixtures";
 
 const COMMAND = "command:local:Command";
@@ -37,7 +38,8 @@ describe("check command resource under mocks", function () {
         expect(stdin.kubeconfigA).to.equal(FAKE_KUBECONFIG);
         expect(stdin.kubeconfigB).to.equal(FAKE_KUBECONFIG);
         expect(stdin.sourcePublicIp).to.equal(FAKE_OUTBOUND_IP);
-        expect(stdin.gatewayPool).to.deep.equal({ nodeResourceGroup: "MC_egress-lab-rg_egress-lab-a_koreacentral", poolName: "egressgw" });
+        // Identifiers of the gateway pool only, for the preflight's Azure read; the credentials stay in the environment.
+        expect(stdin.gatewayPool).to.deep.equal({ subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: "MC_egress-lab-rg_egress-lab-a_koreacentral", poolName: "egressgw" });
         expect(stdin.checkPlan).to.deep.equal(checkPlan(parseLabConfig({})));
     });
 
@@ -133,28 +135,38 @@ describe("check input and Kubernetes backend pieces", function () {
         expect(() => parseEgressList("{}")).to.throw("cilium bpf egress list did not print a JSON list");
     });
 
-    it("reads the gateway pool's IP forwarding and says plainly when it is off", function () {
-        expect(ipForwardingVerdict('[{"vmss":"aks-egressgw-1-vmss","ipForwarding":true}]', "egressgw")).to.deep.equal({
-            ok: true,
-            message: "IP forwarding is on for pool egressgw (aks-egressgw-1-vmss)",
-        });
-        expect(ipForwardingVerdict('[{"vmss":"aks-egressgw-1-vmss","ipForwarding":null}]', "egressgw").message).to.equal(
-            "IP forwarding is OFF on aks-egressgw-1-vmss (pool egressgw): Azure drops traffic from and to the egress IPs, so egress-gateway probes on the private path will fail",
-        );
-        expect(ipForwardingVerdict("[]", "egressgw")).to.deep.equal({ ok: false, message: "no scale set of pool egressgw found in the node resource group" });
-        expect(ipForwardingCheckArgs("MC_x", "egressgw", "json").slice(0, 4)).to.deep.equal(["vmss", "list", "-g", "MC_x"]);
+    it("preflight: reads the gateway pool's IP forwarding from Azure and passes when all of it forwards", async function () {
+        const lines: string[] = [];
+        const azure = new FakeAzure([scaleSet(GATEWAY_VMSS, "egressgw", true, ["0"])]);
+        await checkIpForwarding({ subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: NODE_GROUP, poolName: "egressgw" }, (l) => lines.push(l), azure);
+        expect(lines).to.deep.equal([`IP forwarding is on for pool egressgw: ${GATEWAY_VMSS} (model and 1 instance(s))`]);
+        expect(azure.writes()).to.deep.equal([]);
     });
 
-    it("falls back to the documented command when az is missing", async function () {
-        const lines: string[] = [];
-        const path = process.env.PATH;
-        process.env.PATH = "/nonexistent";
-        try {
-            await checkIpForwarding({ nodeResourceGroup: "MC_x", poolName: "egressgw" }, (l) => lines.push(l));
-        } finally {
-            process.env.PATH = path;
-        }
-        expect(lines).to.deep.equal([`az CLI not found; to verify the gateway pool's IP forwarding run: ${ipForwardingCheckCommand("MC_x", "egressgw")}`]);
+    it("preflight: fails, naming the scale set, the node and the fix, when forwarding is off anywhere", async function () {
+        const azure = new FakeAzure([scaleSet(GATEWAY_VMSS, "egressgw", true, ["0", "1"])]);
+        azure.sets[0].instances.set("1", []);
+        const pool = { subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: NODE_GROUP, poolName: "egressgw" };
+        let message = "";
+        await checkIpForwarding(pool, () => undefined, azure).catch((error: Error) => (message = error.message));
+        expect(message).to.equal(
+            `IP forwarding is OFF on the egress gateway pool egressgw: scale set ${GATEWAY_VMSS} instance 1 (node ${GATEWAY_VMSS}000001): IP forwarding off. ` +
+                "Azure drops traffic from and to the egress IPs without it. Fix: run `pulumi up --refresh`: the refresh sees forwarding off " +
+                "and the update turns it on again (model and instances).",
+        );
+        azure.failures.set("listScaleSets", Object.assign(new Error("token expired"), { statusCode: 401, code: "ExpiredAuthenticationToken" }));
+        await checkIpForwarding(pool, () => undefined, azure).catch((error: Error) => (message = error.message));
+        expect(message).to.match(new RegExp(`^could not read the IP forwarding of gateway pool egressgw in ${NODE_GROUP} \\(signed in with an injected client\\): Azure refused to list the scale sets .*401 ExpiredAuthenticationToken: token expired.*Sign in with az login`));
+    });
+
+    it("preflight: bounded in time", async function () {
+        const silent = new FakeAzure([]);
+        silent.listScaleSets = () => new Promise(() => undefined);
+        let message = "";
+        await checkIpForwarding({ subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: NODE_GROUP, poolName: "egressgw" }, () => undefined, silent, 0.05).catch(
+            (error: Error) => (message = error.message),
+        );
+        expect(message).to.match(/: Azure did not answer within 0.05 s\. Sign in/);
     });
 
     it("explains RBAC and auth errors", function () {

@@ -9,7 +9,6 @@ import {
     egressGatewayPolicy,
     egressPolicyProblems,
     egressRoutes,
-    ipForwardingCheckCommand,
 } from "../lib/egress";
 import { nginxConf, receiverManifests } from "../lib/receiver";
 
@@ -151,11 +150,5 @@ describe("Azure side of the egress IPs", function () {
         expect(egressRoutes(["10.10.100.51"], "10.10.8.250")).to.deep.equal([
             { name: "egress-10-10-100-51", addressPrefix: "10.10.100.51/32", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.10.8.250" },
         ]);
-    });
-
-    it("gives a command that reads the gateway pool's IP forwarding", function () {
-        expect(ipForwardingCheckCommand("MC_rg_a_koreacentral", "egressgw")).to.equal(
-            `az vmss list -g MC_rg_a_koreacentral --query "[?tags.\\"aks-managed-poolName\\"=='egressgw'].{vmss:name, ipForwarding:virtualMachineProfile.networkProfile.networkInterfaceConfigurations[0].enableIPForwarding}" -o table`,
-        );
     });
 });

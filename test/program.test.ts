@@ -42,6 +42,18 @@ describe("program (index.ts under mocks)", function () {
         expect(b.inputs.networkProfile).to.include({ serviceCidr: "10.120.0.0/16", dnsServiceIP: "10.120.0.10" });
     });
 
+    it("sets each cluster's podCidr to its Cilium pool, not the SDK's 10.244.0.0/16", function () {
+        for (const [cluster, pool] of [
+            ["cluster-a", "cilium-a"],
+            ["cluster-b", "cilium-b"],
+        ]) {
+            const podCidr = one(recorder, MC, cluster).inputs.networkProfile.podCidr;
+            expect(podCidr, cluster).to.equal(one(recorder, "kubernetes:helm.sh/v3:Release", pool).inputs.values.ipam.operator.clusterPoolIPv4PodCIDRList[0]);
+            expect(podCidr, cluster).to.equal(program.cidrs[cluster.slice(-1)].pod);
+        }
+        expect(byType(recorder, MC).map((c) => c.inputs.networkProfile.podCidr)).to.deep.equal(["10.210.0.0/16", "10.220.0.0/16"]);
+    });
+
     it("adds A's gateway pool: one node, labelled egress-gateway=true, on the gateway subnet", function () {
         const pools = byType(recorder, "azure-native:containerservice:AgentPool");
         expect(pools).to.have.length(1);
@@ -122,7 +134,7 @@ describe("program (index.ts under mocks)", function () {
         expect(program.cidrs.b).to.deep.include({ vnet: "10.20.0.0/16", pod: "10.220.0.0/16", service: "10.120.0.0/16" });
     });
 
-    it("exports the workload facts: egress mappings, receiver addresses per path, clients, IP-forwarding check", async function () {
+    it("exports the workload facts: egress mappings, receiver addresses per path, clients, the gateway's IP forwarding", async function () {
         expect(program.egressMappings).to.deep.equal([
             { policy: "egress-app-client1", podSelector: "app=client1", namespace: "demo", egressIp: "10.10.100.51", destinationCidrs: ["10.20.0.0/16"] },
             { policy: "egress-app-client2", podSelector: "app=client2", namespace: "demo", egressIp: "10.10.100.52", destinationCidrs: ["10.20.0.0/16"] },
@@ -139,7 +151,17 @@ describe("program (index.ts under mocks)", function () {
             { pod: "curl1", namespace: "demo", label: "app=client1" },
             { pod: "curl2", namespace: "demo", label: "app=client2" },
         ]);
-        expect(await value(program.gatewayIpForwardingCheck)).to.match(/^az vmss list -g MC_yj-rg_yj-aks-a_koreacentral --query .*'egressgw'/);
+        const vmss = "aks-egressgw-12345678-vmss";
+        expect(await value(pulumi.output(program.gatewayIpForwarding))).to.deep.equal({
+            ipForwarding: true,
+            scaleSets: [{ name: vmss, nics: [vmss], modelIpForwarding: true, instances: [{ instanceId: "0", node: `${vmss}000000`, ipForwarding: true }] }],
+            changed: [`${vmss}: model`, `${vmss}: instances 0 (${vmss}000000)`],
+        });
+        expect(await value(pulumi.output(program.gatewayPool))).to.deep.equal({
+            subscriptionId: "00000000-0000-0000-0000-000000000000",
+            nodeResourceGroup: "MC_yj-rg_yj-aks-a_koreacentral",
+            poolName: "egressgw",
+        });
         expect(await value(program.sourcePublicIp)).to.equal("198.51.100.7");
         expect(program.checkPlan.targets).to.have.length(4);
         expect(await value(program.summary)).to.have.length(1);

@@ -1,17 +1,16 @@
 // The Kubernetes backend: talks to both AKS clusters with @kubernetes/client-node (no kubectl).
 // Kubeconfigs come in as strings and are never logged or put on a command line.
 import * as k8s from "@kubernetes/client-node";
-import { execFile } from "child_process";
 import { PassThrough, Writable } from "stream";
 import { setTimeout as sleep } from "timers/promises";
 import { capturePod, CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/capture";
-import { ipForwardingCheckArgs, ipForwardingCheckCommand, ipForwardingVerdict } from "../../lib/egress";
 import { CaptureSession, CaptureSpec, CheckBackend, Progress, ProbeRequest, ProbeResponse } from "../backend";
 import { curlArgs, curlResponse, missingEgressEntries, parseEgressList, wantedEgressEntries } from "../curl";
 import { LineCapture } from "../lineCapture";
 import { CheckPlan, clientEgress } from "../plan";
 import { tcpdumpArgs } from "../tcpdump";
 import { ClientFacts, TargetFacts, Topology } from "../types";
+import { checkIpForwarding, GatewayPoolRef } from "./ipForwarding";
 
 export interface K8sBackendInput {
     readonly kubeconfigA: string;
@@ -19,35 +18,11 @@ export interface K8sBackendInput {
     readonly plan: CheckPlan;
     /** A's outbound public IP, from the stack. */
     readonly sourcePublicIp?: string;
-    /** Where A's gateway pool lives, to read its NICs' IP forwarding with the az CLI. */
+    /** Where A's gateway pool lives, to read its NICs' IP forwarding from Azure. */
     readonly gatewayPool?: GatewayPoolRef;
 }
 
-export interface GatewayPoolRef {
-    readonly nodeResourceGroup: string;
-    readonly poolName: string;
-}
-
-/**
- * Reads the gateway pool's IP forwarding with `az` when it is installed and logged in; says so
- * plainly either way. Never fatal: the probes show the consequence.
- */
-export function checkIpForwarding(pool: GatewayPoolRef, progress: Progress, seconds = 60): Promise<void> {
-    const command = ipForwardingCheckCommand(pool.nodeResourceGroup, pool.poolName);
-    return new Promise((resolve) => {
-        execFile("az", ipForwardingCheckArgs(pool.nodeResourceGroup, pool.poolName, "json"), { timeout: seconds * 1000 }, (error, stdout, stderr) => {
-            if (error && (error as NodeJS.ErrnoException).code === "ENOENT") {
-                progress(`az CLI not found; to verify the gateway pool's IP forwarding run: ${command}`);
-            } else if (error) {
-                progress(`could not read the gateway pool's IP forwarding (${stderr.trim().split("\n").pop() || error.message}); run: ${command}`);
-            } else {
-                const verdict = ipForwardingVerdict(stdout, pool.poolName);
-                progress(verdict.ok ? verdict.message : `WARNING: ${verdict.message}`);
-            }
-            resolve();
-        });
-    });
-}
+export type { GatewayPoolRef };
 
 export interface Waits {
     readonly serviceAddressSeconds: number;
