@@ -11,7 +11,7 @@ import {
     resourceGroupNameProblem,
 } from "./azureNames";
 import { vmSizeProblem } from "./vmSizes";
-import { ciliumVersionProblem, kubernetesVersionProblem, pairingWarning } from "./versions";
+import { ciliumVersionProblem, ciliumVersionWarnings, kubernetesVersionProblem, kubernetesVersionWarning } from "./versions";
 import { dnsLabelProblem, Label, labelText, parseLabel } from "./labels";
 
 export type ConfigType = "string" | "integer" | "boolean" | "array";
@@ -44,7 +44,7 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
     { key: "clusterBNodeSubnetCidr", type: "string", default: "10.20.0.0/22", description: "B's node subnet, inside B's VNet." },
     { key: "clusterBServiceCidr", type: "string", default: "10.120.0.0/16", description: "B's Kubernetes service range; DNS service IP is its .10." },
     { key: "clusterBPodCidr", type: "string", default: "10.220.0.0/16", description: "B's Cilium cluster-pool pod range." },
-    { key: "ciliumVersion", type: "string", default: "1.19.9", description: "Cilium Helm chart version for both clusters; 1.16.4 (the seed's) is supported too." },
+    { key: "ciliumVersion", type: "string", default: "1.19.6", description: "Cilium Helm chart version for both clusters: lines 1.18 to 1.20; the seed's 1.16.4 with a warning." },
     { key: "receiverPaths", type: "array", default: ["internal", "public"], description: "Receiver paths on B: internal (internal LB over the peering) and/or public (public LB)." },
     { key: "externalTrafficPolicies", type: "array", default: ["Cluster", "Local"], description: "externalTrafficPolicy values to expose on B; one Service per path and policy." },
     { key: "clients", type: "array", default: ["curl:app=client", "curl1:app=client1", "curl2:app=client2"], description: "Client pods on A as name:labelKey=labelValue." },
@@ -511,6 +511,10 @@ export function parseLabConfig(raw: RawConfig): LabConfig {
         if (found) {
             problems.add("kubernetesVersion", kubernetesVersion, found);
         }
+        const ending = kubernetesVersionWarning(kubernetesVersion);
+        if (ending) {
+            warnings.push(ending);
+        }
     }
 
     const nodeCountA = reader.integer("clusterANodeCount", 1, MAX_NODES);
@@ -546,10 +550,7 @@ export function parseLabConfig(raw: RawConfig): LabConfig {
         if (found) {
             problems.add("ciliumVersion", ciliumVersion, found);
         } else if (kubernetesVersion !== undefined) {
-            const warning = pairingWarning(ciliumVersion, kubernetesVersion);
-            if (warning) {
-                warnings.push(warning);
-            }
+            warnings.push(...ciliumVersionWarnings(ciliumVersion, kubernetesVersion));
         }
     }
 

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { CONFIG_SCHEMA, ConfigError, LabConfig, parseLabConfig, RawConfig } from "../lib/config";
 import { loadStackConfig } from "../lab/stackConfig";
+import { AKS_CALENDAR, CILIUM_LINES, standardSupportMinors } from "../lib/versions";
 import { renderPulumiYaml, renderReadme } from "../scripts/configDocs";
 import { installMocks } from "./mocks";
 
@@ -37,7 +38,22 @@ const BAD_INPUTS: readonly { raw: RawConfig; message: string | string[] }[] = [
         ),
     },
     { raw: { kubernetesVersion: "v1.35" }, message: 'kubernetesVersion: "v1.35" is not a Kubernetes version; expected 1.<minor> or 1.<minor>.<patch>, e.g. 1.35' },
-    { raw: { kubernetesVersion: "1.29" }, message: 'kubernetesVersion: "1.29" is not offered by AKS; allowed: 1.33 to 1.37 (az aks get-versions -l <location>)' },
+    {
+        raw: { kubernetesVersion: "1.33" },
+        message:
+            'kubernetesVersion: "1.33" left AKS standard support on 2026-07-31 (after that only the Premium tier with the LTS plan supports it, which this lab does not set); ' +
+            "allowed: 1.34, 1.35, 1.36, the minors in AKS standard support on 2026-08-05 (the date of the AKS release calendar this lab was checked against)",
+    },
+    {
+        raw: { kubernetesVersion: "1.37.1" },
+        message:
+            'kubernetesVersion: "1.37.1" was not yet generally available on AKS (GA planned for 2026-10); ' +
+            "allowed: 1.34, 1.35, 1.36, the minors in AKS standard support on 2026-08-05 (the date of the AKS release calendar this lab was checked against)",
+    },
+    {
+        raw: { kubernetesVersion: "1.29" },
+        message: 'kubernetesVersion: "1.29" is not in the AKS release calendar; allowed: 1.34, 1.35, 1.36, the minors in AKS standard support on 2026-08-05 (the date of the AKS release calendar this lab was checked against)',
+    },
     { raw: { clusterANodeCount: 0 }, message: "clusterANodeCount: 0 must be a whole number from 1 to 10" },
     { raw: { clusterBNodeCount: "2.5" }, message: 'clusterBNodeCount: "2.5" must be a whole number from 1 to 10' },
     { raw: { nodeVmSize: "DS2_v2" }, message: 'nodeVmSize: "DS2_v2" is not an Azure VM size name; expected the form Standard_<size>, e.g. Standard_D2s_v5' },
@@ -64,8 +80,8 @@ const BAD_INPUTS: readonly { raw: RawConfig; message: string | string[] }[] = [
     { raw: { clusterANodeCount: "three" }, message: 'clusterANodeCount: "three" must be a whole number from 1 to 10' },
     { raw: { location: " koreacentral" }, message: 'location: " koreacentral" has leading or trailing spaces; remove them' },
     { raw: { location: 5 }, message: "location: 5 must be a string" },
-    { raw: { ciliumVersion: "v1.19" }, message: 'ciliumVersion: "v1.19" is not a Cilium release; expected <major>.<minor>.<patch>, e.g. 1.19.9' },
-    { raw: { ciliumVersion: "1.14.2" }, message: 'ciliumVersion: "1.14.2" is from Cilium line 1.14, which this lab has no compatibility data for; allowed lines: 1.16, 1.17, 1.18, 1.19' },
+    { raw: { ciliumVersion: "v1.19" }, message: 'ciliumVersion: "v1.19" is not a Cilium release; expected <major>.<minor>.<patch>, e.g. 1.19.6' },
+    { raw: { ciliumVersion: "1.14.2" }, message: 'ciliumVersion: "1.14.2" is from Cilium line 1.14, which this lab has no compatibility data for; allowed lines: 1.16, 1.18, 1.19, 1.20' },
     { raw: { receiverPaths: [] }, message: 'receiverPaths: [] is empty; allowed: one or more of "internal", "public"' },
     { raw: { receiverPaths: ["internal", "private"] }, message: 'receiverPaths: ["internal","private"] has unknown value "private"; allowed: "internal", "public"' },
     { raw: { externalTrafficPolicies: '["Local","local"]' }, message: 'externalTrafficPolicies: ["Local","local"] has unknown value "local"; allowed: "Cluster", "Local"' },
@@ -150,6 +166,17 @@ describe("config: good input", function () {
         expect(config.warnings).to.deep.equal([]);
     });
 
+    it("defaults to versions that exist and are supported: a published Cilium chart tested with an AKS minor in standard support", function () {
+        const config = parseLabConfig({});
+        expect(config.ciliumVersion).to.equal(CILIUM_LINES["1.19"].newestChart);
+        expect(CILIUM_LINES["1.19"].testedKubernetes).to.include(35);
+        expect(config.kubernetesVersion).to.equal("1.35");
+        // In standard support until 2027-03-31, four months past this review (2026-11-28).
+        expect(AKS_CALENDAR.minors.find((m) => m.minor === 35)?.endOfLife).to.equal("2027-03-31");
+        expect(standardSupportMinors()).to.deep.equal([34, 35, 36]);
+        expect(standardSupportMinors("2026-12-01")).to.deep.equal([35, 36, 37]);
+    });
+
     it("accepts strings as Pulumi passes them and typed values as YAML holds them", function () {
         expect(parseLabConfig({ clusterBNodeCount: "3" }).clusterB.nodeCount).to.equal(3);
         expect(parseLabConfig({ clusterBNodeCount: 3 }).clusterB.nodeCount).to.equal(3);
@@ -175,11 +202,19 @@ describe("config: good input", function () {
         }
     });
 
-    it("warns when the Cilium/Kubernetes pairing is not e2e-tested, and when a mapping selects no client", function () {
+    it("warns for the seed's Cilium 1.16.4, an unpublished chart, an untested pairing, an ending minor, and a mapping without a client", function () {
         expect(parseLabConfig({ ciliumVersion: "1.16.4" }).warnings).to.deep.equal([
+            "Cilium 1.16 is the seed's line and out of maintenance (its last chart, 1.16.19, is from 2026-01-13); use it to reproduce the notes, not for new work.",
             "Cilium 1.16.4 is not e2e-tested with Kubernetes 1.35 (Cilium 1.16 is tested with 1.28, 1.29, 1.30, 1.31); it may work, but upstream does not promise it.",
         ]);
-        expect(parseLabConfig({ ciliumVersion: "1.18.14", kubernetesVersion: "1.33" }).warnings).to.deep.equal([]);
+        expect(parseLabConfig({ ciliumVersion: "1.20.0", kubernetesVersion: "1.36" }).warnings).to.deep.equal([]);
+        expect(parseLabConfig({ ciliumVersion: "1.19.9", kubernetesVersion: "1.36.1" }).warnings).to.deep.equal([
+            "Cilium 1.19.9 is newer than the newest 1.19 chart in the index this lab was checked against (1.19.6, published 2026-07-16); helm install fails if it is not published.",
+            "Cilium 1.19.9 is not e2e-tested with Kubernetes 1.36 (Cilium 1.19 is tested with 1.32, 1.33, 1.34, 1.35); it may work, but upstream does not promise it.",
+        ]);
+        expect(parseLabConfig({ kubernetesVersion: "1.34" }).warnings).to.deep.equal([
+            "Kubernetes 1.34 leaves AKS standard support on 2026-11-30 (AKS release calendar of 2026-08-05); choose a newer minor for anything that must outlive it.",
+        ]);
         expect(parseLabConfig({ egressMappings: ["app=nobody:10.10.100.9"] }).warnings).to.deep.equal([
             "egressMappings: no client carries app=nobody, so the policy egress-app-nobody selects no probe.",
         ]);

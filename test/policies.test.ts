@@ -173,7 +173,7 @@ function release(overrides: Record<string, unknown> = {}, egressGateway = true):
     return {
         name: "cilium",
         chart: "cilium",
-        version: "1.19.9",
+        version: "1.19.6",
         namespace: "kube-system",
         values: ciliumValues({ apiServerHost: "egress-lab-a-abcd.hcp.koreacentral.azmk8s.io", podCidr: "10.210.0.0/16", egressGateway }),
         ...overrides,
@@ -305,7 +305,7 @@ describe("policy pack (policies/)", function () {
         it('refuses an unpinned version, "strict", a string port and removed values', async function () {
             const values = { ...(release().values as Record<string, unknown>), kubeProxyReplacement: "strict", k8sServicePort: "443", tunnel: "vxlan", egressGateway: { enabled: true, installRoutes: true } };
             expect((await validate(ciliumReleasePolicy, RELEASE, "cilium-a", release({ version: "1.19", values }))).violations).to.deep.equal([
-                'kubernetes:helm.sh/v3:Release "cilium-a": version "1.19" is not a Cilium release; expected <major>.<minor>.<patch>, e.g. 1.19.9',
+                'kubernetes:helm.sh/v3:Release "cilium-a": version "1.19" is not a Cilium release; expected <major>.<minor>.<patch>, e.g. 1.19.6',
                 'kubernetes:helm.sh/v3:Release "cilium-a": values.kubeProxyReplacement is "strict"; must be true (the boolean true, not "strict")',
                 'kubernetes:helm.sh/v3:Release "cilium-a": values.k8sServicePort is "443"; must be 443 (a number: the chart schema rejects strings)',
                 'kubernetes:helm.sh/v3:Release "cilium-a": values.egressGateway.installRoutes is set, but Cilium 1.16+ removed it',
@@ -316,7 +316,7 @@ describe("policy pack (policies/)", function () {
         it("refuses a missing version, values kept in files, and missing values", async function () {
             const props = release({ version: undefined, valueYamlFiles: [{ path: "values.yaml" }], values: undefined });
             expect((await validate(ciliumReleasePolicy, RELEASE, "cilium-b", props)).violations).to.deep.equal([
-                'kubernetes:helm.sh/v3:Release "cilium-b": version is not set; pin the exact chart version (x.y.z), e.g. 1.19.9',
+                'kubernetes:helm.sh/v3:Release "cilium-b": version is not set; pin the exact chart version (x.y.z), e.g. 1.19.6',
                 'kubernetes:helm.sh/v3:Release "cilium-b": valueYamlFiles is set; put the values inline (values) so this policy can check them',
                 'kubernetes:helm.sh/v3:Release "cilium-b": values.kubeProxyReplacement is undefined; must be true (the boolean true, not "strict")',
                 'kubernetes:helm.sh/v3:Release "cilium-b": values.bpf.masquerade is undefined; must be true (the egress gateway needs BPF masquerading)',
