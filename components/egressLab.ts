@@ -72,7 +72,7 @@ export class EgressLab extends pulumi.ComponentResource {
                 extraPools: [
                     {
                         name: gateway.poolName,
-                        count: 1,
+                        count: gateway.nodeCount,
                         vmSize: gateway.vmSize,
                         subnetId: sourceGateway.subnet.id,
                         nodeLabels: { [gateway.nodeLabelKey]: gateway.nodeLabelValue },

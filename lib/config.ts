@@ -10,7 +10,9 @@ import {
     NODE_RESOURCE_GROUP_MAX_LENGTH,
     resourceGroupNameProblem,
 } from "./azureNames";
-import { vmSizeProblem } from "./vmSizes";
+import { PoolNodes, podRangeProblem, upgradeSurge } from "./capacity";
+import { CLUSTER_POOL_MASK_SIZE } from "./cilium";
+import { systemPoolVmSizeProblem, vmSizeProblem } from "./vmSizes";
 import { ciliumVersionProblem, ciliumVersionWarnings, kubernetesVersionProblem, kubernetesVersionWarning } from "./versions";
 import { dnsLabelProblem, Label, labelText, parseLabel } from "./labels";
 
@@ -75,6 +77,8 @@ export interface ClusterSettings {
 export interface GatewaySettings {
     readonly subnetCidr: string;
     readonly vmSize: string;
+    /** Nodes in the gateway pool. */
+    readonly nodeCount: number;
     /** AKS agent pool name (lower-case, at most 12 characters). */
     readonly poolName: string;
     readonly nodeLabelKey: string;
@@ -147,6 +151,8 @@ export class ConfigError extends Error {
 export type RawConfig = Readonly<Record<string, unknown>>;
 
 const MAX_NODES = 10;
+/** A's egress gateway pool has one node: each egress IP lives on one node only. */
+const GATEWAY_NODES = 1;
 
 export function show(value: unknown): string {
     return JSON.stringify(value) ?? String(value);
@@ -282,7 +288,8 @@ const PREFIX_RULES = {
     vnet: { min: 8, max: 24, allowed: "from /8 to /24" },
     subnet: { min: 8, max: 29, allowed: "from /8 to /29 (Azure's smallest subnet)" },
     service: { min: 12, max: 24, allowed: "from /12 to /24 (AKS refuses service ranges larger than /12)" },
-    pod: { min: 8, max: 22, allowed: "from /8 to /22 (Cilium hands each node a /24)" },
+    // Capacity for the cluster's nodes is checked separately (checkPodCapacity).
+    pod: { min: 8, max: CLUSTER_POOL_MASK_SIZE, allowed: `from /8 to /${CLUSTER_POOL_MASK_SIZE} (Cilium hands each node a /${CLUSTER_POOL_MASK_SIZE})` },
     egress: { min: 16, max: 30, allowed: "from /16 to /30" },
     destination: { min: 0, max: 32, allowed: "from /0 to /32" },
 } as const;
@@ -337,14 +344,26 @@ function checkDisjoint(problems: Problems, ranges: readonly (NamedRange | undefi
     });
 }
 
-/** A subnet must hold its nodes, one surge node for upgrades, and Azure's five kept addresses. */
+/** A subnet must hold its nodes, their upgrade surge, and Azure's five kept addresses. */
 function checkSubnetCapacity(problems: Problems, subnet: NamedRange | undefined, nodes: number | undefined): void {
     if (!subnet || nodes === undefined) {
         return;
     }
-    const needed = BigInt(nodes + 1 + cidr.AZURE_RESERVED_PER_SUBNET);
-    if (cidr.size(subnet.range) < needed) {
-        problems.add(subnet.key, subnet.range.text, `is too small for ${nodes} node(s) plus 1 upgrade surge and Azure's 5 reserved addresses; use a larger subnet`);
+    const surge = upgradeSurge(nodes);
+    if (cidr.size(subnet.range) < BigInt(nodes + surge + cidr.AZURE_RESERVED_PER_SUBNET)) {
+        problems.add(subnet.key, subnet.range.text, `is too small for ${nodes} node(s) plus ${surge} upgrade surge and Azure's 5 reserved addresses; use a larger subnet`);
+    }
+}
+
+/** A pod range must give each node the cluster can have its own per-node block. */
+function checkPodCapacity(problems: Problems, pod: NamedRange | undefined, cluster: string, pools: readonly (PoolNodes | undefined)[]): void {
+    const known = pools.filter((p): p is PoolNodes => p !== undefined);
+    if (!pod || known.length < pools.length) {
+        return;
+    }
+    const found = podRangeProblem(pod.range.prefixLength, known, cluster);
+    if (found) {
+        problems.add(pod.key, pod.range.text, found);
     }
 }
 
@@ -522,7 +541,7 @@ export function parseLabConfig(raw: RawConfig): LabConfig {
     if (nodeCountB === 1) {
         warnings.push("clusterBNodeCount is 1: the receiver cannot show the externalTrafficPolicy: Cluster hop to another node.");
     }
-    const nodeVmSize = checkName(problems, "nodeVmSize", reader.string("nodeVmSize"), vmSizeProblem);
+    const nodeVmSize = checkName(problems, "nodeVmSize", reader.string("nodeVmSize"), systemPoolVmSizeProblem);
     const gatewayVmSize = checkName(problems, "gatewayVmSize", reader.string("gatewayVmSize"), vmSizeProblem);
 
     const vnetA = readCidr(reader, problems, "clusterAVnetCidr", "vnet");
@@ -541,8 +560,11 @@ export function parseLabConfig(raw: RawConfig): LabConfig {
     // VNets are peered and every address tells where it came from: no two top-level ranges may meet.
     checkDisjoint(problems, [vnetA, vnetB, serviceA, serviceB, podA, podB]);
     checkSubnetCapacity(problems, nodeSubnetA, nodeCountA);
-    checkSubnetCapacity(problems, gatewaySubnetA, 1);
+    checkSubnetCapacity(problems, gatewaySubnetA, GATEWAY_NODES);
     checkSubnetCapacity(problems, nodeSubnetB, nodeCountB);
+    const pool = (label: string, count: number | undefined): PoolNodes | undefined => (count === undefined ? undefined : { label: `${label} ${count}`, count });
+    checkPodCapacity(problems, podA, "A", [pool("clusterANodeCount", nodeCountA), pool("the gateway pool's", GATEWAY_NODES)]);
+    checkPodCapacity(problems, podB, "B", [pool("clusterBNodeCount", nodeCountB)]);
 
     const ciliumVersion = reader.string("ciliumVersion");
     if (ciliumVersion !== undefined) {
@@ -638,6 +660,7 @@ export function parseLabConfig(raw: RawConfig): LabConfig {
         gateway: {
             subnetCidr: gatewaySubnetA!.range.text,
             vmSize: gatewayVmSize!,
+            nodeCount: GATEWAY_NODES,
             poolName: "egressgw",
             nodeLabelKey: "egress-gateway",
             nodeLabelValue: "true",

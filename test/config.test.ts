@@ -77,6 +77,20 @@ const BAD_INPUTS: readonly { raw: RawConfig; message: string | string[] }[] = [
     { raw: { clusterAGatewaySubnetCidr: "10.10.2.0/24", egressNextHopIp: "10.10.2.250" }, message: 'clusterAGatewaySubnetCidr: "10.10.2.0/24" overlaps clusterANodeSubnetCidr (10.10.0.0/22); the ranges must not overlap' },
     { raw: { clusterBNodeSubnetCidr: "10.20.0.0/29", clusterBNodeCount: 3 }, message: "clusterBNodeSubnetCidr: \"10.20.0.0/29\" is too small for 3 node(s) plus 1 upgrade surge and Azure's 5 reserved addresses; use a larger subnet" },
     { raw: { clusterBNodeSubnetCidr: "10.20.0.0/30" }, message: 'clusterBNodeSubnetCidr: "10.20.0.0/30" has prefix /30; allowed: from /8 to /29 (Azure\'s smallest subnet)' },
+    { raw: { nodeVmSize: "Standard_B2ms" }, message: 'nodeVmSize: "Standard_B2ms" is a B-series (burstable) size, which AKS does not support for system node pools; choose another size, e.g. Standard_D2s_v5' },
+    {
+        raw: { clusterAPodCidr: "10.210.0.0/23" },
+        message:
+            'clusterAPodCidr: "10.210.0.0/23" holds 2 per-node /24 block(s) (Cilium\'s ipam.operator.clusterPoolIPv4MaskSize), but cluster A can have 4 nodes: ' +
+            "clusterANodeCount 1 + 1 upgrade surge, the gateway pool's 1 + 1 upgrade surge (AKS surges 10% of a pool, rounded up); use /22 or larger",
+    },
+    { raw: { clusterBPodCidr: "10.220.0.0/25" }, message: 'clusterBPodCidr: "10.220.0.0/25" has prefix /25; allowed: from /8 to /24 (Cilium hands each node a /24)' },
+    {
+        raw: { clusterBPodCidr: "10.220.0.0/22", clusterBNodeCount: 4 },
+        message:
+            'clusterBPodCidr: "10.220.0.0/22" holds 4 per-node /24 block(s) (Cilium\'s ipam.operator.clusterPoolIPv4MaskSize), but cluster B can have 5 nodes: ' +
+            "clusterBNodeCount 4 + 1 upgrade surge (AKS surges 10% of a pool, rounded up); use /21 or larger",
+    },
     { raw: { clusterANodeCount: "three" }, message: 'clusterANodeCount: "three" must be a whole number from 1 to 10' },
     { raw: { location: " koreacentral" }, message: 'location: " koreacentral" has leading or trailing spaces; remove them' },
     { raw: { location: 5 }, message: "location: 5 must be a string" },
@@ -120,6 +134,17 @@ describe("config: bad input", function () {
         });
     }
 
+    it("lists the size, capacity and version problems together, each under its key", function () {
+        expect(problemsOf({ nodeVmSize: "Standard_B4ms", clusterAPodCidr: "10.210.0.0/22", clusterANodeCount: 10, clusterBPodCidr: "10.220.0.0/22", clusterBNodeCount: 10, kubernetesVersion: "1.33" }).map((p) => p.split(":")[0])).to.deep.equal([
+            "kubernetesVersion",
+            "nodeVmSize",
+            "clusterAPodCidr",
+            "clusterBPodCidr",
+        ]);
+        // A B-series gateway (a user pool) is fine; the default ranges hold the largest clusters.
+        expect(problemsOf({ gatewayVmSize: "Standard_B2ms", clusterANodeCount: 10, clusterBNodeCount: 10 })).to.deep.equal([]);
+    });
+
     it("reports every problem at once, in one error that names each key", function () {
         const raw = { location: "Korea Central", clusterANodeCount: 0, clusterAVnetCidr: "10.10.0.0/33", clusterBServiceCidr: "172.31.0.0/16" };
         const problems = problemsOf(raw);
@@ -162,7 +187,7 @@ describe("config: good input", function () {
         expect(config.location).to.equal("koreacentral");
         expect(config.clusterA).to.deep.include({ role: "source", name: "egress-lab-a", dnsPrefix: "egress-lab-a", dnsServiceIp: "10.110.0.10", nodeCount: 1 });
         expect(config.clusterB).to.deep.include({ role: "receiver", podCidr: "10.220.0.0/16", nodeCount: 2, vmSize: "Standard_D2s_v5" });
-        expect(config.gateway).to.deep.equal({ subnetCidr: "10.10.8.0/24", vmSize: "Standard_D2s_v5", poolName: "egressgw", nodeLabelKey: "egress-gateway", nodeLabelValue: "true" });
+        expect(config.gateway).to.deep.equal({ subnetCidr: "10.10.8.0/24", vmSize: "Standard_D2s_v5", nodeCount: 1, poolName: "egressgw", nodeLabelKey: "egress-gateway", nodeLabelValue: "true" });
         expect(config.warnings).to.deep.equal([]);
     });
 
