@@ -20,7 +20,8 @@ function engineOptions(options: EngineOptions): { policyPacks: string[]; onOutpu
     return { policyPacks: [...options.policyPacks], onOutput: options.onOutput, signal: options.signal, color: "always" };
 }
 
-function stackOperations(stack: Stack): StackOperations {
+/** The runner's view of one Automation API stack. */
+export function stackOperations(stack: Stack): StackOperations {
     return {
         name: stack.name,
         config: async () => projectConfig(await stack.getAllConfig()),
