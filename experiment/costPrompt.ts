@@ -36,6 +36,11 @@ export function terminalAsker(): Asker {
         ask: (question) =>
             new Promise((resolve) => {
                 const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+                // A terminal in readline's raw mode turns Ctrl-C into this event, not a signal: treat it as "no".
+                rl.on("SIGINT", () => {
+                    rl.close();
+                    resolve("");
+                });
                 rl.question(question, (answer) => {
                     rl.close();
                     resolve(answer);

@@ -62,11 +62,10 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-    main().then(
-        (code) => process.exit(code),
-        (error: Error) => {
-            process.stderr.write(`experiment failed: ${error.message}\n`);
-            process.exit(EXIT.failed);
-        },
-    );
+    // Exit once stdout is flushed: on a pipe, process.exit would drop what is still queued.
+    const exit = (code: number): void => void process.stdout.write("", () => process.exit(code));
+    main().then(exit, (error: Error) => {
+        process.stderr.write(`experiment failed: ${error.message}\n`);
+        exit(EXIT.failed);
+    });
 }

@@ -1,6 +1,6 @@
 // The hourly node bill estimate: one pure function behind the policy pack's advisory budget
 // (policies/azure.ts) and the experiment runner's confirmation prompt (experiment/costPrompt.ts).
-import { LabConfig } from "./config";
+import type { LabConfig } from "./config";
 import { HOURLY_USD, vmSizeProblem } from "./vmSizes";
 
 /** One node pool to price. */
