@@ -119,11 +119,12 @@ function preview(props: Record<string, unknown>): Record<string, unknown> {
     return sdk.unknownCheckingProxy(props);
 }
 
-function fakeResource(type: string, name: string, props: Record<string, unknown>): PolicyResource {
+function fakeResource(type: string, name: string, props: Record<string, unknown>, providerUrn?: string): PolicyResource {
     return {
         type,
         name,
         props,
+        ...(providerUrn ? { provider: { type: "pulumi:providers:kubernetes", urn: providerUrn, name: providerUrn.split("::").pop() ?? "", props: {} } } : {}),
         urn: urnOf(type, name),
         opts: OPTIONS,
         dependencies: [],
@@ -535,7 +536,7 @@ describe("policy pack (policies/)", function () {
             fakeResource(MC, "cluster-b", cluster({ resourceName: "egress-lab-b", agentPoolProfiles: [{ name: "system", count: 2, vmSize: "Standard_D2s_v5", vnetSubnetID: SUBNET }] })),
         ];
 
-        it("passes the default lab ($0.48/h) under the default $1.00/h budget", async function () {
+        it("passes the default lab's nodes, disks and outbound load balancers ($0.66/h) under the default $1.00/h budget", async function () {
             expect(await validateStack(nodeBudgetPolicy, resources())).to.deep.equal([]);
             expect(nodeBudgetPolicy.configSchema?.properties.hourlyBudgetUsd).to.include({ type: "number", default: 1.0 });
         });
@@ -544,10 +545,13 @@ describe("policy pack (policies/)", function () {
             expect(await validateStack(nodeBudgetPolicy, resources(), { hourlyBudgetUsd: 0.4 })).to.deep.equal([
                 {
                     message:
-                        "estimated node cost $0.48/h is over the hourly budget $0.40/h (hourlyBudgetUsd): " +
+                        "estimated cost $0.66/h is over the hourly budget $0.40/h (hourlyBudgetUsd): " +
                         'azure-native:containerservice:AgentPool "cluster-a-egressgw" 1 × Standard_D2s_v5 = $0.12/h; ' +
                         'azure-native:containerservice:ManagedCluster "cluster-a" agentPoolProfiles[0] ("system") 1 × Standard_D2s_v5 = $0.12/h; ' +
-                        'azure-native:containerservice:ManagedCluster "cluster-b" agentPoolProfiles[0] ("system") 2 × Standard_D2s_v5 = $0.24/h',
+                        'azure-native:containerservice:ManagedCluster "cluster-b" agentPoolProfiles[0] ("system") 2 × Standard_D2s_v5 = $0.24/h; ' +
+                        "outbound load balancers (one per cluster): 2 × Standard load balancer = $0.05/h; " +
+                        "public IPs (2 outbound, 0 public Service(s)): 2 × Standard public IP = $0.01/h; " +
+                        "OS disks (one per managed-disk node): 4 × managed OS disk = $0.12/h",
                 },
             ]);
         });
@@ -559,15 +563,19 @@ describe("policy pack (policies/)", function () {
                     { name: "egressgw", count: 1, vmSize: "Standard_D2s_v5" },
                 ],
             });
-            const scaling = pool({ agentPoolName: "burst", enableAutoScaling: true, count: 1, maxCount: 5, vmSize: "Standard_D4s_v5" });
+            // An ephemeral OS disk lives on the VM's own storage: the burst pool adds no managed disks.
+            const scaling = pool({ agentPoolName: "burst", enableAutoScaling: true, count: 1, maxCount: 5, vmSize: "Standard_D4s_v5", osDiskType: "Ephemeral" });
             const violations = await validateStack(nodeBudgetPolicy, [fakeResource(MC, "cluster-a", listed), fakeResource(POOL, "cluster-a-egressgw", pool()), fakeResource(POOL, "cluster-a-burst", scaling)], { hourlyBudgetUsd: 0 });
             expect(violations).to.deep.equal([
                 {
                     message:
-                        "estimated node cost $1.44/h is over the hourly budget $0.00/h (hourlyBudgetUsd): " +
+                        "estimated cost $1.53/h is over the hourly budget $0.00/h (hourlyBudgetUsd): " +
                         'azure-native:containerservice:AgentPool "cluster-a-egressgw" 1 × Standard_D2s_v5 = $0.12/h; ' +
                         'azure-native:containerservice:AgentPool "cluster-a-burst" 5 × Standard_D4s_v5 = $1.20/h; ' +
-                        'azure-native:containerservice:ManagedCluster "cluster-a" agentPoolProfiles[0] ("system") 1 × Standard_D2s_v5 = $0.12/h',
+                        'azure-native:containerservice:ManagedCluster "cluster-a" agentPoolProfiles[0] ("system") 1 × Standard_D2s_v5 = $0.12/h; ' +
+                        "outbound load balancers (one per cluster): 1 × Standard load balancer = $0.03/h; " +
+                        "public IPs (1 outbound, 0 public Service(s)): 1 × Standard public IP = $0.01/h; " +
+                        "OS disks (one per managed-disk node): 2 × managed OS disk = $0.06/h",
                 },
             ]);
         });
@@ -624,12 +632,19 @@ describe("policy pack (policies/)", function () {
             ].sort());
         });
 
-        it("stay within the default node budget", async function () {
-            const resources = registrations.map((r) => fakeResource(r.type, r.name, r.inputs));
+        it("stay within the default budget, counting four load balancers, four public IPs and four OS disks", async function () {
+            const providerUrn = (ref: string): string | undefined => (ref ? ref.slice(0, ref.lastIndexOf("::")) : undefined);
+            const resources = registrations.map((r) => fakeResource(r.type, r.name, r.inputs, providerUrn(r.provider)));
             expect(await validateStack(nodeBudgetPolicy, resources)).to.deep.equal([]);
             const over = await validateStack(nodeBudgetPolicy, resources, { hourlyBudgetUsd: 0.1 });
             expect(over).to.have.length(1);
-            expect(over[0].message).to.match(/^estimated node cost \$0\.48\/h is over the hourly budget \$0\.10\/h/);
+            expect(over[0].message).to.match(/^estimated cost \$0\.72\/h is over the hourly budget \$0\.10\/h/);
+            expect(over[0].message).to.include(
+                "outbound load balancers (one per cluster): 2 × Standard load balancer = $0.05/h; " +
+                    "internal load balancers (one per cluster with internal Services): 2 × Standard load balancer = $0.05/h; " +
+                    "public IPs (2 outbound, 2 public Service(s)): 4 × Standard public IP = $0.02/h; " +
+                    "OS disks (one per managed-disk node): 4 × managed OS disk = $0.12/h",
+            );
         });
     });
 
