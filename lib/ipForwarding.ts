@@ -89,6 +89,11 @@ export function azureErrorText(error: unknown): string {
     const e = error as { statusCode?: number; code?: string; message?: string };
     const head = [e.statusCode, e.code].filter((part) => part !== undefined && part !== "").join(" ");
     const text = head ? `${head}: ${e.message ?? String(error)}` : (e.message ?? String(error));
+    if (e.code === "RequestDisallowedByPolicy") {
+        // Defender for Cloud's "IP forwarding on your virtual machine should be disabled" can be enforced
+        // by Azure Policy (Azure/karpenter-provider-azure#439 hit it).
+        return `${text} (an Azure Policy assignment forbids IP forwarding on NICs; the egress IPs need an exemption for this node resource group)`;
+    }
     if (e.statusCode === 401 || e.statusCode === 403) {
         return `${text} (the identity needs Microsoft.Compute/virtualMachineScaleSets/read and write on the node resource group, e.g. Virtual Machine Contributor; a node resource group lockdown also refuses writes)`;
     }

@@ -102,6 +102,10 @@ describe("IP forwarding on the gateway pool (fake Azure)", function () {
                 "403 AuthorizationFailed: The client does not have authorization to perform action 'Microsoft.Compute/virtualMachineScaleSets/write'. " +
                 "(the identity needs Microsoft.Compute/virtualMachineScaleSets/read and write on the node resource group, e.g. Virtual Machine Contributor; a node resource group lockdown also refuses writes)",
         );
+        azure.failures.set("updateScaleSet", Object.assign(new Error("Resource was disallowed by policy."), { statusCode: 403, code: "RequestDisallowedByPolicy" }));
+        expect(await failure(ensurePoolForwarding(azure, POOL))).to.match(
+            /403 RequestDisallowedByPolicy: Resource was disallowed by policy\. \(an Azure Policy assignment forbids IP forwarding on NICs; the egress IPs need an exemption for this node resource group\)$/,
+        );
         azure.failures.set("updateInstances", Object.assign(new Error("Operation could not be completed."), { statusCode: 409, code: "OperationNotAllowed" }));
         expect(await failure(ensurePoolForwarding(azure, POOL))).to.equal(
             `Azure refused to apply the model of scale set ${GATEWAY_VMSS} to instance(s) 0 (pool egressgw, resource group ${NODE_GROUP}): 409 OperationNotAllowed: Operation could not be completed.`,
