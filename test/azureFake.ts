@@ -3,7 +3,11 @@
 // balancer backend pools AKS adds), instances that keep their own NIC configuration until the model
 // is applied to them (manual upgrade policy), and a record of every call.
 import type { VirtualMachineScaleSet, VirtualMachineScaleSetNetworkConfiguration, VirtualMachineScaleSetUpdate, VirtualMachineScaleSetVM } from "@azure/arm-compute";
+import { createRequire } from "module";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ForwardingInputs, ForwardingOutputs } from "../components/gatewayForwarding";
 import { ScaleSetClient } from "../lib/ipForwarding";
+import { SUBSCRIPTION_ID } from "./mocks";
 
 export const NODE_GROUP = "MC_egress-lab-rg_egress-lab-a_koreacentral";
 export const GATEWAY_VMSS = "aks-egressgw-12345678-vmss";
@@ -134,4 +138,19 @@ export class FakeAzure implements ScaleSetClient {
     writes(): FakeCall[] {
         return this.calls.filter((c) => c.op === "updateScaleSet" || c.op === "updateInstances");
     }
+}
+
+/** The gateway pool as the program hands it to the provider. */
+export const INPUTS: ForwardingInputs = { subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: NODE_GROUP, poolName: "egressgw" };
+type Provider = pulumi.dynamic.ResourceProvider<ForwardingInputs, ForwardingOutputs>;
+
+/** Evaluates a serialized provider as Pulumi's dynamic provider host does, with its own require-from-string. */
+export function deserialize(text: string): Provider {
+    const hostRequire = createRequire(require.resolve("@pulumi/pulumi/cmd/dynamic-provider"));
+    const requireFromString = hostRequire("require-from-string") as (code: string) => { handler(): Provider };
+    return requireFromString(text).handler();
+}
+
+export function fakeConfig(values: Record<string, string>): pulumi.dynamic.Config {
+    return { get: (key) => values[key], require: (key) => values[key] };
 }

@@ -1,26 +1,10 @@
 // The GatewayForwarding dynamic resource: its provider's create/read/diff/update against a fake
-// Azure, the same provider after Pulumi's own closure serialization (as the engine runs it), and its
-// place in the program: after the gateway pool, before the egress policies and the check.
+// Azure, and the same provider after Pulumi's own closure serialization (as the engine runs it).
+// Its place in the program is tested with the other workloads (test/workloads.test.ts).
 import { expect } from "chai";
-import * as pulumi from "@pulumi/pulumi";
-import { ClientFactory, ForwardingInputs, ForwardingOutputs, forwardingProvider } from "../components/gatewayForwarding";
-import { aksNic, FakeAzure, GATEWAY_VMSS, NODE_GROUP, scaleSet } from "./azureFake";
-import { buildLab, byType, one, Recorder, SUBSCRIPTION_ID, transitiveDependencies } from "./mocks";
-
-const TYPE = "pulumi-nodejs:dynamic/egresslab:GatewayIpForwarding";
-const INPUTS: ForwardingInputs = { subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: NODE_GROUP, poolName: "egressgw" };
-type Provider = pulumi.dynamic.ResourceProvider<ForwardingInputs, ForwardingOutputs>;
-
-/** Evaluates a serialized provider the way the dynamic provider host does (require-from-string). */
-function deserialize(text: string): Provider {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module Pulumi's dynamic provider host uses
-    const requireFromString: (code: string) => { handler(): Provider } = require("require-from-string");
-    return requireFromString(text).handler();
-}
-
-function fakeConfig(values: Record<string, string>): pulumi.dynamic.Config {
-    return { get: (key) => values[key], require: (key) => values[key] };
-}
+import { ClientFactory, forwardingProvider } from "../components/gatewayForwarding";
+import { aksNic, deserialize, FakeAzure, fakeConfig, GATEWAY_VMSS, INPUTS, NODE_GROUP, scaleSet } from "./azureFake";
+import { SUBSCRIPTION_ID } from "./mocks";
 
 describe("GatewayForwarding provider (fake Azure)", function () {
     it("create turns forwarding on and records what it set; a second create writes nothing", async function () {
@@ -73,12 +57,6 @@ describe("GatewayForwarding provider (fake Azure)", function () {
 });
 
 describe("GatewayForwarding as the engine runs it (Pulumi closure serialization)", function () {
-    let recorder: Recorder;
-
-    before(async function () {
-        ({ recorder } = await buildLab());
-    });
-
     it("the serialized provider runs the core against its client and shares configure()'s config", async function () {
         const seen: string[] = [];
         // The client travels inside the closure as plain data and functions (the serializer does not
@@ -103,34 +81,5 @@ describe("GatewayForwarding as the engine runs it (Pulumi closure serialization)
         await copy.configure!({ config: fakeConfig({ "azure-native:environment": "china" }) });
         await copy.create(INPUTS).catch((error: Error) => seen.push(error.message));
         expect(seen).to.deep.equal(["factory saw environment china"]);
-    });
-
-    it("the program's provider loads the Azure SDK by package name only, and honours the stack config", async function () {
-        const text: string = one(recorder, TYPE).inputs.__provider;
-        const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]).sort();
-        expect(required).to.deep.equal(["@azure/arm-compute", "@azure/identity", "fs/promises"]);
-        expect(text).to.not.include(__dirname.replace(/\/test$/, ""));
-        const copy = deserialize(text);
-        await copy.configure!({ config: fakeConfig({ "azure-native:environment": "usgovernment" }) });
-        let message = "";
-        await copy.read!("id", { ...INPUTS, ipForwarding: true, scaleSets: [], changed: [] }).catch((error: Error) => (message = error.message));
-        expect(message).to.equal('Azure environment "usgovernment" (ARM_ENVIRONMENT or azure-native:environment) is not supported here; only the public cloud is');
-    });
-
-    it("is registered for A's gateway pool, after the pool", function () {
-        const forwarding = one(recorder, TYPE);
-        expect(forwarding.inputs).to.deep.include({ subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: "MC_egress-lab-rg_egress-lab-a_koreacentral", poolName: "egressgw" });
-        expect(forwarding.dependencies).to.include(one(recorder, "azure-native:containerservice:AgentPool", "egressgw").urn);
-    });
-
-    it("comes before every egress policy and the check, and B never waits for it", function () {
-        const forwarding = one(recorder, TYPE).urn;
-        const policies = byType(recorder, "kubernetes:cilium.io/v2:CiliumEgressGatewayPolicy");
-        expect(policies).to.have.length(2);
-        for (const policy of policies) {
-            expect(policy.dependencies, policy.name).to.include(forwarding);
-        }
-        expect([...transitiveDependencies(recorder, one(recorder, "command:local:Command").urn)]).to.include(forwarding);
-        expect([...transitiveDependencies(recorder, one(recorder, "kubernetes:helm.sh/v3:Release", "cilium-b").urn)]).to.not.include(forwarding);
     });
 });

@@ -17,7 +17,17 @@ describe("program (index.ts under mocks)", function () {
 
     before(async function () {
         recorder = installMocks();
-        pulumi.runtime.setAllConfig({ "egress-lab:resourceGroupName": "yj-rg", "egress-lab:clusterAName": "yj-aks-a", "egress-lab:expiresAt": "2026-11-27T18:00:00Z" });
+        pulumi.runtime.setAllConfig(
+            {
+                "egress-lab:resourceGroupName": "yj-rg",
+                "egress-lab:clusterAName": "yj-aks-a",
+                "egress-lab:expiresAt": "2026-11-27T18:00:00Z",
+                "azure-native:clientId": "app-1",
+                "azure-native:tenantId": "tenant-1",
+                "azure-native:clientSecret": "not-for-the-check",
+            },
+            ["azure-native:clientSecret"],
+        );
         delete require.cache[require.resolve("../index")];
         program = await import("../index");
         await settle();
@@ -187,6 +197,12 @@ describe("program (index.ts under mocks)", function () {
         expect(await value(program.sourcePublicIp)).to.equal("198.51.100.7");
         expect(program.checkPlan.targets).to.have.length(4);
         expect(await value(program.summary)).to.have.length(1);
+    });
+
+    it("gives the check the azure-native identifiers as ARM_* variables, never the secret", function () {
+        const check = one(recorder, "command:local:Command");
+        expect(check.inputs.environment).to.deep.equal({ ARM_CLIENT_ID: "app-1", ARM_TENANT_ID: "tenant-1" });
+        expect(JSON.stringify(check.inputs)).to.not.include("not-for-the-check");
     });
 
     it("keeps A and B independent: neither cluster depends on anything of the other", function () {
