@@ -13,6 +13,7 @@ import { GatewayPoolRef, KubernetesBackend } from "./k8s/backend";
 import { exitWhenFlushed, writeAll } from "./output";
 import { CheckPlan } from "./plan";
 import { AKS_OPTIONS, runCheck } from "./run";
+import { RUN_DIR_ENV, writeRunDir } from "./runDir";
 
 export interface CheckInput {
     readonly kubeconfigA: string;
@@ -76,6 +77,11 @@ async function main(): Promise<number> {
     const json = JSON.stringify(report, null, 2);
     if (outFile) {
         fs.writeFileSync(outFile, json);
+    }
+    const runDir = process.env[RUN_DIR_ENV];
+    if (runDir) {
+        // Set by `npm run experiment`: the report reaches the run directory even when the probes fail `pulumi up`.
+        writeRunDir(runDir, report);
     }
     await writeAll(process.stdout, `${json}\n`);
     return report.ok || !input.checkPlan.strict ? 0 : 1;
