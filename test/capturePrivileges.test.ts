@@ -102,7 +102,8 @@ describe("capture privileges, for real (root)", function () {
     });
 
     it("ends by itself at its time bound under exactly those capabilities (timeout can signal it)", async function () {
-        const [command, ...args] = labCaptureCommand(1, ARGS);
+        // coreutils timeout takes fractions; the pod always gets whole seconds (captureSeconds).
+        const [command, ...args] = labCaptureCommand(0.5, ARGS);
         const capture = new NsProcess(NS, command, args);
         const guard = setTimeout(() => capture.child.kill("SIGKILL"), 8000);
         const code = await capture.exited;
