@@ -6,9 +6,11 @@
 // Input (stdin, or the EGRESS_LAB_CHECK_INPUT variable): a JSON object with kubeconfigA,
 // kubeconfigB and checkPlan (the stack outputs), optionally sourcePublicIp and gatewayPool. Kubeconfigs are read
 // from there only: never from the command line, never printed. Progress goes to stderr.
-// Exit codes: 0 all probes pass (or checkPlan.strict is false), 1 a probe failed, 2 an error.
+// Exit codes: 0 all probes pass (or checkPlan.strict is false), 1 a probe failed or was
+// inconclusive, 2 an error. The process exits only once the report has been handed over whole.
 import * as fs from "fs";
 import { GatewayPoolRef, KubernetesBackend } from "./k8s/backend";
+import { exitWhenFlushed, writeAll } from "./output";
 import { CheckPlan } from "./plan";
 import { AKS_OPTIONS, runCheck } from "./run";
 import { RUN_DIR_ENV, writeRunDir } from "./runDir";
@@ -85,16 +87,16 @@ async function main(): Promise<number> {
         // Set by `npm run experiment`: the report reaches the run directory even when the probes fail `pulumi up`.
         writeRunDir(runDir, report);
     }
-    process.stdout.write(`${json}\n`);
+    await writeAll(process.stdout, `${json}\n`);
     return report.ok || !input.checkPlan.strict ? 0 : 1;
 }
 
 if (require.main === module) {
     main().then(
-        (code) => process.exit(code),
+        (code) => exitWhenFlushed(code),
         (error: Error) => {
             process.stderr.write(`check failed: ${error.message}\n`);
-            process.exit(2);
+            return exitWhenFlushed(2);
         },
     );
 }

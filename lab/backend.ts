@@ -8,8 +8,10 @@ import { curlArgs, curlResponse } from "../check/curl";
 import { LineCapture } from "../check/lineCapture";
 import { tcpdumpArgs } from "../check/tcpdump";
 import { Topology } from "../check/types";
+import { captureSeconds } from "../lib/capture";
 import { ASSIGNER_SCRIPT } from "../lib/egress";
 import { nginxConf } from "../lib/receiver";
+import { labCaptureCommand } from "./capture";
 import { build, inNs, must, NsProcess, removeNamespace, run, sweep, WORK_DIR_PREFIX } from "./netns";
 import { renderSetup } from "./setup";
 import { LabTopology, namespaces, receivingNode } from "./topology";
@@ -93,23 +95,22 @@ export class NetnsBackend implements CheckBackend {
     }
 
     async startCapture(spec: CaptureSpec, progress: Progress): Promise<CaptureSession> {
-        const capture = new LineCapture(spec.nodes);
-        const args = tcpdumpArgs({ ports: spec.ports, maxPackets: spec.maxPackets });
+        const seconds = captureSeconds(spec.maxSeconds);
+        const capture = new LineCapture(spec.nodes, { maxPackets: spec.maxPackets, maxSeconds: seconds });
+        const args = tcpdumpArgs({ destinations: spec.destinations, maxPackets: spec.maxPackets });
         const dumps = spec.nodes.map((node) => {
-            const dump = new NsProcess(node, "timeout", [String(spec.maxSeconds), "tcpdump", ...args]);
+            capture.starting(node);
+            const [command, ...rest] = labCaptureCommand(seconds, args);
+            const dump = new NsProcess(node, command, rest);
             dump.child.stdout!.on("data", (d: Buffer) => capture.push(node, d.toString()));
             dump.child.stderr!.on("data", (d: Buffer) => capture.push(node, d.toString()));
-            dump.child.on("close", (code) => capture.end(node, `tcpdump exited (${code})`));
+            dump.child.on("close", (code, signal) => capture.end(node, code === 124 ? `timeout ended tcpdump at its bound of ${seconds} s` : `tcpdump exited (${code ?? signal})`));
             this.processes.push(dump);
             return dump;
         });
-        const failure = (): string | undefined => {
-            const dead = dumps.findIndex((d) => d.child.exitCode !== null);
-            return dead >= 0 ? `tcpdump on ${spec.nodes[dead]} exited (${dumps[dead].child.exitCode}): ${dumps[dead].output.trim().split("\n").pop()}` : undefined;
-        };
         let stopping = false;
         try {
-            await capture.waitUntilListening(5000, failure);
+            await capture.waitUntilListening(spec.startSeconds * 1000);
         } catch (error) {
             await Promise.all(dumps.map((d) => d.stop(200)));
             throw error;
@@ -118,7 +119,7 @@ export class NetnsBackend implements CheckBackend {
         return {
             mark: () => capture.mark(),
             since: (m) => capture.since(m),
-            failure: () => (stopping ? undefined : capture.failure()),
+            gaps: () => (stopping ? [] : capture.gaps()),
             stop: async () => {
                 stopping = true;
                 await Promise.all(dumps.map((d) => d.stop(500)));
@@ -135,7 +136,7 @@ export class NetnsBackend implements CheckBackend {
         await must("ip", ["-n", t.router, "route", "replace", `${target.address}/32`, "via", node.ip]);
         const [curl, ...curlOptions] = curlArgs(request);
         const [cmd, args] = inNs(t.clients[index].ns, curl, curlOptions);
-        const result = await run(cmd, args, undefined, (request.maxTimeSeconds + 2) * 1000);
+        const result = await run(cmd, args, undefined, request.timeoutSeconds * 1000);
         return curlResponse(result.code, result.stdout, result.stderr);
     }
 

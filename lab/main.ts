@@ -7,9 +7,10 @@
 //   sudo npm run lab -- --svg topology.svg   # the picture of what B saw
 //   sudo npm run lab -- --out-dir runs/lab   # observations.json and topology.svg in one folder
 //
-// Exit codes: 0 every probe passed, 1 a probe failed, 2 the lab could not run.
+// Exit codes: 0 every probe passed, 1 a probe failed or was inconclusive, 2 the lab could not run.
 import * as fs from "fs";
 import * as path from "path";
+import { exitWhenFlushed, writeAll } from "../check/output";
 import { CheckOptions, runCheck } from "../check/run";
 import { RUN_FILES, writeRunDir } from "../check/runDir";
 import { CheckReport } from "../check/types";
@@ -25,6 +26,9 @@ import { EMULATION, labTopology } from "./topology";
 export const LAB_OPTIONS: Omit<CheckOptions, "progress"> = {
     connectTimeoutSeconds: 1,
     maxTimeSeconds: 2,
+    // The lab kills a curl that outlives --max-time by this much (lab/backend.ts).
+    probeSlackSeconds: 2,
+    flowsSeconds: 0,
     maxAttempts: 2,
     settleSeconds: 0,
     retryDelayMs: 50,
@@ -117,9 +121,9 @@ async function main(): Promise<number> {
     const json = JSON.stringify(report, null, 2);
     if (args.json === "-") {
         process.stderr.write(`${table}\n`);
-        process.stdout.write(`${json}\n`);
+        await writeAll(process.stdout, `${json}\n`);
     } else {
-        process.stdout.write(`${table}\n`);
+        await writeAll(process.stdout, `${table}\n`);
         if (args.json) {
             fs.writeFileSync(args.json, json);
             log(`observations written to ${args.json}`);
@@ -141,7 +145,7 @@ if (require.main === module) {
     main().then(
         (code) => {
             if (!interrupted) {
-                process.exit(code);
+                void exitWhenFlushed(code);
             }
         },
         (error: Error) => {
@@ -150,7 +154,7 @@ if (require.main === module) {
                 return;
             }
             process.stderr.write(`lab failed: ${error.message}\n`);
-            process.exit(2);
+            void exitWhenFlushed(2);
         },
     );
 }

@@ -3,7 +3,8 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { curlArgs, curlResponse, missingEgressEntries, parseEgressList, wantedEgressEntries } from "../check/curl";
-import { describeApiError } from "../check/k8s/backend";
+import type * as k8s from "@kubernetes/client-node";
+import { captureStartProblem, describeApiError, httpStatusOf } from "../check/k8s/backend";
 import { checkIpForwarding } from "../check/k8s/ipForwarding";
 import { parseCheckInput } from "../check/main";
 import { checkPlan } from "../check/plan";
@@ -109,13 +110,16 @@ describe("check input and Kubernetes backend pieces", function () {
     });
 
     it("builds a bounded curl with a request id, and reads its result", function () {
-        expect(curlArgs({ client: PLAIN, target: INTERNAL_LOCAL, requestId: "egl-1-0-1", connectTimeoutSeconds: 3, maxTimeSeconds: 5 })).to.deep.equal([
+        expect(curlArgs({ client: PLAIN, target: INTERNAL_LOCAL, requestId: "egl-1-0-1", connectTimeoutSeconds: 3, maxTimeSeconds: 5, timeoutSeconds: 10 })).to.deep.equal([
             "curl", "-sS", "--connect-timeout", "3", "--max-time", "5", "-H", "X-Request-Id: egl-1-0-1", "http://10.20.0.100:80/",
         ]);
-        expect(curlResponse(0, '{"remote_addr":"x"}\n', "")).to.deep.equal({ body: '{"remote_addr":"x"}' });
+        expect(curlResponse(0, '{"remote_addr":"x"}\n', "")).to.deep.equal({ body: '{"remote_addr":"x"}', exitCode: 0 });
         expect(curlResponse(28, "", "curl: (28) Connection timed out after 3001 milliseconds\n")).to.deep.equal({
             error: "curl: (28) Connection timed out after 3001 milliseconds (exit 28)",
+            exitCode: 28,
         });
+        // An exec that ended without an exit code (the API server failed it): curl's outcome is unknown.
+        expect(curlResponse(null, "", "")).to.deep.equal({ error: "no output (no exit code: curl did not run to its end)" });
     });
 
     it("expects the egress IP only in the gateway's own agent, 0.0.0.0 elsewhere, and the gateway's IP everywhere", function () {
@@ -174,15 +178,34 @@ describe("check input and Kubernetes backend pieces", function () {
             "cluster B: create capture pod on b-0: RBAC denied (403 Forbidden); the kubeconfig's user needs that permission",
         );
         expect(describeApiError({ code: 401 }, "list nodes", "A").message).to.equal("cluster A: list nodes: unauthorized (401); the kubeconfig's credentials are not accepted");
+        // An exec's failed WebSocket handshake: ws's ErrorEvent has no code, only the status in its message.
+        const handshake = { type: "error", message: "Unexpected server response: 403", error: new Error("Unexpected server response: 403") };
+        expect(httpStatusOf(handshake)).to.equal(403);
+        expect(describeApiError(handshake, "exec in demo/curl", "A").message).to.equal(
+            "cluster A: exec in demo/curl: RBAC denied (403 Forbidden); the kubeconfig's user needs that permission",
+        );
+        expect(httpStatusOf({ message: "", error: new Error("Unexpected server response: 401") })).to.equal(401);
+        expect(httpStatusOf(new Error("connect ECONNREFUSED 127.0.0.1:6443"))).to.equal(undefined);
     });
 
-    it("makes capture pods pinned, bounded, labelled, with NET_ADMIN and NET_RAW only", function () {
+    it("makes capture pods pinned, bounded, labelled, with NET_RAW only, tcpdump's stderr as termination message", function () {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any -- reading a plain manifest
         const pod = capturePod({ name: "egl-x-cap-0", namespace: "egress-lab-capture", runId: "egl-x", node: "b-0", tcpdumpArgs: ["-i", "any"], seconds: 5000 }) as any;
         expect(pod.metadata.labels).to.deep.equal({ "egress-lab/component": "capture", "egress-lab/run": "egl-x" });
-        expect(pod.spec).to.deep.include({ nodeName: "b-0", hostNetwork: true, restartPolicy: "Never", activeDeadlineSeconds: 600 });
-        expect(pod.spec.containers[0].command).to.deep.equal(["timeout", "570", "tcpdump", "-i", "any"]);
-        expect(pod.spec.containers[0].securityContext.capabilities).to.deep.equal({ drop: ["ALL"], add: ["NET_ADMIN", "NET_RAW"] });
-        expect(pod.spec.containers[0].securityContext.privileged).to.equal(false);
+        expect(pod.spec).to.deep.include({ nodeName: "b-0", hostNetwork: true, restartPolicy: "Never", activeDeadlineSeconds: 1800 });
+        expect(pod.spec.containers[0].command).to.deep.equal(["timeout", "1770", "tcpdump", "-i", "any"]);
+        expect(pod.spec.containers[0].securityContext.capabilities).to.deep.equal({ drop: ["ALL"], add: ["NET_RAW"] });
+        expect(pod.spec.containers[0].securityContext).to.deep.include({ privileged: false, allowPrivilegeEscalation: false, runAsUser: 0 });
+        expect(pod.spec.containers[0].terminationMessagePolicy).to.equal("FallbackToLogsOnError");
+    });
+
+    it("names tcpdump's own message when a capture pod ends before it listens", function () {
+        const ended = { status: { phase: "Failed", containerStatuses: [{ state: { terminated: { exitCode: 1, reason: "Error", message: "tcpdump: data link type LINUX_SLL2\ntcpdump: Couldn't change to 'root' uid=0 gid=0: Operation not permitted\n" } } }] } };
+        expect(captureStartProblem(ended as k8s.V1Pod, "b-0")).to.equal(
+            "capture pod on b-0 ended early (exit 1, Error); tcpdump said: tcpdump: Couldn't change to 'root' uid=0 gid=0: Operation not permitted",
+        );
+        const missing = { status: { containerStatuses: [{ state: { terminated: { exitCode: 127 } } }] } };
+        expect(captureStartProblem(missing as k8s.V1Pod, "b-0")).to.equal("tcpdump is missing from the capture image on b-0 (exit 127)");
+        expect(captureStartProblem({ status: { phase: "Pending", containerStatuses: [{ state: { waiting: { reason: "ContainerCreating" } } }] } } as k8s.V1Pod, "b-0")).to.equal(undefined);
     });
 });

@@ -84,9 +84,10 @@ describe("offline lab, for real (root)", function () {
     it("blocks an egress-gateway client on the public path when the policy covers 0.0.0.0/0", async function () {
         const config = parseLabConfig({ clients: ["curl:app=client", "curl1:app=client1"], egressMappings: ["app=client1:10.10.100.51"], egressDestinationCidrs: ["0.0.0.0/0"], receiverPaths: ["public"], externalTrafficPolicies: ["Local"] });
         const report = await runLab(config, () => undefined);
-        expect(report.observations.map((x) => [x.client.pod, x.expected.outcome, x.app?.remote_addr, x.wire.source, x.verdict])).to.deep.equal([
-            ["curl", "connect", "198.51.100.7", "198.51.100.7", "pass"],
-            ["curl1", "blocked", undefined, undefined, "pass"],
+        // The block is proven: curl timed out connecting (28) while both captures ran whole.
+        expect(report.observations.map((x) => [x.client.pod, x.expected.outcome, x.app?.remote_addr, x.wire.source, x.curlExitCode, x.verdict])).to.deep.equal([
+            ["curl", "connect", "198.51.100.7", "198.51.100.7", 0, "pass"],
+            ["curl1", "blocked", undefined, undefined, 28, "pass"],
         ]);
         expect(await leftovers()).to.deep.equal([]);
     });
