@@ -107,6 +107,10 @@ describe("check input and Kubernetes backend pieces", function () {
         }
         const input = parseCheckInput(JSON.stringify({ kubeconfigA: "a", kubeconfigB: "b", checkPlan: { strict: true }, sourcePublicIp: "" }));
         expect(input.sourcePublicIp).to.equal(undefined);
+        // The stack output gatewayPool, as `pulumi stack output --json` gives it, is what the preflight reads.
+        const pool = { subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: NODE_GROUP, poolName: "egressgw" };
+        expect(parseCheckInput(JSON.stringify({ kubeconfigA: "a", kubeconfigB: "b", checkPlan: {}, gatewayPool: pool })).gatewayPool).to.deep.equal(pool);
+        expect(parseCheckInput(JSON.stringify({ kubeconfigA: "a", kubeconfigB: "b", checkPlan: {}, gatewayPool: { ...pool, subscriptionId: "" } })).gatewayPool).to.equal(undefined);
     });
 
     it("builds a bounded curl with a request id, and reads its result", function () {

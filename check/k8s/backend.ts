@@ -270,6 +270,8 @@ export class KubernetesBackend implements CheckBackend {
         if (plan.egress.length > 0) {
             if (this.input.gatewayPool) {
                 await checkIpForwarding(this.input.gatewayPool, progress);
+            } else {
+                progress("WARNING: no gatewayPool in the input (stack output), so the gateway pool's IP forwarding is not verified");
             }
             await this.waitForAssigner(progress);
             await this.waitForEgressPolicies(clients, nodesA.items, progress);
