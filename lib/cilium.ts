@@ -83,6 +83,9 @@ export function ciliumValuesProblems(values: unknown, needsEgressGateway: boolea
     if (needsEgressGateway) {
         expect("egressGateway.enabled", true, "this cluster runs egress gateway policies");
     }
+    if (valueAt(values, "nodeinit.enabled") === true) {
+        problems.push("nodeinit.enabled is true; it runs a privileged DaemonSet that AKS BYOCNI does not need (cilium commit 4927820129)");
+    }
     for (const removed of REMOVED_CILIUM_VALUES) {
         if (valueAt(values, removed) !== undefined) {
             problems.push(`${removed} is set, but Cilium 1.16+ removed it`);

@@ -40,10 +40,11 @@ describe("Cilium values", function () {
     });
 
     it("flags the seed's and removed settings", function () {
-        const bad = { ...values, kubeProxyReplacement: "strict", k8sServicePort: "443", egressGateway: { enabled: true, installRoutes: false } };
+        const bad = { ...values, kubeProxyReplacement: "strict", k8sServicePort: "443", egressGateway: { enabled: true, installRoutes: false }, nodeinit: { enabled: true } };
         expect(ciliumValuesProblems(bad, true)).to.deep.equal([
             'kubeProxyReplacement is "strict"; must be true (the boolean true, not "strict")',
             'k8sServicePort is "443"; must be 443 (a number: the chart schema rejects strings)',
+            "nodeinit.enabled is true; it runs a privileged DaemonSet that AKS BYOCNI does not need (cilium commit 4927820129)",
             "egressGateway.installRoutes is set, but Cilium 1.16+ removed it",
         ]);
         expect(ciliumValuesProblems({ ...values, bpf: {} }, true)).to.deep.equal([
