@@ -109,7 +109,7 @@ export class GatewayForwarding extends pulumi.dynamic.Resource {
     declare public readonly nodeResourceGroup: pulumi.Output<string>;
     declare public readonly poolName: pulumi.Output<string>;
 
-    constructor(name: string, args: GatewayForwardingArgs, opts?: pulumi.CustomResourceOptions, provider = GATEWAY_FORWARDING_PROVIDER) {
-        super(provider, name, { ...args, ipForwarding: undefined, scaleSets: undefined, changed: undefined }, opts, "egresslab", "GatewayIpForwarding");
+    constructor(name: string, args: GatewayForwardingArgs, opts?: pulumi.CustomResourceOptions) {
+        super(GATEWAY_FORWARDING_PROVIDER, name, { ...args, ipForwarding: undefined, scaleSets: undefined, changed: undefined }, opts, "egresslab", "GatewayIpForwarding");
     }
 }
