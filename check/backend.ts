@@ -1,5 +1,6 @@
 // The small interface the check core drives. The Kubernetes backend (check/k8s) and the offline
 // network-namespace backend (lab/) implement it; tests use a fake.
+import { CaptureDestination } from "./tcpdump";
 import { ClientFacts, TargetFacts, Topology } from "./types";
 
 export type Progress = (line: string) => void;
@@ -18,12 +19,13 @@ export interface CaptureSpec {
     readonly runId: string;
     /** Nodes to capture on (all of B's). */
     readonly nodes: readonly string[];
-    /** Ports whose SYNs to capture: the Service port and the backend port. */
-    readonly ports: readonly number[];
+    /** Whose SYNs to capture: every frontend on the Service port, the receiver pod on its port. */
+    readonly destinations: readonly CaptureDestination[];
     /** tcpdump stops after this many packets per node... */
     readonly maxPackets: number;
     /** ...or after this many seconds, whichever comes first. */
     readonly maxSeconds: number;
+    /** The backend's capture bounds (starting, late lines); maxSeconds includes the start. */
     readonly timings: CaptureTimings;
 }
 
@@ -38,8 +40,11 @@ export interface CaptureSession {
     mark(): ReadonlyMap<string, number>;
     /** What each node printed after `mark`. */
     since(mark: ReadonlyMap<string, number>): NodeText[];
-    /** Why a node's capture is no longer running (packet or time bound, pod gone), if so. */
-    failure(): string | undefined;
+    /**
+     * Why the captures are not whole now, one line per node: stopped (with tcpdump's own
+     * message), packet budget used up, time bound reached. Empty while all run with budget left.
+     */
+    gaps(): string[];
     /**
      * Resolves once every node's capture has printed every packet it saw before the call, or
      * after `timings.lateLinesMs` with the nodes that had not. Optional: without it the core
@@ -56,6 +61,8 @@ export interface ProbeRequest {
     readonly requestId: string;
     readonly connectTimeoutSeconds: number;
     readonly maxTimeSeconds: number;
+    /** The backend gives up on the whole probe (exec round trip included) after this long. */
+    readonly timeoutSeconds: number;
 }
 
 export interface ProbeResponse {
@@ -63,6 +70,8 @@ export interface ProbeResponse {
     readonly body?: string;
     /** Why there was no answer (curl's message, exit code). */
     readonly error?: string;
+    /** curl's exit code; undefined when curl did not report one (exec failed, killed, timed out). */
+    readonly exitCode?: number;
 }
 
 export interface CheckBackend {
@@ -73,8 +82,8 @@ export interface CheckBackend {
     discover(progress: Progress): Promise<Topology>;
     /** Starts a capture on every node; resolves once each tcpdump printed "listening on". */
     startCapture(spec: CaptureSpec, progress: Progress): Promise<CaptureSession>;
-    /** One curl from the client to the target. Never throws for a failed connection. */
+    /** One curl from the client to the target. Never throws for a failed connection; may throw when curl cannot be run. */
     probe(request: ProbeRequest): Promise<ProbeResponse>;
-    /** Hubble flows from the client since `sinceEpochSeconds`; undefined when not available. */
-    flows?(client: ClientFacts, sinceEpochSeconds: number): Promise<string[]>;
+    /** Hubble flows from the client since `sinceEpochSeconds`, within `timeoutSeconds`; undefined when not available. */
+    flows?(client: ClientFacts, sinceEpochSeconds: number, timeoutSeconds: number): Promise<string[]>;
 }

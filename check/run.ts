@@ -2,9 +2,11 @@
 // analyze, and always clean up. Backend-agnostic; every wait is bounded.
 import { randomBytes } from "crypto";
 import { setTimeout as sleep } from "timers/promises";
+import { CAPTURE_TCPDUMP_MAX_SECONDS } from "../lib/capture";
 import { analyzeProbe, summaryLine } from "./analyze";
-import { CaptureSession, CaptureTimings, CheckBackend, Progress } from "./backend";
-import { parseTcpdump } from "./tcpdump";
+import { CaptureSession, CaptureTimings, CheckBackend, Progress, ProbeResponse } from "./backend";
+import { probeTimeoutSeconds, runBounds } from "./budget";
+import { captureDestinations, parseTcpdump } from "./tcpdump";
 import { CheckReport, ClientFacts, HubbleView, Observation, TargetFacts, Topology, WireSighting } from "./types";
 
 export interface CheckOptions {
@@ -13,13 +15,17 @@ export interface CheckOptions {
     readonly connectTimeoutSeconds: number;
     /** curl --max-time. */
     readonly maxTimeSeconds: number;
+    /** A probe may take this much longer than curl's --max-time (exec round trip); then it is given up. */
+    readonly probeSlackSeconds: number;
+    /** Bound on one Hubble read. */
+    readonly flowsSeconds: number;
     /** Attempts per probe, at most. */
     readonly maxAttempts: number;
     /** A mismatch is retried while the first attempt is younger than this (policies settling). */
     readonly settleSeconds: number;
     /** Pause between attempts. */
     readonly retryDelayMs: number;
-    /** The backend's capture bounds, passed on in the CaptureSpec. */
+    /** The backend's capture bounds, handed to it in the CaptureSpec. */
     readonly capture: CaptureTimings;
     readonly progress: Progress;
 }
@@ -45,12 +51,13 @@ function sightingsSince(capture: CaptureSession, mark: ReadonlyMap<string, numbe
 
 /**
  * This attempt's SYN copies. With a backend that can tell when every capture has caught up, all of
- * them; otherwise (bounded) until the SYN to the frontend shows, plus a little for its copies.
+ * them (and `behind` when one did not in time); otherwise (bounded) until the SYN to the frontend
+ * shows, plus a little for its copies.
  */
-async function collectSightings(capture: CaptureSession, mark: ReadonlyMap<string, number>, target: TargetFacts, lateLinesMs: number): Promise<{ sightings: WireSighting[]; problem?: string }> {
+async function collectSightings(capture: CaptureSession, mark: ReadonlyMap<string, number>, target: TargetFacts, lateLinesMs: number): Promise<{ sightings: WireSighting[]; behind?: string }> {
     if (capture.catchUp) {
         const behind = await capture.catchUp();
-        return { sightings: sightingsSince(capture, mark), problem: behind };
+        return { sightings: sightingsSince(capture, mark), behind };
     }
     const deadline = Date.now() + lateLinesMs;
     while (Date.now() < deadline) {
@@ -64,64 +71,93 @@ async function collectSightings(capture: CaptureSession, mark: ReadonlyMap<strin
     return { sightings: sightingsSince(capture, mark) };
 }
 
-async function hubbleFor(backend: CheckBackend, client: ClientFacts, since: number): Promise<HubbleView> {
+/** `promise`, or an error naming `what` once `seconds` have passed; the timer never outlives it. */
+async function within<T>(promise: Promise<T>, seconds: number, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} took longer than ${seconds} s`)), seconds * 1000);
+    });
+    try {
+        return await Promise.race([promise, expired]);
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+async function hubbleFor(backend: CheckBackend, client: ClientFacts, since: number, seconds: number): Promise<HubbleView> {
     if (!backend.flows) {
         return { status: "unavailable", bestEffort: true, flows: [], note: `${backend.name} has no Hubble` };
     }
     try {
-        return { status: "ok", bestEffort: true, flows: await backend.flows(client, since) };
+        return { status: "ok", bestEffort: true, flows: await within(backend.flows(client, since, seconds), seconds + 0.5, "the Hubble read") };
     } catch (error) {
         return { status: "error", bestEffort: true, flows: [], note: (error as Error).message };
     }
 }
 
-async function runProbe(backend: CheckBackend, capture: CaptureSession, probe: PlannedProbe, topology: Topology, runId: string, index: number, options: CheckOptions): Promise<Observation> {
+/** One curl; a transport error (exec handshake, timer) becomes this attempt's error, never the run's. */
+async function probeOnce(backend: CheckBackend, probe: PlannedProbe, requestId: string, options: CheckOptions): Promise<ProbeResponse> {
+    const timeoutSeconds = probeTimeoutSeconds(options);
+    const request = { client: probe.client, target: probe.target, requestId, connectTimeoutSeconds: options.connectTimeoutSeconds, maxTimeSeconds: options.maxTimeSeconds, timeoutSeconds };
+    try {
+        return await within(backend.probe(request), timeoutSeconds + 0.5, `curl in ${probe.client.name}`);
+    } catch (error) {
+        return { error: `curl could not be run: ${(error as Error).message}` };
+    }
+}
+
+/** Per run: capture gaps already printed, so each shows once in the progress log. */
+type Reported = Set<string>;
+
+async function runProbe(backend: CheckBackend, capture: CaptureSession, probe: PlannedProbe, topology: Topology, runId: string, index: number, options: CheckOptions, reported: Reported): Promise<Observation> {
     const started = Date.now();
     const settleUntil = started + options.settleSeconds * 1000;
-    const sightings: WireSighting[] = [];
     const errors: string[] = [];
     let observation: Observation | undefined;
     for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
         const mark = capture.mark();
         const sinceEpoch = Date.now() / 1000;
-        const response = await backend.probe({
-            client: probe.client,
-            target: probe.target,
-            requestId: `${runId}-${index}-${attempt}`,
-            connectTimeoutSeconds: options.connectTimeoutSeconds,
-            maxTimeSeconds: options.maxTimeSeconds,
-        });
+        const requestId = `${runId}-${index}-${attempt}`;
+        const response = await probeOnce(backend, probe, requestId, options);
         if (response.error) {
             errors.push(`attempt ${attempt}: ${response.error}`);
         }
-        const captureFailure = capture.failure();
-        if (captureFailure && !errors.includes(captureFailure)) {
-            // Without a capture the wire view is empty; say why instead of reporting "nothing".
-            errors.push(captureFailure);
+        // The whole late-line window (or until every capture caught up), also without an answer:
+        // "nothing arrived" must have had time to arrive.
+        const { sightings, behind } = await collectSightings(capture, mark, probe.target, options.capture.lateLinesMs);
+        // Read after the window: a capture whole now was whole for all of it (every gap is final).
+        // One that did not catch up is not whole for this attempt.
+        const captureGaps = [...capture.gaps(), ...(behind ? [behind] : [])];
+        for (const gap of captureGaps) {
+            // Without a whole capture the wire view is partial; say why, with tcpdump's own words.
+            if (!errors.includes(gap)) {
+                errors.push(gap);
+            }
+            if (!reported.has(gap)) {
+                reported.add(gap);
+                options.progress(`    ${gap}`);
+            }
         }
-        const lateLinesMs = options.capture.lateLinesMs;
-        const fresh = await collectSightings(capture, mark, probe.target, response.body ? lateLinesMs : Math.min(lateLinesMs, 200));
-        if (fresh.problem) {
-            errors.push(`attempt ${attempt}: ${fresh.problem}`);
-        }
-        // Only this attempt's copies count; earlier attempts stay in the error trail.
-        sightings.splice(0, sightings.length, ...fresh.sightings);
         observation = analyzeProbe({
             client: probe.client,
             target: probe.target,
             topology,
             sightings,
             body: response.body,
+            requestId,
+            curlExitCode: response.exitCode,
+            captureGaps,
             errors,
             attempts: attempt,
             durationMs: Date.now() - started,
-            hubble: await hubbleFor(backend, probe.client, sinceEpoch),
+            hubble: await hubbleFor(backend, probe.client, sinceEpoch, options.flowsSeconds),
         });
         const settling = Date.now() < settleUntil;
         if (observation.verdict === "pass" || !settling || attempt === options.maxAttempts) {
             break;
         }
-        options.progress(`    attempt ${attempt}: ${observation.mismatches.join("; ")}; retrying while policies settle`);
+        const why = [...observation.mismatches, ...observation.missingEvidence].join("; ");
+        options.progress(`    attempt ${attempt}: ${why}; retrying while policies settle`);
         await sleep(options.retryDelayMs);
     }
     return observation!;
@@ -139,41 +175,51 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
     if (plan.length === 0) {
         throw new Error("nothing to probe: no clients or no receiver targets");
     }
-    const ports = [...new Set([...topology.targets.map((t) => t.port), topology.receiver.port])];
-    // Per attempt: curl, the pause, the late lines, and up to 5 s of exec round trips (Hubble).
-    const perProbeSeconds = options.maxAttempts * (options.maxTimeSeconds + options.retryDelayMs / 1000 + options.capture.lateLinesMs / 1000 + 5);
+    const bounds = runBounds(options, plan.length, backend.flows !== undefined);
+    if (bounds.captureSeconds > CAPTURE_TCPDUMP_MAX_SECONDS) {
+        throw new Error(
+            `${plan.length} probes may take up to ${bounds.captureSeconds} s with the capture start (${bounds.probeSeconds.toFixed(1)} s each at most), ` +
+                `longer than a capture may run (${CAPTURE_TCPDUMP_MAX_SECONDS} s); probe fewer clients or targets per run`,
+        );
+    }
     const capture = await backend.startCapture(
         {
             runId,
             nodes: topology.receiverNodes.map((n) => n.name),
-            ports,
-            maxPackets: plan.length * options.maxAttempts * 8 + 100,
-            maxSeconds: Math.ceil(plan.length * perProbeSeconds + 60),
+            destinations: captureDestinations(topology),
+            maxPackets: bounds.maxPackets,
+            maxSeconds: bounds.captureSeconds,
             timings: options.capture,
         },
         progress,
     );
     const observations: Observation[] = [];
+    const reported: Reported = new Set();
     try {
         for (const [i, probe] of plan.entries()) {
-            const observation = await runProbe(backend, capture, probe, topology, runId, i, options);
+            const observation = await runProbe(backend, capture, probe, topology, runId, i, options, reported);
             observations.push(observation);
             progress(`[${i + 1}/${plan.length}] ${summaryLine(observation)} (${(observation.durationMs / 1000).toFixed(1)} s)`);
-            for (const mismatch of observation.mismatches) {
-                progress(`    ${mismatch}`);
+            for (const reason of [...observation.mismatches, ...observation.missingEvidence]) {
+                progress(`    ${reason}`);
             }
         }
     } finally {
         await capture.stop();
     }
-    const failed = observations.filter((o) => o.verdict === "fail").length;
-    progress(failed === 0 ? `all ${observations.length} probes pass` : `${failed} of ${observations.length} probes fail`);
+    const count = (verdict: Observation["verdict"]): number => observations.filter((o) => o.verdict === verdict).length;
+    const passed = count("pass");
+    progress(
+        passed === observations.length
+            ? `all ${observations.length} probes pass`
+            : `${passed} of ${observations.length} probes pass, ${count("fail")} fail, ${count("inconclusive")} inconclusive`,
+    );
     return {
         runId,
         backend: backend.name,
         startedAt: startedAt.toISOString(),
         durationMs: Date.now() - startedAt.getTime(),
-        ok: failed === 0,
+        ok: passed === observations.length,
         observations,
         summary: observations.map(summaryLine),
     };

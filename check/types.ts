@@ -71,6 +71,13 @@ export interface AppView {
 
 export type Outcome = "connect" | "blocked";
 
+/**
+ * pass: every expectation was seen to hold. fail: something was seen to contradict one.
+ * inconclusive: nothing contradicted, but the evidence is incomplete (curl never ran, a capture
+ * was not whole for the window); `checkStrict` treats it as a failure.
+ */
+export type Verdict = "pass" | "fail" | "inconclusive";
+
 export interface Expected {
     readonly outcome: Outcome;
     /** Source on B's wire (the copy before DNAT): what left A. */
@@ -110,9 +117,15 @@ export interface Observation {
     };
     readonly app?: AppView;
     readonly hubble: HubbleView;
-    readonly verdict: "pass" | "fail";
-    /** Each mismatch shows both values. */
+    /** The X-Request-Id of the attempt shown; an answer only counts when nginx echoes it. */
+    readonly requestId: string;
+    /** curl's exit code in that attempt; absent when curl did not report one (the exec failed). */
+    readonly curlExitCode?: number;
+    readonly verdict: Verdict;
+    /** Each mismatch shows both values; any mismatch makes the row fail. */
     readonly mismatches: readonly string[];
+    /** Evidence the verdict needs but the run could not collect; without mismatches, the row is inconclusive. */
+    readonly missingEvidence: readonly string[];
     readonly attempts: number;
     readonly errors: readonly string[];
     readonly durationMs: number;

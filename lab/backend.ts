@@ -9,8 +9,10 @@ import { LineCapture } from "../check/lineCapture";
 import { CheckOptions } from "../check/run";
 import { parseTcpdump, tcpdumpArgs } from "../check/tcpdump";
 import { Topology } from "../check/types";
+import { captureSeconds } from "../lib/capture";
 import { ASSIGNER_SCRIPT } from "../lib/egress";
 import { nginxConf } from "../lib/receiver";
+import { labCaptureCommand } from "./capture";
 import { build, describeSweep, inNs, must, NsProcess, removeNamespaces, run, sweep, WORK_DIR_PREFIX } from "./netns";
 import { renderSetup } from "./setup";
 import { LabTopology, namespaces, receivingNode } from "./topology";
@@ -25,6 +27,9 @@ export type LabOptions = Omit<CheckOptions, "progress"> & {
 export const LAB_OPTIONS: LabOptions = {
     connectTimeoutSeconds: 1,
     maxTimeSeconds: 2,
+    // The lab kills a curl that outlives --max-time by this much (see probe).
+    probeSlackSeconds: 2,
+    flowsSeconds: 0,
     maxAttempts: 2,
     settleSeconds: 0,
     retryDelayMs: 50,
@@ -32,18 +37,13 @@ export const LAB_OPTIONS: LabOptions = {
     readySeconds: 3,
 };
 
-/** Source ports of the catch-up SYNs: above Linux's ephemeral range (32768-60999), so never a probe's. */
-const CATCH_UP_PORTS = { first: 61000, count: 1000 };
-
-async function until(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await probe())) {
-        if (Date.now() > deadline) {
-            throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
-        }
-        await sleep(25);
-    }
-}
+/**
+ * The catch-up SYNs (see catchUp): to each B node's own address on the discard port, where
+ * nothing listens, from source ports above Linux's ephemeral range (32768-60999), so never a
+ * probe's. The capture's budget (check/budget.ts) holds them in its allowance for background
+ * SYNs, which the lab has none of: one per node per attempt.
+ */
+const CATCH_UP = { port: 9, firstSourcePort: 61000, sourcePorts: 1000 };
 
 /** Feeds only complete lines to `push`, so stdout and stderr never interleave within a line. */
 function lines(push: (text: string) => void): (chunk: Buffer) => void {
@@ -56,6 +56,16 @@ function lines(push: (text: string) => void): (chunk: Buffer) => void {
             rest = rest.slice(end);
         }
     };
+}
+
+async function until(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await probe())) {
+        if (Date.now() > deadline) {
+            throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
+        }
+        await sleep(25);
+    }
 }
 
 export class NetnsBackend implements CheckBackend {
@@ -130,23 +140,23 @@ export class NetnsBackend implements CheckBackend {
     }
 
     async startCapture(spec: CaptureSpec, progress: Progress): Promise<CaptureSession> {
-        const capture = new LineCapture(spec.nodes);
-        const args = tcpdumpArgs({ ports: spec.ports, maxPackets: spec.maxPackets });
+        const seconds = captureSeconds(spec.maxSeconds);
+        const capture = new LineCapture(spec.nodes, { maxPackets: spec.maxPackets, maxSeconds: seconds });
+        const catchUpTargets = this.topology.bNodes.filter((n) => spec.nodes.includes(n.ns)).map((n) => ({ host: n.ip, port: CATCH_UP.port }));
+        const args = tcpdumpArgs({ destinations: [...spec.destinations, ...catchUpTargets], maxPackets: spec.maxPackets });
         const dumps = spec.nodes.map((node) => {
-            const dump = new NsProcess(node, "timeout", [String(spec.maxSeconds), "tcpdump", ...args]);
+            capture.starting(node);
+            const [command, ...rest] = labCaptureCommand(seconds, args);
+            const dump = new NsProcess(node, command, rest);
             dump.child.stdout!.on("data", lines((text) => capture.push(node, text)));
             dump.child.stderr!.on("data", lines((text) => capture.push(node, text)));
-            dump.child.on("close", (code) => capture.end(node, `tcpdump exited (${code})`));
+            dump.child.on("close", (code, signal) => capture.end(node, code === 124 ? `timeout ended tcpdump at its bound of ${seconds} s` : `tcpdump exited (${code ?? signal})`));
             this.processes.push(dump);
             return dump;
         });
-        const failure = (): string | undefined => {
-            const dead = dumps.findIndex((d) => d.child.exitCode !== null);
-            return dead >= 0 ? `tcpdump on ${spec.nodes[dead]} exited (${dumps[dead].child.exitCode}): ${dumps[dead].output.trim().split("\n").pop()}` : undefined;
-        };
         let stopping = false;
         try {
-            await capture.waitUntilListening(spec.timings.startSeconds * 1000, failure);
+            await capture.waitUntilListening(spec.timings.startSeconds * 1000);
         } catch (error) {
             await Promise.all(dumps.map((d) => d.stop(200)));
             throw error;
@@ -155,7 +165,7 @@ export class NetnsBackend implements CheckBackend {
         return {
             mark: () => capture.mark(),
             since: (m) => capture.since(m),
-            failure: () => (stopping ? undefined : capture.failure()),
+            gaps: () => (stopping ? [] : capture.gaps()),
             catchUp: () => this.catchUp(capture, spec),
             stop: async () => {
                 stopping = true;
@@ -165,17 +175,17 @@ export class NetnsBackend implements CheckBackend {
     }
 
     /**
-     * Sends one SYN from the router to each B node's own address on a captured port (nothing
-     * listens there, so it is refused at once) and waits until every node's capture printed it. A
-     * capture prints packets in the order it saw them, so each has then printed every earlier copy.
+     * Sends one SYN from the router to each B node's own address (nothing listens there, so it is
+     * refused at once) and waits until every node's capture printed it. A capture prints packets
+     * in the order it saw them, so each has then printed every earlier copy of the probe's SYN.
      */
     private async catchUp(capture: LineCapture, spec: CaptureSpec): Promise<string | undefined> {
         const t = this.topology;
-        const sourcePort = CATCH_UP_PORTS.first + (this.catchUps++ % CATCH_UP_PORTS.count);
+        const sourcePort = CATCH_UP.firstSourcePort + (this.catchUps++ % CATCH_UP.sourcePorts);
         const nodes = t.bNodes.filter((n) => spec.nodes.includes(n.ns));
         const mark = capture.mark();
-        const urls = nodes.map((n) => `http://${n.ip}:${spec.ports[0]}/`);
-        await run(...inNs(t.router, "curl", ["-s", "-o", "/dev/null", "--max-time", "1", "--local-port", String(sourcePort), ...urls]));
+        const urls = nodes.map((n) => `http://${n.ip}:${CATCH_UP.port}/`);
+        await run(...inNs(t.router, "curl", ["-s", "-o", "/dev/null", "--max-time", "0.5", "--local-port", String(sourcePort), ...urls]));
         const behind = (): string[] => {
             const seen = new Set(
                 capture
@@ -202,7 +212,7 @@ export class NetnsBackend implements CheckBackend {
         await must("ip", ["-n", t.router, "route", "replace", `${target.address}/32`, "via", node.ip]);
         const [curl, ...curlOptions] = curlArgs(request);
         const [cmd, args] = inNs(t.clients[index].ns, curl, curlOptions);
-        const result = await run(cmd, args, undefined, (request.maxTimeSeconds + 2) * 1000);
+        const result = await run(cmd, args, undefined, request.timeoutSeconds * 1000);
         return curlResponse(result.code, result.stdout, result.stderr);
     }
 

@@ -242,6 +242,7 @@ export const REQUIRED_TOOLS: readonly { tool: string; debian: string }[] = [
     { tool: "curl", debian: "curl" },
     { tool: "nginx", debian: "nginx-light" },
     { tool: "unshare", debian: "util-linux" },
+    { tool: "setpriv", debian: "util-linux" },
     { tool: "timeout", debian: "coreutils" },
 ];
 

@@ -13,7 +13,9 @@ import { parseLabConfig } from "../lib/config";
 import { runLab } from "../lab/main";
 import { HeldLock, LabLock, lineage, lockText } from "../lab/lock";
 import { labNamespaces, NamespacedProcess, NamespaceId, namespaceIds, processesIn, sweep } from "../lab/netns";
+import { topologySvg } from "../picture/svg";
 import { requireRoot } from "./rootOnly";
+import { expectRowsDrawn } from "./svgAssertions";
 
 const ROOT = path.resolve(__dirname, "..");
 /** How long the suite waits for someone else's lab run to finish before it gives up. */
@@ -120,6 +122,8 @@ describe("offline lab, for real (root)", function () {
         expect(report.ok).to.equal(true);
         expect(lines.filter((l) => l.startsWith("warning:"))).to.deep.equal([]);
         expect(ids.size).to.equal(9);
+        // The picture (npm run lab -- --svg) carries every row's addresses, as the table does.
+        expectRowsDrawn(topologySvg(o), o);
         expect(await leftovers()).to.deep.equal([]);
         expect(processesIn(ids)).to.deep.equal([]);
     });
@@ -135,9 +139,10 @@ describe("offline lab, for real (root)", function () {
         });
         const lines: string[] = [];
         const report = await runLab(config, (l) => lines.push(l));
-        expect(report.observations.map((x) => [x.client.pod, x.expected.outcome, x.app?.remote_addr, x.wire.source, x.verdict])).to.deep.equal([
-            ["curl", "connect", "198.51.100.7", "198.51.100.7", "pass"],
-            ["curl1", "blocked", undefined, undefined, "pass"],
+        // The block is proven: curl timed out connecting (28) while the capture ran whole.
+        expect(report.observations.map((x) => [x.client.pod, x.expected.outcome, x.app?.remote_addr, x.wire.source, x.curlExitCode, x.verdict])).to.deep.equal([
+            ["curl", "connect", "198.51.100.7", "198.51.100.7", 0, "pass"],
+            ["curl1", "blocked", undefined, undefined, 28, "pass"],
         ]);
         expect(lines.filter((l) => l.startsWith("warning:"))).to.deep.equal(config.warnings.map((w) => `warning: ${w}`));
         expect(lines).to.include("warning: clusterBNodeCount is 1: the receiver cannot show the externalTrafficPolicy: Cluster hop to another node.");
