@@ -40,8 +40,7 @@ export const LAB_OPTIONS: LabOptions = {
 /**
  * The catch-up SYNs (see catchUp): to each B node's own address on the discard port, where
  * nothing listens, from source ports above Linux's ephemeral range (32768-60999), so never a
- * probe's. The capture's budget (check/budget.ts) holds them in its allowance for background
- * SYNs, which the lab has none of: one per node per attempt.
+ * probe's. Each node's capture sees one per attempt, on top of the packet budget the core set.
  */
 const CATCH_UP = { port: 9, firstSourcePort: 61000, sourcePorts: 1000 };
 
@@ -140,10 +139,12 @@ export class NetnsBackend implements CheckBackend {
     }
 
     async startCapture(spec: CaptureSpec, progress: Progress): Promise<CaptureSession> {
+        const t = this.topology;
         const seconds = captureSeconds(spec.maxSeconds);
-        const capture = new LineCapture(spec.nodes, { maxPackets: spec.maxPackets, maxSeconds: seconds });
-        const catchUpTargets = this.topology.bNodes.filter((n) => spec.nodes.includes(n.ns)).map((n) => ({ host: n.ip, port: CATCH_UP.port }));
-        const args = tcpdumpArgs({ destinations: [...spec.destinations, ...catchUpTargets], maxPackets: spec.maxPackets });
+        const maxPackets = spec.maxPackets + t.clients.length * t.targets.length * this.options.maxAttempts;
+        const capture = new LineCapture(spec.nodes, { maxPackets, maxSeconds: seconds });
+        const catchUpTargets = t.bNodes.filter((n) => spec.nodes.includes(n.ns)).map((n) => ({ host: n.ip, port: CATCH_UP.port }));
+        const args = tcpdumpArgs({ destinations: [...spec.destinations, ...catchUpTargets], maxPackets });
         const dumps = spec.nodes.map((node) => {
             capture.starting(node);
             const [command, ...rest] = labCaptureCommand(seconds, args);
