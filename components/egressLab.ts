@@ -6,6 +6,7 @@ import { Check } from "./check";
 import { AksCluster } from "./aksCluster";
 import { Cilium } from "./cilium";
 import { Clients } from "./clients";
+import { DomainAllowList } from "./domainAllowList";
 import { EgressGateway } from "./egressGateway";
 import { Network } from "./network";
 import { Receiver } from "./receiver";
@@ -25,6 +26,8 @@ export class EgressLab extends pulumi.ComponentResource {
     public readonly receiver: Receiver;
     public readonly clients: Clients;
     public readonly egressGateway: EgressGateway;
+    /** The domain allow-list on A, when config lists domains. */
+    public readonly domainAllowList?: DomainAllowList;
     public readonly check: Check;
     /** The az command that shows whether the gateway pool's NICs forward IP. */
     public readonly ipForwardingCheck: pulumi.Output<string>;
@@ -156,12 +159,29 @@ export class EgressLab extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        if (config.domains) {
+            this.domainAllowList = new DomainAllowList(
+                "fqdn",
+                {
+                    provider: this.clusterA.provider,
+                    namespace: config.demoNamespace,
+                    namespaceResource: this.clients.namespace,
+                    policyName: config.domains.policyName,
+                    client: config.domains.client,
+                    allowed: config.domains.allowed,
+                    avoidNodeLabel: config.clientsOnGatewayNode ? undefined : gatewayLabel,
+                    cilium: this.ciliumA.release,
+                },
+                { parent: this },
+            );
+        }
         const probed = [
             this.receiver.deployment,
             ...this.receiver.services,
             ...this.clients.pods,
             this.egressGateway.assigner,
             ...this.egressGateway.policies,
+            ...(this.domainAllowList ? [this.domainAllowList.pod, this.domainAllowList.policy] : []),
         ];
         this.check = new Check(
             "check",
