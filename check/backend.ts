@@ -1,6 +1,6 @@
 // The small interface the check core drives. The Kubernetes backend (check/k8s) and the offline
 // network-namespace backend (lab/) implement it; tests use a fake.
-import { ClientFacts, TargetFacts, Topology } from "./types";
+import { ClientFacts, FlowRecord, TargetFacts, Topology } from "./types";
 
 export type Progress = (line: string) => void;
 
@@ -49,6 +49,29 @@ export interface ProbeResponse {
     readonly error?: string;
 }
 
+export interface DomainProbeRequest {
+    readonly client: ClientFacts;
+    readonly domain: string;
+    readonly requestId: string;
+    readonly connectTimeoutSeconds: number;
+    readonly maxTimeSeconds: number;
+}
+
+export interface DomainProbeResponse {
+    /** HTTP status of the first answer (redirects are not followed). */
+    readonly httpStatus?: number;
+    /** The address curl connected to. */
+    readonly remoteIp?: string;
+    readonly exitCode?: number;
+    /** Why there was no answer (curl's message and exit code). */
+    readonly error?: string;
+}
+
+export interface DomainFlows {
+    readonly source: "hubble" | "emulated";
+    readonly flows: readonly FlowRecord[];
+}
+
 export interface CheckBackend {
     readonly name: string;
     /** Removes leftovers of earlier runs (by label or name prefix). */
@@ -61,4 +84,8 @@ export interface CheckBackend {
     probe(request: ProbeRequest): Promise<ProbeResponse>;
     /** Hubble flows from the client since `sinceEpochSeconds`; undefined when not available. */
     flows?(client: ClientFacts, sinceEpochSeconds: number): Promise<string[]>;
+    /** One HTTPS request from the domain client to a name. Never throws for a failed connection. */
+    domainProbe?(request: DomainProbeRequest): Promise<DomainProbeResponse>;
+    /** The client's flows to `port` since then: Hubble on AKS, the emulated datapath in the lab. */
+    domainFlows?(client: ClientFacts, port: number, sinceEpochSeconds: number): Promise<DomainFlows>;
 }

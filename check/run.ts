@@ -4,6 +4,8 @@ import { randomBytes } from "crypto";
 import { setTimeout as sleep } from "timers/promises";
 import { analyzeProbe, summaryLine } from "./analyze";
 import { CaptureSession, CheckBackend, Progress } from "./backend";
+import { runDomainProbes } from "./domains";
+import { domainSummaryLine } from "./domainVerdict";
 import { parseTcpdump } from "./tcpdump";
 import { CheckReport, ClientFacts, HubbleView, Observation, TargetFacts, Topology, WireSighting } from "./types";
 
@@ -155,6 +157,10 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
         progress,
     );
     const observations: Observation[] = [];
+    // The domain rows use another client and no capture on B: they run alongside, so a blocked
+    // name's connect timeout costs no extra wall time. Awaited below; never left unhandled.
+    const domainRun = runDomainProbes(backend, topology, runId, options);
+    domainRun.catch(() => undefined);
     try {
         for (const [i, probe] of plan.entries()) {
             const observation = await runProbe(backend, capture, probe, topology, runId, i, options);
@@ -165,10 +171,13 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
             }
         }
     } finally {
+        await Promise.allSettled([domainRun]);
         await capture.stop();
     }
-    const failed = observations.filter((o) => o.verdict === "fail").length;
-    progress(failed === 0 ? `all ${observations.length} probes pass` : `${failed} of ${observations.length} probes fail`);
+    const domains = await domainRun;
+    const rows = [...observations, ...domains];
+    const failed = rows.filter((o) => o.verdict === "fail").length;
+    progress(failed === 0 ? `all ${rows.length} probes pass` : `${failed} of ${rows.length} probes fail`);
     return {
         runId,
         backend: backend.name,
@@ -176,6 +185,7 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
         durationMs: Date.now() - startedAt.getTime(),
         ok: failed === 0,
         observations,
-        summary: observations.map(summaryLine),
+        domains,
+        summary: [...observations.map(summaryLine), ...domains.map(domainSummaryLine)],
     };
 }

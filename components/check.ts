@@ -3,7 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import { CheckPlan } from "../check/plan";
-import { CheckReport, Observation } from "../check/types";
+import { CheckReport, DomainObservation, Observation } from "../check/types";
+
+/** A row of the `observations` output: cross-cluster rows carry no kind; the domain rows say "domain". */
+export type StackObservation = Observation | DomainObservation;
 import { captureNamespace } from "../lib/capture";
 
 export interface CheckArgs {
@@ -44,7 +47,7 @@ export function parseReport(stdout: string): CheckReport {
  */
 export class Check extends pulumi.ComponentResource {
     public readonly command: command.local.Command;
-    public readonly observations: pulumi.Output<readonly Observation[]>;
+    public readonly observations: pulumi.Output<readonly StackObservation[]>;
     public readonly summary: pulumi.Output<readonly string[]>;
     public readonly plan: CheckPlan;
 
@@ -80,7 +83,7 @@ export class Check extends pulumi.ComponentResource {
         );
         // The command provider marks stdout secret because stdin is; the report holds addresses only.
         const report = pulumi.unsecret(this.command.stdout).apply(parseReport);
-        this.observations = report.apply((r) => r.observations);
+        this.observations = report.apply((r) => [...r.observations, ...(r.domains ?? [])]);
         this.summary = report.apply((r) => r.summary);
         this.registerOutputs({ summary: this.summary });
     }

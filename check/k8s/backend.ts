@@ -6,8 +6,10 @@ import { PassThrough, Writable } from "stream";
 import { setTimeout as sleep } from "timers/promises";
 import { capturePod, CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/capture";
 import { ipForwardingCheckArgs, ipForwardingCheckCommand, ipForwardingVerdict } from "../../lib/egress";
-import { CaptureSession, CaptureSpec, CheckBackend, Progress, ProbeRequest, ProbeResponse } from "../backend";
+import { CaptureSession, CaptureSpec, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress, ProbeRequest, ProbeResponse } from "../backend";
 import { curlArgs, curlResponse, missingEgressEntries, parseEgressList, wantedEgressEntries } from "../curl";
+import { domainCurlArgs, domainCurlResponse } from "../domainVerdict";
+import { hubbleObserveArgs, parseHubbleJson } from "../hubble";
 import { LineCapture } from "../lineCapture";
 import { CheckPlan, clientEgress } from "../plan";
 import { tcpdumpArgs } from "../tcpdump";
@@ -218,22 +220,19 @@ export class KubernetesBackend implements CheckBackend {
         this.ciliumPodsA = agents.items;
         progress(`A has ${nodesA.items.length} node(s), B has ${receiverNodes.length}`);
 
-        const clients: ClientFacts[] = [];
-        for (const spec of plan.clients) {
+        const clientFacts = async (spec: { name: string; label: string }): Promise<ClientFacts> => {
             const pod = await waitFor(`client pod ${plan.namespace}/${spec.name} on A`, this.waits.podReadySeconds, progress, async () => {
                 const found = await call(this.a, `read pod ${plan.namespace}/${spec.name}`, () => this.a.core.readNamespacedPod({ name: spec.name, namespace: plan.namespace }));
                 return podProblem(found) ?? found;
             });
             const node = pod.spec?.nodeName ?? "";
-            clients.push({
-                name: spec.name,
-                label: spec.label,
-                ip: pod.status?.podIP ?? "",
-                node,
-                nodeIp: nodeIpA.get(node) ?? "",
-                egress: clientEgress(plan, spec.label),
-            });
+            return { name: spec.name, label: spec.label, ip: pod.status?.podIP ?? "", node, nodeIp: nodeIpA.get(node) ?? "", egress: clientEgress(plan, spec.label) };
+        };
+        const clients: ClientFacts[] = [];
+        for (const spec of plan.clients) {
+            clients.push(await clientFacts(spec));
         }
+        const domains = plan.domains && { client: await clientFacts(plan.domains.client), allowed: plan.domains.allowed, blocked: plan.domains.blocked };
 
         if (plan.egress.length > 0) {
             if (this.input.gatewayPool) {
@@ -280,6 +279,7 @@ export class KubernetesBackend implements CheckBackend {
             },
             receiverNodes,
             sourcePublicIp: this.input.sourcePublicIp,
+            ...(domains ? { domains } : {}),
         };
     }
 
@@ -412,6 +412,29 @@ export class KubernetesBackend implements CheckBackend {
         const seconds = request.maxTimeSeconds + 10;
         const out = await this.run(this.a, this.input.plan.namespace, request.client.name, "curl", curlArgs(request), seconds);
         return curlResponse(out.code, out.stdout, out.stderr);
+    }
+
+    async domainProbe(request: DomainProbeRequest): Promise<DomainProbeResponse> {
+        const out = await this.run(this.a, this.input.plan.namespace, request.client.name, "curl", domainCurlArgs(request), request.maxTimeSeconds + 10);
+        return domainCurlResponse(out.code, out.stdout, out.stderr);
+    }
+
+    /** `hubble observe` in the Cilium agent on the client's node (the CLI ships in the agent image, talking to its local socket). */
+    async domainFlows(client: ClientFacts, port: number, sinceEpochSeconds: number): Promise<DomainFlows> {
+        const agent = this.ciliumPodsA.find((p) => p.spec?.nodeName === client.node);
+        if (!agent) {
+            throw new Error(`no Cilium agent found on ${client.node}`);
+        }
+        // Two seconds of slack for clock skew between this machine and the node.
+        const since = new Date(sinceEpochSeconds * 1000 - 2000);
+        const out = await this.run(this.a, "kube-system", agent.metadata?.name ?? "", "cilium-agent", hubbleObserveArgs(this.input.plan.namespace, client.name, port, since));
+        if (out.code === 127) {
+            throw new Error(`the hubble CLI is missing from ${agent.metadata?.name} (exit 127)`);
+        }
+        if (out.code !== 0) {
+            throw new Error(`hubble observe failed in ${agent.metadata?.name} (exit ${out.code}): ${out.stderr.trim().split("\n").pop()}`);
+        }
+        return { source: "hubble", flows: parseHubbleJson(out.stdout) };
     }
 
     async flows(client: ClientFacts, sinceEpochSeconds: number): Promise<string[]> {
