@@ -3,14 +3,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import { setTimeout as sleep } from "timers/promises";
-import { CaptureSession, CaptureSpec, CheckBackend, Progress, ProbeRequest, ProbeResponse } from "../check/backend";
+import { CaptureSession, CaptureSpec, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress, ProbeRequest, ProbeResponse } from "../check/backend";
 import { curlArgs, curlResponse } from "../check/curl";
 import { LineCapture } from "../check/lineCapture";
 import { tcpdumpArgs } from "../check/tcpdump";
-import { Topology } from "../check/types";
+import { ClientFacts, Topology } from "../check/types";
 import { ASSIGNER_SCRIPT } from "../lib/egress";
 import { nginxConf } from "../lib/receiver";
 import { build, inNs, must, NsProcess, removeNamespace, run, sweep, WORK_DIR_PREFIX } from "./netns";
+import { internetSetup } from "./internet";
+import { LabInternet } from "./internetRun";
 import { renderSetup } from "./setup";
 import { LabTopology, namespaces, receivingNode } from "./topology";
 
@@ -30,6 +32,7 @@ export class NetnsBackend implements CheckBackend {
     private workDir?: string;
     private readonly processes: NsProcess[] = [];
     private built = false;
+    private internet?: LabInternet;
 
     constructor(readonly topology: LabTopology) {}
 
@@ -43,8 +46,12 @@ export class NetnsBackend implements CheckBackend {
         const t = this.topology;
         this.workDir = fs.mkdtempSync(WORK_DIR_PREFIX);
         this.built = true;
-        await build(namespaces(t), renderSetup(t));
+        await build(namespaces(t), [...renderSetup(t), ...(t.domains ? internetSetup(t.domains, t.router) : [])]);
         progress(`built ${namespaces(t).length} network namespaces (${namespaces(t).join(", ")})`);
+        // The emulated internet comes up while nginx and the assigner do; awaited before probing.
+        this.internet = t.domains && new LabInternet(t.domains, this.workDir);
+        const internetUp = this.internet?.start(progress);
+        internetUp?.catch(() => undefined);
 
         const conf = path.join(this.workDir, "nginx.conf");
         // nginx logs to /dev/stdout, which cannot be opened when it is Node's socket: use a file.
@@ -82,13 +89,24 @@ export class NetnsBackend implements CheckBackend {
             return (await run(cmd, args)).code === 0;
         });
         progress(`nginx answers on ${t.receiver.ip}:${t.receiver.port} in ${t.receiver.ns}`);
+        await internetUp;
+        const client = (c: LabTopology["clients"][number]): ClientFacts => ({ name: c.name, label: c.label, ip: c.ip, node: c.node.ns, nodeIp: c.node.ip, egress: c.egress });
 
         return {
-            clients: t.clients.map((c) => ({ name: c.name, label: c.label, ip: c.ip, node: c.node.ns, nodeIp: c.node.ip, egress: c.egress })),
+            clients: t.clients.map(client),
             targets: t.targets,
             receiver: { name: t.receiver.name, ip: t.receiver.ip, node: t.receiver.node.ns, nodeIp: t.receiver.node.ip, port: t.receiver.port },
             receiverNodes: t.bNodes.map((n) => ({ name: n.ns, ip: n.ip, forwardSnatIp: n.podGatewayIp })),
             sourcePublicIp: t.sourcePublicIp,
+            ...(t.domains
+                ? {
+                      domains: {
+                          client: client(t.domains.client),
+                          allowed: t.domains.sites.filter((s) => s.allowed).map((s) => s.domain),
+                          blocked: t.domains.sites.filter((s) => !s.allowed).map((s) => s.domain),
+                      },
+                  }
+                : {}),
         };
     }
 
@@ -139,9 +157,23 @@ export class NetnsBackend implements CheckBackend {
         return curlResponse(result.code, result.stdout, result.stderr);
     }
 
+    async domainProbe(request: DomainProbeRequest): Promise<DomainProbeResponse> {
+        if (!this.internet) {
+            return { error: "the lab has no emulated internet: the config lists no domains" };
+        }
+        return this.internet.probe(request);
+    }
+
+    async domainFlows(client: ClientFacts, port: number, sinceEpochSeconds: number): Promise<DomainFlows> {
+        if (!this.internet) {
+            throw new Error("the lab has no emulated internet: the config lists no domains");
+        }
+        return this.internet.flows(client, port, sinceEpochSeconds);
+    }
+
     /** Stops every process (the assigner removes its IPs on SIGTERM) and deletes every namespace. */
     async teardown(): Promise<void> {
-        await Promise.all(this.processes.splice(0).map((p) => p.stop(1000)));
+        await Promise.all([...this.processes.splice(0), ...(this.internet?.running ?? [])].map((p) => p.stop(1000)));
         if (this.built) {
             await Promise.all(namespaces(this.topology).map(removeNamespace));
         }

@@ -14,7 +14,7 @@ import { LabConfig } from "../lib/config";
 import { NetnsBackend } from "./backend";
 import { acquireLock, environmentProblem, releaseLock } from "./netns";
 import { loadStackConfig } from "./stackConfig";
-import { observationTable } from "./table";
+import { domainTable, observationTable } from "./table";
 import { EMULATION, labTopology } from "./topology";
 
 /** Budgets for one machine: nothing settles, so no retries past a failed connect. */
@@ -90,7 +90,8 @@ async function main(): Promise<number> {
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
     log(`scenario from ${args.stackFile}`);
     const report = await runLab(loadStackConfig(args.stackFile), log);
-    const table = observationTable(report.observations);
+    const domains = report.domains ?? [];
+    const table = observationTable(report.observations) + (domains.length > 0 ? `\n\ndomain allow-list on A (flow evidence emulated, in place of Hubble):\n${domainTable(domains)}` : "");
     const json = JSON.stringify(report, null, 2);
     if (args.json === "-") {
         process.stderr.write(`${table}\n`);

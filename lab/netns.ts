@@ -147,6 +147,10 @@ export async function build(namespaces: readonly string[], setups: readonly Name
         if (sysctls) {
             await must(...inNs(setup.ns, "sh", ["-c", sysctls]));
         }
+        if (setup.ipset) {
+            const [cmd, args] = inNs(setup.ns, "ipset", ["restore"]);
+            await must(cmd, args, setup.ipset);
+        }
         if (setup.iptables) {
             const [cmd, args] = inNs(setup.ns, "iptables-restore", []);
             await must(cmd, args, setup.iptables);
@@ -189,6 +193,10 @@ export const REQUIRED_TOOLS: readonly { tool: string; debian: string }[] = [
     { tool: "nginx", debian: "nginx-light" },
     { tool: "unshare", debian: "util-linux" },
     { tool: "timeout", debian: "coreutils" },
+    // The domain allow-list's emulated internet and DNS proxy.
+    { tool: "dnsmasq", debian: "dnsmasq-base" },
+    { tool: "ipset", debian: "ipset" },
+    { tool: "openssl", debian: "openssl" },
 ];
 
 /** Why the lab cannot run here, or undefined. */

@@ -1,5 +1,5 @@
 // A readable table of the observations, for the terminal.
-import { Observation } from "../check/types";
+import { DomainObservation, Observation } from "../check/types";
 
 function pad(cells: string[][]): string {
     const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => row[c].length)));
@@ -20,4 +20,21 @@ export function observationTable(observations: readonly Observation[]): string {
         o.verdict === "pass" ? "pass" : `FAIL: ${o.mismatches.join("; ")}`,
     ]);
     return pad([header, ...rows]);
+}
+
+/** The domain allow-list's rows: what curl got and what the datapath said (emulated in the lab). */
+export function domainTable(rows: readonly DomainObservation[]): string {
+    const header = ["client", "label", "domain", "expected", "curl", "flow evidence", "verdict"];
+    const cells = rows.map((o) => [
+        o.client.pod,
+        o.client.label,
+        o.domain,
+        o.expected === "connect" ? "allowed" : "blocked",
+        o.curl.httpStatus !== undefined ? `HTTP ${o.curl.httpStatus} from ${o.curl.remoteIp ?? "?"}` : `no connection (exit ${o.curl.exitCode ?? "?"})`,
+        o.flow.flow
+            ? `${o.flow.source}: ${o.flow.verdict}${o.flow.dropReason ? ` ${o.flow.dropReason}` : ""} -> ${o.flow.flow.destination}:${o.flow.flow.destinationPort ?? "?"}`
+            : `${o.flow.source}: ${o.flow.status}`,
+        o.verdict === "pass" ? "pass" : `FAIL: ${o.mismatches.join("; ")}`,
+    ]);
+    return pad([header, ...cells]);
 }
