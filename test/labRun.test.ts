@@ -72,6 +72,13 @@ describe("offline lab, for real (root)", function () {
             // Every copy: on the receiving node before DNAT, and towards the pod after it.
             expect(observation.wire.sightings.some((s) => s.target === "10.220.0.10" && s.targetPort === 8080)).to.equal(true);
         }
+        // The allow-list: allowed names answer through the DNS proxy's set; naver.com resolves, its SYN is dropped.
+        expect(report.domains!.map((d) => [d.domain, d.curl.httpStatus, d.curl.exitCode, d.flow.source, d.flow.verdict, d.flow.dropReason, d.flow.flow?.destination, d.flow.flow?.destinationNames, d.verdict])).to.deep.equal([
+            ["google.com", 200, 0, "emulated", "FORWARDED", undefined, "203.0.113.100", ["google.com"], "pass"],
+            ["github.com", 200, 0, "emulated", "FORWARDED", undefined, "203.0.113.101", ["github.com"], "pass"],
+            ["naver.com", undefined, 28, "emulated", "DROPPED", "POLICY_DENIED", "203.0.113.102", ["naver.com"], "pass"],
+        ]);
+        expect(report.summary).to.have.length(15);
         expect(report.ok).to.equal(true);
         expect(await leftovers()).to.deep.equal([]);
         expect(strayProcesses()).to.deep.equal([]);
