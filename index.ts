@@ -11,6 +11,8 @@ const { clusterA: a, clusterB: b, gateway } = config;
 const lab = new EgressLab("egress-lab", { config });
 
 export const resourceGroupName = lab.network.resourceGroup.name;
+/** When this lab should be gone (UTC), or "never"; `npm run experiment` warns about expired stacks. */
+export const expiresAt = config.expiresAt ?? "never";
 export const clusterAName = lab.clusterA.cluster.name;
 export const clusterBName = lab.clusterB.cluster.name;
 export const kubeconfigA = lab.clusterA.kubeconfig;

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import { GatewayPoolRef, KubernetesBackend } from "./k8s/backend";
 import { CheckPlan } from "./plan";
 import { AKS_OPTIONS, runCheck } from "./run";
+import { RUN_DIR_ENV, writeRunDir } from "./runDir";
 
 export interface CheckInput {
     readonly kubeconfigA: string;
@@ -74,6 +75,11 @@ async function main(): Promise<number> {
     const json = JSON.stringify(report, null, 2);
     if (outFile) {
         fs.writeFileSync(outFile, json);
+    }
+    const runDir = process.env[RUN_DIR_ENV];
+    if (runDir) {
+        // Set by `npm run experiment`: the report reaches the run directory even when the probes fail `pulumi up`.
+        writeRunDir(runDir, report);
     }
     process.stdout.write(`${json}\n`);
     return report.ok || !input.checkPlan.strict ? 0 : 1;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { LabConfig } from "../lib/config";
+import { EXPIRY_TAG, LabConfig } from "../lib/config";
 import { checkPlan } from "../check/plan";
 import { ipForwardingCheckCommand } from "../lib/egress";
 import { Check } from "./check";
@@ -42,6 +42,7 @@ export class EgressLab extends pulumi.ComponentResource {
             {
                 resourceGroupName: config.resourceGroupName,
                 location: config.location,
+                tags: config.expiresAt ? { [EXPIRY_TAG]: config.expiresAt } : undefined,
                 source: { suffix: "a", vnetCidr: a.vnetCidr, subnets: { nodes: a.nodeSubnetCidr, gateway: gateway.subnetCidr } },
                 receiver: { suffix: "b", vnetCidr: b.vnetCidr, subnets: { nodes: b.nodeSubnetCidr } },
             },

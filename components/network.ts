@@ -17,6 +17,8 @@ export interface NetworkArgs {
     readonly resourceGroupName: pulumi.Input<string>;
     /** Azure region. */
     readonly location: pulumi.Input<string>;
+    /** Tags on the resource group, e.g. the lab's expiry time. */
+    readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Cluster A's (source) VNet. */
     readonly source: VnetPlan;
     /** Cluster B's (receiver) VNet. */
@@ -53,7 +55,7 @@ export class Network extends pulumi.ComponentResource {
 
         this.resourceGroup = new resources.ResourceGroup(
             `${name}-rg`,
-            { resourceGroupName: args.resourceGroupName, location: args.location },
+            { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
             { parent: this },
         );
 

@@ -4,12 +4,16 @@
 //   sudo npm run lab -- Pulumi.mystack.yaml  # another stack's scenario
 //   sudo npm run lab -- --json               # observations JSON on stdout (table on stderr)
 //   sudo npm run lab -- --json out.json      # ... or into a file
+//   sudo npm run lab -- --svg topology.svg   # the picture of what B saw
+//   sudo npm run lab -- --out-dir runs/lab   # observations.json and topology.svg in one folder
 //
 // Exit codes: 0 every probe passed, 1 a probe failed, 2 the lab could not run.
 import * as fs from "fs";
 import * as path from "path";
 import { CheckOptions, runCheck } from "../check/run";
+import { RUN_FILES, writeRunDir } from "../check/runDir";
 import { CheckReport } from "../check/types";
+import { topologySvg } from "../picture/svg";
 import { LabConfig } from "../lib/config";
 import { NetnsBackend } from "./backend";
 import { acquireLock, environmentProblem, releaseLock } from "./netns";
@@ -35,22 +39,41 @@ export interface LabArgs {
     readonly stackFile: string;
     /** undefined: no JSON; "-": stdout; else a file. */
     readonly json?: string;
+    /** The picture (SVG) goes to this file. */
+    readonly svg?: string;
+    /** Run directory: the observations JSON and the picture under RUN_FILES names. */
+    readonly outDir?: string;
 }
+
+const USAGE = "usage: npm run lab -- [Pulumi.<stack>.yaml] [--json [file]] [--svg file] [--out-dir dir]";
 
 export function parseArgs(argv: readonly string[], root: string): LabArgs {
     let stackFile = path.join(root, "Pulumi.dev.yaml");
     let json: string | undefined;
+    let svg: string | undefined;
+    let outDir: string | undefined;
+    const valueOf = (i: number): string => {
+        const next = argv[i + 1];
+        if (next === undefined || next.startsWith("--")) {
+            throw new Error(`${argv[i]} needs a path; ${USAGE}`);
+        }
+        return next;
+    };
     for (let i = 0; i < argv.length; i++) {
         if (argv[i] === "--json") {
             const next = argv[i + 1];
             json = next && !next.startsWith("--") && !next.endsWith(".yaml") ? argv[++i] : "-";
+        } else if (argv[i] === "--svg") {
+            svg = valueOf(i++);
+        } else if (argv[i] === "--out-dir") {
+            outDir = valueOf(i++);
         } else if (argv[i].startsWith("--")) {
-            throw new Error(`unknown option ${argv[i]}; usage: npm run lab -- [Pulumi.<stack>.yaml] [--json [file]]`);
+            throw new Error(`unknown option ${argv[i]}; ${USAGE}`);
         } else {
             stackFile = path.resolve(argv[i]);
         }
     }
-    return { stackFile, json };
+    return { stackFile, json, svg, outDir };
 }
 
 /** Runs the lab for one validated config; tears everything down on success, failure and signals. */
@@ -102,6 +125,14 @@ async function main(): Promise<number> {
             fs.writeFileSync(args.json, json);
             log(`observations written to ${args.json}`);
         }
+    }
+    if (args.svg) {
+        fs.writeFileSync(args.svg, topologySvg(report.observations));
+        log(`picture written to ${args.svg}`);
+    }
+    if (args.outDir) {
+        writeRunDir(args.outDir, report);
+        log(`run directory ${args.outDir}: ${RUN_FILES.observations}, ${RUN_FILES.picture}`);
     }
     log(`${report.ok ? "all probes pass" : "some probes fail"} in ${(report.durationMs / 1000).toFixed(2)} s`);
     return report.ok ? 0 : 1;

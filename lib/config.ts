@@ -59,7 +59,17 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
     { key: "fqdnBlockedDomains", type: "array", default: ["naver.com"], description: "Domains the check expects to be blocked for fqdnClient (they resolve, their SYNs are dropped)." },
     { key: "checkNonce", type: "string", default: "initial", description: "Change it to re-run the check on purpose, e.g. pulumi config set checkNonce $(date +%s)." },
     { key: "checkStrict", type: "boolean", default: true, description: "Fail pulumi up when a probe still mismatches after the settling window; false only reports it." },
+    // A default is required: Pulumi makes a project key without one mandatory in every stack (pulumi/pulumi#21797).
+    {
+        key: "expiresAt",
+        type: "string",
+        default: "never",
+        description: "When the lab should be torn down, UTC as 2026-11-27T18:00:00Z, tagged on the resource group; never: no expiry. npm run experiment -- --ttl HOURS sets it.",
+    },
 ];
+
+/** Resource group tag that carries expiresAt, for people and scripts looking at the subscription. */
+export const EXPIRY_TAG = "egress-lab-expires-at";
 
 export type ClusterRole = "source" | "receiver";
 
@@ -141,6 +151,8 @@ export interface LabConfig {
     /** Undefined when fqdnAllowedDomains and fqdnBlockedDomains are both empty. */
     readonly domains?: DomainAllowList;
     readonly check: { readonly nonce: string; readonly strict: boolean };
+    /** When the lab should be gone (UTC, whole seconds, ISO 8601 with Z); undefined: no expiry. */
+    readonly expiresAt?: string;
     /** Non-fatal notes (e.g. an untested version pairing); the program logs them. */
     readonly warnings: readonly string[];
 }
@@ -559,6 +571,21 @@ function readDomainAllowList(reader: Reader, problems: Problems, clients: readon
     return allowed.length + blocked.length === 0 ? undefined : { policyName: FQDN_POLICY_NAME, client, allowed, blocked };
 }
 
+/** A UTC instant written the one way the runner writes it, so tags and comparisons stay simple. */
+export function expiresAtProblem(value: string): string | undefined {
+    if (value === "never") {
+        return undefined;
+    }
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(value)) {
+        return "is not a UTC time of the form 2026-11-27T18:00:00Z, or never";
+    }
+    const time = Date.parse(value);
+    if (Number.isNaN(time) || new Date(time).toISOString().replace(".000Z", "Z") !== value) {
+        return "is not a real date and time; expected e.g. 2026-11-27T18:00:00Z";
+    }
+    return undefined;
+}
+
 /** Parses and validates everything; throws ConfigError listing every problem. */
 export function parseLabConfig(raw: RawConfig): LabConfig {
     const problems = new Problems();
@@ -668,6 +695,7 @@ export function parseLabConfig(raw: RawConfig): LabConfig {
 
     const checkNonce = reader.string("checkNonce");
     const checkStrict = reader.boolean("checkStrict");
+    const expiresAt = checkName(problems, "expiresAt", reader.string("expiresAt"), expiresAtProblem);
 
     if (problems.list.length > 0) {
         throw new ConfigError(problems.list);
@@ -715,6 +743,7 @@ export function parseLabConfig(raw: RawConfig): LabConfig {
         },
         domains,
         check: { nonce: checkNonce!, strict: checkStrict! },
+        expiresAt: expiresAt === "never" ? undefined : expiresAt,
         gateway: {
             subnetCidr: gatewaySubnetA!.range.text,
             vmSize: gatewayVmSize!,

@@ -1,6 +1,6 @@
 // AKS: BYOCNI clusters on the lab's own subnets, and an advisory estimate of the node bill.
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { HOURLY_USD, vmSizeProblem } from "../lib/vmSizes";
+import { dollars, hourlyEstimate, NodePool } from "../lib/cost";
 import { notApplicableUnless, peek, stateOf, subject, UNKNOWN } from "./props";
 
 export const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
@@ -127,12 +127,8 @@ function poolsOf(resources: readonly PolicyResource[]): Pool[] {
     return [...byKey.values()];
 }
 
-function dollars(cents: number): string {
-    return `$${(cents / 100).toFixed(2)}/h`;
-}
-
-/** Hourly price in cents, or why the pool cannot be priced. */
-function priceCents(pool: Pool): { cents: number; line: string } | { why: string } {
+/** A pool the shared estimate (lib/cost.ts) can price, or why its declared values cannot be priced. */
+function typedPool(pool: Pool): NodePool | { why: string } {
     const { vmSize, count } = pool;
     if (vmSize === UNKNOWN || count === UNKNOWN) {
         return { why: "vmSize or count is not known yet" };
@@ -143,31 +139,29 @@ function priceCents(pool: Pool): { cents: number; line: string } | { why: string
     if (typeof count !== "number" || !Number.isInteger(count) || count < 0) {
         return { why: `count ${stateOf(count)}; expected a whole number of nodes` };
     }
-    const hourly = HOURLY_USD[vmSize];
-    if (hourly === undefined) {
-        const problem = vmSizeProblem(vmSize);
-        return { why: `vmSize "${vmSize}" ${problem ?? "has no price in HOURLY_USD (lib/vmSizes.ts)"}` };
-    }
-    const cents = Math.round(hourly * 100) * count;
-    return { cents, line: `${pool.label} ${count} × ${vmSize} = ${dollars(cents)}` };
+    return { label: pool.label, vmSize, count };
 }
 
 export function nodeBudgetViolations(resources: readonly PolicyResource[], config: NodeBudgetConfig, reportViolation: ReportViolation): void {
     const budget = typeof config.hourlyBudgetUsd === "number" && Number.isFinite(config.hourlyBudgetUsd) ? config.hourlyBudgetUsd : DEFAULT_HOURLY_BUDGET_USD;
     const budgetCents = Math.round(budget * 100);
-    let totalCents = 0;
-    const lines: string[] = [];
+    const priceable: NodePool[] = [];
+    const urns = new Map<string, string>();
     for (const pool of poolsOf(resources)) {
-        const price = priceCents(pool);
-        if ("why" in price) {
-            reportViolation(`${pool.label}: cannot price: ${price.why}; the estimate leaves this pool out`, pool.urn);
+        const typed = typedPool(pool);
+        if ("why" in typed) {
+            reportViolation(`${pool.label}: cannot price: ${typed.why}; the estimate leaves this pool out`, pool.urn);
             continue;
         }
-        totalCents += price.cents;
-        lines.push(price.line);
+        priceable.push(typed);
+        urns.set(pool.label, pool.urn);
     }
-    if (totalCents > budgetCents) {
-        reportViolation(`estimated node cost ${dollars(totalCents)} is over the hourly budget ${dollars(budgetCents)} (hourlyBudgetUsd): ${lines.join("; ")}`);
+    const estimate = hourlyEstimate(priceable);
+    for (const { label, why } of estimate.unpriced) {
+        reportViolation(`${label}: cannot price: ${why}; the estimate leaves this pool out`, urns.get(label));
+    }
+    if (estimate.cents > budgetCents) {
+        reportViolation(`estimated node cost ${dollars(estimate.cents)} is over the hourly budget ${dollars(budgetCents)} (hourlyBudgetUsd): ${estimate.lines.join("; ")}`);
     }
 }
 

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Installs what the offline lab and the tests need on a Debian machine: the lab's network tools
-# and the npm packages (from the lockfile). Run as root. Safe to run again.
+# Installs what the offline lab and the tests need on a Debian machine: the lab's network tools,
+# Chromium and a monospace font for the picture's browser test, and the npm packages (from the
+# lockfile). Run as root. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=()
-for pair in ip:iproute2 iptables-restore:iptables tcpdump:tcpdump curl:curl nginx:nginx-light unshare:util-linux setpriv:util-linux dnsmasq:dnsmasq-base ipset:ipset openssl:openssl; do
+for pair in ip:iproute2 iptables-restore:iptables tcpdump:tcpdump curl:curl nginx:nginx-light unshare:util-linux setpriv:util-linux dnsmasq:dnsmasq-base ipset:ipset openssl:openssl chromium:chromium; do
     tool=${pair%%:*}
     command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || packages+=("${pair##*:}")
 done
+# The picture is drawn for DejaVu Sans Mono's character widths (picture/svg.ts).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || packages+=(fonts-dejavu-core)
 if [ "${#packages[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     # Keep package scripts from starting nginx in the host's own network namespace.

@@ -94,6 +94,8 @@ const BAD_INPUTS: readonly { raw: RawConfig; message: string | string[] }[] = [
     { raw: { egressDestinationCidrs: ["B"] }, message: 'egressDestinationCidrs: "B" is not an IPv4 CIDR; expected a.b.c.d/n with n from 0 to 32, e.g. 10.10.0.0/16, or the word clusterBVnet' },
     { raw: { egressNextHopIp: "10.10.9.250" }, message: 'egressNextHopIp: "10.10.9.250" is outside clusterAGatewaySubnetCidr (10.10.8.0/24); the internal LB frontend must be in the gateway subnet' },
     { raw: { egressNextHopIp: "10.10.8.1" }, message: 'egressNextHopIp: "10.10.8.1" is one of the five addresses Azure keeps in clusterAGatewaySubnetCidr (10.10.8.0/24): the first four and the last' },
+    { raw: { expiresAt: "2026-11-27 18:00" }, message: 'expiresAt: "2026-11-27 18:00" is not a UTC time of the form 2026-11-27T18:00:00Z, or never' },
+    { raw: { expiresAt: "2026-02-30T18:00:00Z" }, message: 'expiresAt: "2026-02-30T18:00:00Z" is not a real date and time; expected e.g. 2026-11-27T18:00:00Z' },
     { raw: { clusterCount: 3 }, message: `clusterCount: 3 is not a known setting; known settings: ${CONFIG_SCHEMA.map((s) => s.key).join(", ")}` },
 ];
 
@@ -148,6 +150,12 @@ describe("config: good input", function () {
         expect(config.clusterB).to.deep.include({ role: "receiver", podCidr: "10.220.0.0/16", nodeCount: 2, vmSize: "Standard_D2s_v5" });
         expect(config.gateway).to.deep.equal({ subnetCidr: "10.10.8.0/24", vmSize: "Standard_D2s_v5", poolName: "egressgw", nodeLabelKey: "egress-gateway", nodeLabelValue: "true" });
         expect(config.warnings).to.deep.equal([]);
+    });
+
+    it("reads expiresAt as a UTC time, and never as no expiry", function () {
+        expect(parseLabConfig({}).expiresAt).to.equal(undefined);
+        expect(parseLabConfig({ expiresAt: "never" }).expiresAt).to.equal(undefined);
+        expect(parseLabConfig({ expiresAt: "2026-11-27T18:00:00Z" }).expiresAt).to.equal("2026-11-27T18:00:00Z");
     });
 
     it("accepts strings as Pulumi passes them and typed values as YAML holds them", function () {

@@ -8,7 +8,9 @@ import { Observation } from "../check/types";
 import { parseLabConfig } from "../lib/config";
 import { runLab } from "../lab/main";
 import { acquireLock, labNamespaces, LOCK_FILE, releaseLock, sweep } from "../lab/netns";
+import { topologySvg } from "../picture/svg";
 import { requireRoot } from "./rootOnly";
+import { expectRowsDrawn } from "./svgAssertions";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -80,6 +82,8 @@ describe("offline lab, for real (root)", function () {
         ]);
         expect(report.summary).to.have.length(15);
         expect(report.ok).to.equal(true);
+        // The picture (npm run lab -- --svg) carries every row's addresses, as the table does.
+        expectRowsDrawn(topologySvg(o), o);
         expect(await leftovers()).to.deep.equal([]);
         expect(strayProcesses()).to.deep.equal([]);
     });

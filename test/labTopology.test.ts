@@ -94,9 +94,13 @@ describe("offline lab topology (pure)", function () {
     });
 
     it("parses its command line", function () {
-        expect(parseArgs([], "/repo")).to.deep.equal({ stackFile: "/repo/Pulumi.dev.yaml", json: undefined });
+        expect(parseArgs([], "/repo")).to.deep.equal({ stackFile: "/repo/Pulumi.dev.yaml", json: undefined, svg: undefined, outDir: undefined });
         expect(parseArgs(["--json"], "/repo").json).to.equal("-");
         expect(parseArgs(["--json", "out.json"], "/repo").json).to.equal("out.json");
-        expect(() => parseArgs(["--fast"], "/repo")).to.throw("unknown option --fast; usage: npm run lab -- [Pulumi.<stack>.yaml] [--json [file]]");
+        expect(parseArgs(["--json", "--svg", "t.svg", "--out-dir", "runs/x"], "/repo")).to.deep.include({ json: "-", svg: "t.svg", outDir: "runs/x" });
+        const usage = "usage: npm run lab -- [Pulumi.<stack>.yaml] [--json [file]] [--svg file] [--out-dir dir]";
+        expect(() => parseArgs(["--fast"], "/repo")).to.throw(`unknown option --fast; ${usage}`);
+        expect(() => parseArgs(["--svg"], "/repo")).to.throw(`--svg needs a path; ${usage}`);
+        expect(() => parseArgs(["--out-dir", "--json"], "/repo")).to.throw(`--out-dir needs a path; ${usage}`);
     });
 });

@@ -16,7 +16,7 @@ describe("program (index.ts under mocks)", function () {
 
     before(async function () {
         recorder = installMocks();
-        pulumi.runtime.setAllConfig({ "egress-lab:resourceGroupName": "yj-rg", "egress-lab:clusterAName": "yj-aks-a" });
+        pulumi.runtime.setAllConfig({ "egress-lab:resourceGroupName": "yj-rg", "egress-lab:clusterAName": "yj-aks-a", "egress-lab:expiresAt": "2026-11-27T18:00:00Z" });
         delete require.cache[require.resolve("../index")];
         program = await import("../index");
         await settle();
@@ -108,6 +108,11 @@ describe("program (index.ts under mocks)", function () {
             expect(provider.secretInputs).to.include("kubeconfig");
             expect(provider.inputs.kubeconfig).to.equal(FAKE_KUBECONFIG);
         }
+    });
+
+    it("tags the resource group with the expiry time and exports it", function () {
+        expect(one(recorder, "azure-native:resources:ResourceGroup", "lab-rg").inputs.tags).to.deep.equal({ "egress-lab-expires-at": "2026-11-27T18:00:00Z" });
+        expect(program.expiresAt).to.equal("2026-11-27T18:00:00Z");
     });
 
     it("exports the kubeconfigs as secrets and the plain facts in the clear", async function () {

@@ -1,0 +1,46 @@
+// The run directory: one folder per run, the same file names whoever writes it (the lab's
+// --out-dir, the experiment runner, the check inside `pulumi up`), so files slot in side by side.
+import * as fs from "fs";
+import * as path from "path";
+import { topologySvg } from "../picture/svg";
+import { Observation } from "./types";
+
+export const RUN_FILES = {
+    /** The report (CheckReport from the lab and the check; observations and summary from stack outputs). */
+    observations: "observations.json",
+    /** The picture of what B saw (picture/svg.ts). */
+    picture: "topology.svg",
+    /** Reserved: the verdicts as JUnit XML, where the check makes them. */
+    junit: "junit.xml",
+    /** Reserved: one pcap per receiving node, where the check makes them. */
+    pcaps: "pcap",
+} as const;
+
+/** Set by the experiment runner for `pulumi up`: the check writes its report there too, even when it fails. */
+export const RUN_DIR_ENV = "EGRESS_LAB_RUN_DIR";
+
+/** Anything with the observations: a CheckReport, or the stack outputs' observations and summary. */
+export interface RunRecord {
+    readonly observations: readonly Observation[];
+    readonly summary: readonly string[];
+}
+
+/** Writes the observations JSON and the picture; returns the paths written. */
+export function writeRunDir(dir: string, record: RunRecord): string[] {
+    fs.mkdirSync(dir, { recursive: true });
+    const json = path.join(dir, RUN_FILES.observations);
+    const picture = path.join(dir, RUN_FILES.picture);
+    fs.writeFileSync(json, `${JSON.stringify(record, null, 2)}\n`);
+    fs.writeFileSync(picture, topologySvg(record.observations));
+    return [json, picture];
+}
+
+/** The record a run directory holds, if the check or an earlier step wrote one. */
+export function readRunRecord(dir: string): RunRecord | undefined {
+    const file = path.join(dir, RUN_FILES.observations);
+    if (!fs.existsSync(file)) {
+        return undefined;
+    }
+    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<RunRecord>;
+    return Array.isArray(parsed.observations) ? { observations: parsed.observations, summary: parsed.summary ?? [] } : undefined;
+}

@@ -1,0 +1,116 @@
+// The runner's command line: parsed once, every problem reported together with the usage.
+
+export interface ExperimentFlags {
+    /** Stack to select or create: name, or org/project/name. */
+    readonly stack: string;
+    /** Skip the cost question. */
+    readonly yes: boolean;
+    /** Tear down after the report, and also after a failure or Ctrl-C. */
+    readonly destroy: boolean;
+    /** Tag the resource group with now + this many hours (expiresAt). */
+    readonly ttlHours?: number;
+    /** Run directory; default runs/<stack>-<time> under the repository. */
+    readonly outDir?: string;
+    readonly help: boolean;
+}
+
+export const MAX_TTL_HOURS = 720;
+
+export const USAGE = `usage: npm run experiment -- [--stack NAME] [--yes] [--destroy] [--ttl HOURS] [--out-dir DIR]
+  --stack NAME    stack to select or create (default dev)
+  --yes           do not ask before creating billable resources
+  --destroy       tear everything down after the report, also after a failure or Ctrl-C
+  --ttl HOURS     tag the resource group with an expiry time HOURS from now (0 < HOURS <= ${MAX_TTL_HOURS})
+  --out-dir DIR   run directory (default runs/<stack>-<UTC time>)`;
+
+export class FlagError extends Error {
+    constructor(readonly problems: readonly string[]) {
+        super(`${problems.join("\n")}\n${USAGE}`);
+        this.name = "FlagError";
+    }
+}
+
+/** Pulumi's stack name rule: letters, digits, '-', '_' and '.', optionally qualified as org/project/stack. */
+export function stackNameProblem(name: string): string | undefined {
+    const parts = name.split("/");
+    if (parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p))) {
+        return `--stack "${name}" is not a stack name; allowed: letters, digits, '-', '_' and '.', optionally as org/project/stack`;
+    }
+    return undefined;
+}
+
+export function parseFlags(argv: readonly string[]): ExperimentFlags {
+    const problems: string[] = [];
+    let stack = "dev";
+    let yes = false;
+    let destroy = false;
+    let help = false;
+    let ttlHours: number | undefined;
+    let outDir: string | undefined;
+    for (let i = 0; i < argv.length; i++) {
+        const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+        const value = (): string | undefined => {
+            if (inline !== undefined) {
+                return inline;
+            }
+            const next = argv[i + 1];
+            if (next === undefined || next.startsWith("--")) {
+                problems.push(`${flag} needs a value`);
+                return undefined;
+            }
+            i++;
+            return next;
+        };
+        const noValue = (): boolean => {
+            if (inline !== undefined) {
+                problems.push(`${flag} takes no value (got "${inline}")`);
+            }
+            return true;
+        };
+        switch (flag) {
+            case "--stack": {
+                const name = value();
+                if (name !== undefined) {
+                    const problem = stackNameProblem(name);
+                    if (problem) {
+                        problems.push(problem);
+                    } else {
+                        stack = name;
+                    }
+                }
+                break;
+            }
+            case "--ttl": {
+                const text = value();
+                if (text !== undefined) {
+                    const hours = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+                    if (!(hours > 0 && hours <= MAX_TTL_HOURS)) {
+                        problems.push(`--ttl "${text}" is not a number of hours; allowed: more than 0, at most ${MAX_TTL_HOURS}, e.g. --ttl 4 or --ttl 0.5`);
+                    } else {
+                        ttlHours = hours;
+                    }
+                }
+                break;
+            }
+            case "--out-dir":
+                outDir = value() ?? outDir;
+                break;
+            case "--yes":
+                yes = noValue();
+                break;
+            case "--destroy":
+                destroy = noValue();
+                break;
+            case "--help":
+            case "-h":
+                help = true;
+                break;
+            default:
+                problems.push(flag.startsWith("-") ? `unknown option ${flag}` : `unexpected argument "${flag}"`);
+        }
+    }
+    if (problems.length > 0) {
+        throw new FlagError(problems);
+    }
+    return { stack, yes, destroy, ttlHours, outDir, help };
+}

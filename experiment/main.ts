@@ -1,0 +1,71 @@
+// `npm run experiment`: the whole experiment on Azure in one command, built on Pulumi's Automation
+// API. See `npm run experiment -- --help` and README, "One command".
+//
+// Exit codes: 0 every probe passed, 1 a probe failed, 2 could not run or a step failed,
+// 3 the cost was declined, 130 interrupted.
+import * as path from "path";
+import { RUN_DIR_ENV } from "../check/runDir";
+import { localWorkspace } from "./automation";
+import { terminalAsker } from "./costPrompt";
+import { FlagError, parseFlags, USAGE } from "./flags";
+import { Interrupt } from "./interrupt";
+import { missingPrerequisites, realMachine } from "./prerequisites";
+import { EXIT, runExperiment } from "./runner";
+
+const ROOT = path.resolve(__dirname, "..");
+/** How long the CLI has to say it got a Ctrl-C itself before the runner forwards it. */
+const FORWARD_GRACE_MS = 2000;
+
+/** runs/<stack>-<UTC time>, e.g. runs/dev-20261127T180000Z. */
+export function defaultRunDir(root: string, stack: string, now: Date): string {
+    const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+    return path.join(root, "runs", `${stack.replace(/[^A-Za-z0-9_.-]/g, "_")}-${stamp}`);
+}
+
+async function main(): Promise<number> {
+    const print = (line: string): void => void process.stdout.write(`${line}\n`);
+    let flags;
+    try {
+        flags = parseFlags(process.argv.slice(2));
+    } catch (error) {
+        if (error instanceof FlagError) {
+            process.stderr.write(`${error.message}\n`);
+            return EXIT.failed;
+        }
+        throw error;
+    }
+    if (flags.help) {
+        print(USAGE);
+        return EXIT.ok;
+    }
+    const problems = await missingPrerequisites(realMachine, ROOT, flags.stack);
+    if (problems.length > 0) {
+        process.stderr.write(`cannot start; nothing was created. Missing:\n${problems.map((p) => `  - ${p}`).join("\n")}\n`);
+        return EXIT.failed;
+    }
+    const runDir = path.resolve(flags.outDir ?? defaultRunDir(ROOT, flags.stack, new Date()));
+    const interrupt = new Interrupt(FORWARD_GRACE_MS, (line) => process.stderr.write(`${line}\n`));
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        process.on(signal, () => interrupt.request(signal));
+    }
+    return runExperiment({
+        flags,
+        root: ROOT,
+        runDir,
+        workspace: localWorkspace(ROOT, { [RUN_DIR_ENV]: runDir }),
+        asker: terminalAsker(),
+        interrupt,
+        now: () => new Date(),
+        print,
+        stream: (text) => void process.stdout.write(text),
+    });
+}
+
+if (require.main === module) {
+    // Exit once stdout is flushed: on a pipe, process.exit would drop what is still queued.
+    const exit = (code: number): void => void process.stdout.write("", () => process.exit(code));
+    main().then(exit, (error: Error) => {
+        process.stderr.write(`experiment failed: ${error.message}\n`);
+        exit(EXIT.failed);
+    });
+}
