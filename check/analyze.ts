@@ -14,6 +14,8 @@ export interface ProbeMaterial {
     readonly attempts: number;
     readonly durationMs: number;
     readonly hubble: HubbleView;
+    /** Where the backend sent the probe, when it chooses (the lab); the wire must agree. */
+    readonly plannedReceivingNode?: string;
 }
 
 export function parseAppView(body: string | undefined): AppView | undefined {
@@ -88,6 +90,10 @@ export function analyzeProbe(material: ProbeMaterial): Observation {
         }
         if (target.externalTrafficPolicy === "Local" && arrival && arrival.node !== topology.receiver.node) {
             mismatches.push(`receiving node: expected ${topology.receiver.node} (Local), observed ${arrival.node}`);
+        }
+        if (material.plannedReceivingNode !== undefined && arrival?.node !== material.plannedReceivingNode) {
+            // A lab whose load balancer never forwards would otherwise pass every Cluster row.
+            mismatches.push(`receiving node: planned ${material.plannedReceivingNode} (the lab's load balancer), observed ${arrival?.node ?? "nothing"}`);
         }
     }
     return {

@@ -1,5 +1,6 @@
 // The small interface the check core drives. The Kubernetes backend (check/k8s) and the offline
 // network-namespace backend (lab/) implement it; tests use a fake.
+import { PcapBounds, SavedPcap } from "./pcap";
 import { ClientFacts, FlowRecord, TargetFacts, Topology } from "./types";
 
 export type Progress = (line: string) => void;
@@ -15,6 +16,8 @@ export interface CaptureSpec {
     readonly maxPackets: number;
     /** ...or after this many seconds, whichever comes first. */
     readonly maxSeconds: number;
+    /** Keep the packets as one pcap file per node in this local directory, within these bounds. */
+    readonly pcap?: { readonly dir: string; readonly bounds: PcapBounds };
 }
 
 /** Text a capture printed, per node. */
@@ -32,6 +35,8 @@ export interface CaptureSession {
     failure(): string | undefined;
     /** Stops tcpdump everywhere and removes what the capture created. Safe to call twice. */
     stop(): Promise<void>;
+    /** After stop: the pcap file of each node, in the spec's directory. */
+    saved?(): readonly SavedPcap[];
 }
 
 export interface ProbeRequest {
@@ -47,6 +52,8 @@ export interface ProbeResponse {
     readonly body?: string;
     /** Why there was no answer (curl's message, exit code). */
     readonly error?: string;
+    /** The B node the backend sent this probe to, when it chooses (the lab's load balancer); the SYN must arrive there. */
+    readonly plannedReceivingNode?: string;
 }
 
 export interface DomainProbeRequest {

@@ -5,6 +5,8 @@ import { setTimeout as sleep } from "timers/promises";
 import { analyzeProbe, summaryLine } from "./analyze";
 import { CaptureSession, CheckBackend, Progress } from "./backend";
 import { runDomainProbes } from "./domains";
+import { ClusterCoverage, coverageSummaryLine, coverClusterOutcomes } from "./coverage";
+import { pcapBounds } from "./pcap";
 import { domainSummaryLine } from "./domainVerdict";
 import { parseTcpdump } from "./tcpdump";
 import { CheckReport, ClientFacts, HubbleView, Observation, TargetFacts, Topology, WireSighting } from "./types";
@@ -25,6 +27,10 @@ export interface CheckOptions {
     readonly lateLinesMs: number;
     /** Bound on waiting for every tcpdump to listen. */
     readonly listenTimeoutSeconds: number;
+    /** Keep every node's capture as a pcap file in this local directory. */
+    readonly pcapDir?: string;
+    /** Extra probes per Cluster Service while one of its two outcomes is unseen (default 8). */
+    readonly coverageProbes?: number;
     readonly progress: Progress;
 }
 
@@ -120,6 +126,7 @@ async function runProbe(backend: CheckBackend, capture: CaptureSession, probe: P
             attempts: attempt,
             durationMs: Date.now() - started,
             hubble: await hubbleFor(backend, probe.client, sinceEpoch),
+            plannedReceivingNode: response.plannedReceivingNode,
         });
         const settling = Date.now() < settleUntil;
         if (observation.verdict === "pass" || !settling || attempt === options.maxAttempts) {
@@ -146,17 +153,21 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
     const ports = [...new Set([...topology.targets.map((t) => t.port), topology.receiver.port])];
     // Per attempt: curl, the pause, the late lines, and up to 5 s of exec round trips (Hubble).
     const perProbeSeconds = options.maxAttempts * (options.maxTimeSeconds + options.retryDelayMs / 1000 + options.lateLinesMs / 1000 + 5);
+    const nodes = topology.receiverNodes.map((n) => n.name);
+    const maxPackets = plan.length * options.maxAttempts * 8 + 100;
     const capture = await backend.startCapture(
         {
             runId,
-            nodes: topology.receiverNodes.map((n) => n.name),
+            nodes,
             ports,
-            maxPackets: plan.length * options.maxAttempts * 8 + 100,
+            maxPackets,
             maxSeconds: Math.ceil(plan.length * perProbeSeconds + 60),
+            ...(options.pcapDir ? { pcap: { dir: options.pcapDir, bounds: pcapBounds(nodes.length, maxPackets) } } : {}),
         },
         progress,
     );
     const observations: Observation[] = [];
+    let coverage: ClusterCoverage[] = [];
     // The domain rows use another client and no capture on B: they run alongside, so a blocked
     // name's connect timeout costs no extra wall time. Awaited below; never left unhandled.
     const domainRun = runDomainProbes(backend, topology, runId, options);
@@ -170,12 +181,27 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
                 progress(`    ${mismatch}`);
             }
         }
+        coverage = await coverClusterOutcomes({
+            topology,
+            observations,
+            probe: (client, target, n) => runProbe(backend, capture, { client, target }, topology, runId, plan.length + n, options),
+            maxExtra: options.coverageProbes ?? 8,
+            line: summaryLine,
+            progress,
+        });
+        for (const row of coverage) {
+            progress(`[coverage] ${coverageSummaryLine(row)}`);
+        }
     } finally {
         await Promise.allSettled([domainRun]);
         await capture.stop();
     }
     const domains = await domainRun;
-    const rows = [...observations, ...domains];
+    const pcaps = capture.saved?.() ?? [];
+    for (const pcap of pcaps) {
+        progress(`pcap of ${pcap.node}: ${pcap.file} (${pcap.packets} packets, ${pcap.bytes} bytes)${pcap.note ? `: ${pcap.note}` : ""}`);
+    }
+    const rows = [...observations, ...coverage, ...domains];
     const failed = rows.filter((o) => o.verdict === "fail").length;
     progress(failed === 0 ? `all ${rows.length} probes pass` : `${failed} of ${rows.length} probes fail`);
     return {
@@ -185,7 +211,9 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
         durationMs: Date.now() - startedAt.getTime(),
         ok: failed === 0,
         observations,
+        coverage,
         domains,
-        summary: [...observations.map(summaryLine), ...domains.map(domainSummaryLine)],
+        ...(options.pcapDir ? { pcaps } : {}),
+        summary: [...observations.map(summaryLine), ...coverage.map(coverageSummaryLine), ...domains.map(domainSummaryLine)],
     };
 }

@@ -69,7 +69,8 @@ export function parseTcpdump(text: string, node: string): WireSighting[] {
 /** True once tcpdump's stderr holds its "listening on <if>, link-type ..." banner, i.e. the
  *  capture is armed and traffic sent from now on will be seen. */
 export function isListening(text: string): boolean {
-    return /^listening on /m.test(text);
+    // With -w tcpdump 4.99 prefixes its program name ("tcpdump: listening on any, ..."), tcpdump.c.
+    return /^(?:tcpdump: )?listening on /m.test(text);
 }
 
 /** BPF filter for IPv4 TCP SYNs without ACK to any of the ports (tcp[] only matches IPv4). */

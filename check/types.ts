@@ -1,5 +1,7 @@
 // Records the check produces. Shared by the core, both backends, the Pulumi output and the lab.
 import { ReceiverPath, TrafficPolicy } from "../lib/config";
+import type { ClusterCoverage } from "./coverage";
+import type { SavedPcap } from "./pcap";
 
 /** One copy of a SYN as tcpdump printed it on one node. */
 export interface WireSighting {
@@ -182,8 +184,12 @@ export interface CheckReport {
     readonly durationMs: number;
     readonly ok: boolean;
     readonly observations: readonly Observation[];
+    /** Per externalTrafficPolicy Cluster Service: were both outcomes (kept, forwarded) seen. */
+    readonly coverage?: readonly ClusterCoverage[];
     /** The domain allow-list's rows, one per name. */
     readonly domains?: readonly DomainObservation[];
+    /** The capture of each receiving node as a pcap file, when the run kept them. */
+    readonly pcaps?: readonly SavedPcap[];
     /** One line per record: source -> target, wire and app, with the verdict. */
     readonly summary: readonly string[];
 }

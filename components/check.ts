@@ -3,10 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import { CheckPlan } from "../check/plan";
+import { ClusterCoverage } from "../check/coverage";
 import { CheckReport, DomainObservation, Observation } from "../check/types";
 
-/** A row of the `observations` output: cross-cluster rows carry no kind; the domain rows say "domain". */
-export type StackObservation = Observation | DomainObservation;
+/** A row of the `observations` output: cross-cluster rows carry no kind; the others say "cluster-coverage" or "domain". */
+export type StackObservation = Observation | ClusterCoverage | DomainObservation;
 import { captureNamespace } from "../lib/capture";
 
 export interface CheckArgs {
@@ -83,7 +84,7 @@ export class Check extends pulumi.ComponentResource {
         );
         // The command provider marks stdout secret because stdin is; the report holds addresses only.
         const report = pulumi.unsecret(this.command.stdout).apply(parseReport);
-        this.observations = report.apply((r) => [...r.observations, ...(r.domains ?? [])]);
+        this.observations = report.apply((r) => [...r.observations, ...(r.coverage ?? []), ...(r.domains ?? [])]);
         this.summary = report.apply((r) => r.summary);
         this.registerOutputs({ summary: this.summary });
     }

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "timers/promises";
 import { CaptureSession, CaptureSpec, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress, ProbeRequest, ProbeResponse } from "../check/backend";
 import { curlArgs, curlResponse } from "../check/curl";
 import { LineCapture } from "../check/lineCapture";
+import { pcapArgs, pcapFileName, savedPcap } from "../check/pcap";
 import { tcpdumpArgs } from "../check/tcpdump";
 import { ClientFacts, Topology } from "../check/types";
 import { ASSIGNER_SCRIPT } from "../lib/egress";
@@ -33,6 +34,8 @@ export class NetnsBackend implements CheckBackend {
     private readonly processes: NsProcess[] = [];
     private built = false;
     private internet?: LabInternet;
+    /** Probes sent per (client, Service): the load balancer's plan moves on with each. */
+    private readonly rounds = new Map<string, number>();
 
     constructor(readonly topology: LabTopology) {}
 
@@ -113,8 +116,14 @@ export class NetnsBackend implements CheckBackend {
     async startCapture(spec: CaptureSpec, progress: Progress): Promise<CaptureSession> {
         const capture = new LineCapture(spec.nodes);
         const args = tcpdumpArgs({ ports: spec.ports, maxPackets: spec.maxPackets });
+        // Each node's tcpdump writes its pcap straight into the run directory (the lab is one machine).
+        const pcapOf = (node: string): string | undefined => spec.pcap && path.resolve(spec.pcap.dir, pcapFileName(node));
+        if (spec.pcap) {
+            fs.mkdirSync(spec.pcap.dir, { recursive: true });
+        }
         const dumps = spec.nodes.map((node) => {
-            const dump = new NsProcess(node, "timeout", [String(spec.maxSeconds), "tcpdump", ...args]);
+            const file = pcapOf(node);
+            const dump = new NsProcess(node, "timeout", [String(spec.maxSeconds), "tcpdump", ...(file ? pcapArgs(file) : []), ...args]);
             dump.child.stdout!.on("data", (d: Buffer) => capture.push(node, d.toString()));
             dump.child.stderr!.on("data", (d: Buffer) => capture.push(node, d.toString()));
             dump.child.on("close", (code) => capture.end(node, `tcpdump exited (${code})`));
@@ -141,6 +150,7 @@ export class NetnsBackend implements CheckBackend {
                 stopping = true;
                 await Promise.all(dumps.map((d) => d.stop(500)));
             },
+            saved: () => (spec.pcap ? spec.nodes.map((node) => savedPcap(node, pcapOf(node)!, spec.pcap!.bounds)) : []),
         };
     }
 
@@ -148,13 +158,17 @@ export class NetnsBackend implements CheckBackend {
         const t = this.topology;
         const index = t.clients.findIndex((c) => c.name === request.client.name);
         const target = t.targets.find((x) => x.service === request.target.service)!;
-        // The load balancer's choice of node, made explicit and deterministic per probe.
-        const node = receivingNode(t, index, target);
+        // The load balancer's choice of node, made explicit and deterministic per probe; a repeated
+        // probe of the same pair goes to the next node of the plan, so extra probes can cover both outcomes.
+        const key = `${request.client.name}->${target.service}`;
+        const round = this.rounds.get(key) ?? 0;
+        this.rounds.set(key, round + 1);
+        const node = receivingNode(t, index + round, target);
         await must("ip", ["-n", t.router, "route", "replace", `${target.address}/32`, "via", node.ip]);
         const [curl, ...curlOptions] = curlArgs(request);
         const [cmd, args] = inNs(t.clients[index].ns, curl, curlOptions);
         const result = await run(cmd, args, undefined, (request.maxTimeSeconds + 2) * 1000);
-        return curlResponse(result.code, result.stdout, result.stderr);
+        return { ...curlResponse(result.code, result.stdout, result.stderr), plannedReceivingNode: node.ns };
     }
 
     async domainProbe(request: DomainProbeRequest): Promise<DomainProbeResponse> {

@@ -180,13 +180,14 @@ export function namespaces(t: LabTopology): string[] {
 
 /**
  * Which B node the "load balancer" hands a probe to. Local: the backend's node (only it passes
- * Azure's health probe). Cluster: alternating by client, so both outcomes show: even clients to
- * the other node (forwarded and SNATed), odd clients to the backend's node (kept).
+ * Azure's health probe). Cluster: alternating, so both outcomes show: even turns to the other
+ * node (forwarded and SNATed), odd turns to the backend's node (kept). The turn is the client's
+ * index plus how often that client probed that Service before, so a repeated probe moves on.
  */
-export function receivingNode(t: LabTopology, clientIndex: number, target: TargetFacts): LabNodeSpec {
+export function receivingNode(t: LabTopology, turn: number, target: TargetFacts): LabNodeSpec {
     const backend = t.receiver.node;
     if (target.externalTrafficPolicy === "Local") {
         return backend;
     }
-    return clientIndex % 2 === 0 ? (t.bNodes.find((n) => n !== backend) ?? backend) : backend;
+    return turn % 2 === 0 ? (t.bNodes.find((n) => n !== backend) ?? backend) : backend;
 }

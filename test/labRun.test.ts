@@ -80,7 +80,12 @@ describe("offline lab, for real (root)", function () {
             ["github.com", 200, 0, "emulated", "FORWARDED", undefined, "203.0.113.101", ["github.com"], "pass"],
             ["naver.com", undefined, 28, "emulated", "DROPPED", "POLICY_DENIED", "203.0.113.102", ["naver.com"], "pass"],
         ]);
-        expect(report.summary).to.have.length(15);
+        // Both Cluster outcomes were seen on each Cluster Service without extra probes (the plan alternates by client).
+        expect(report.coverage!.map((c) => [c.service, c.kept.seen, c.forwarded.seen, c.extraProbes, c.verdict])).to.deep.equal([
+            ["receiver-internal-cluster", true, true, 0, "pass"],
+            ["receiver-public-cluster", true, true, 0, "pass"],
+        ]);
+        expect(report.summary).to.have.length(12 + 2 + 3);
         expect(report.ok).to.equal(true);
         // The picture (npm run lab -- --svg) carries every row's addresses, as the table does.
         expectRowsDrawn(topologySvg(o), o);
@@ -88,13 +93,17 @@ describe("offline lab, for real (root)", function () {
         expect(strayProcesses()).to.deep.equal([]);
     });
 
-    it("blocks an egress-gateway client on the public path when the policy covers 0.0.0.0/0", async function () {
-        const config = parseLabConfig({ clients: ["curl:app=client", "curl1:app=client1"], egressMappings: ["app=client1:10.10.100.51"], egressDestinationCidrs: ["0.0.0.0/0"], receiverPaths: ["public"], externalTrafficPolicies: ["Local"] });
+    it("blocks an egress-gateway client on the public path when the policy covers 0.0.0.0/0; one client still shows both Cluster outcomes", async function () {
+        const config = parseLabConfig({ clients: ["curl:app=client", "curl1:app=client1"], egressMappings: ["app=client1:10.10.100.51"], egressDestinationCidrs: ["0.0.0.0/0"], receiverPaths: ["public"], externalTrafficPolicies: ["Cluster", "Local"] });
         const report = await runLab(config, () => undefined);
-        expect(report.observations.map((x) => [x.client.pod, x.expected.outcome, x.app?.remote_addr, x.wire.source, x.verdict])).to.deep.equal([
-            ["curl", "connect", "198.51.100.7", "198.51.100.7", "pass"],
-            ["curl1", "blocked", undefined, undefined, "pass"],
+        expect(report.observations.map((x) => [x.client.pod, x.service, x.expected.outcome, x.app?.remote_addr, x.wire.source, x.verdict])).to.deep.equal([
+            ["curl", "receiver-public-cluster", "connect", "10.220.1.1", "198.51.100.7", "pass"],
+            ["curl", "receiver-public-local", "connect", "198.51.100.7", "198.51.100.7", "pass"],
+            ["curl1", "receiver-public-cluster", "blocked", undefined, undefined, "pass"],
+            ["curl1", "receiver-public-local", "blocked", undefined, undefined, "pass"],
         ]);
+        // Only curl connects, and its planned node was the other one: one extra probe shows "kept".
+        expect(report.coverage!.map((c) => [c.service, c.kept.seen, c.forwarded.seen, c.extraProbes, c.verdict])).to.deep.equal([["receiver-public-cluster", true, true, 1, "pass"]]);
         expect(await leftovers()).to.deep.equal([]);
     });
 
