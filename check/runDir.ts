@@ -16,6 +16,12 @@ export const RUN_FILES = {
     pcaps: "pcap",
 } as const;
 
+/** runs/<name>-<UTC time>, e.g. runs/dev-20261127T180000Z (a stack, or "lab" and "check" for those). */
+export function defaultRunDir(root: string, name: string, now: Date): string {
+    const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+    return path.join(root, "runs", `${name.replace(/[^A-Za-z0-9_.-]/g, "_")}-${stamp}`);
+}
+
 /** Set by the experiment runner for `pulumi up`: the check writes its report there too, even when it fails. */
 export const RUN_DIR_ENV = "EGRESS_LAB_RUN_DIR";
 

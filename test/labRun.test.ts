@@ -1,9 +1,11 @@
 // The offline lab for real: namespaces, nginx, tcpdump, curl, iptables. Root only; under CI it
 // must run. Asserts concrete addresses, not just verdicts, so the check itself is tested too.
 import { expect } from "chai";
-import { spawn } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { parseTcpdump } from "../check/tcpdump";
 import { Observation } from "../check/types";
 import { parseLabConfig } from "../lib/config";
 import { runLab } from "../lab/main";
@@ -51,7 +53,8 @@ describe("offline lab, for real (root)", function () {
 
     it("shows every (client, path, policy) of the default config on the wire and at the app", async function () {
         const lines: string[] = [];
-        const report = await runLab(parseLabConfig({}), (l) => lines.push(l));
+        const pcapDir = fs.mkdtempSync(path.join(os.tmpdir(), "egl-pcap-"));
+        const report = await runLab(parseLabConfig({}), (l) => lines.push(l), { pcapDir });
         const o = report.observations;
         expect(o).to.have.length(12);
         // [wire source at B, receiving node, app's remote_addr, verdict]
@@ -86,6 +89,16 @@ describe("offline lab, for real (root)", function () {
             ["receiver-public-cluster", true, true, 0, "pass"],
         ]);
         expect(report.summary).to.have.length(12 + 2 + 3);
+        // One pcap per B node, which tcpdump -r reads back to the very SYNs the live capture printed.
+        expect(report.pcaps!.map((p) => [p.node, p.file, p.note])).to.deep.equal(["egl-b-node0", "egl-b-node1"].map((n) => [n, path.join(pcapDir, `${n}.pcap`), undefined]));
+        for (const pcap of report.pcaps!) {
+            const reread = parseTcpdump(execFileSync("tcpdump", ["-r", pcap.file, "-nn", "-tt"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }), pcap.node);
+            const printed = o.flatMap((x) => x.wire.sightings).filter((x) => x.node === pcap.node);
+            const key = (x: { source: string; sourcePort: number; target: string; targetPort: number }) => `${x.source}:${x.sourcePort}>${x.target}:${x.targetPort}`;
+            expect(reread.map(key)).to.include.members(printed.map(key));
+            expect(reread).to.have.length(pcap.packets);
+        }
+        fs.rmSync(pcapDir, { recursive: true, force: true });
         expect(report.ok).to.equal(true);
         // The picture (npm run lab -- --svg) carries every row's addresses, as the table does.
         expectRowsDrawn(topologySvg(o), o);
