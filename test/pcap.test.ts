@@ -3,7 +3,11 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { pcapArgs, pcapBounds, pcapFileName, pcapSummary, PCAP_SNAPLEN, savedPcap } from "../check/pcap";
+import type { ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import { parseCheckArgs } from "../check/main";
+import { pcapArgs, pcapBounds, pcapFileName, pcapSummary, PCAP_SNAPLEN, POD_PCAP_PATH, savedPcap } from "../check/pcap";
+import { capturePod, pcapVolumeSize } from "../lib/capture";
+import { captureBoundedPolicy, hostNetworkCapabilitiesPolicy, noPrivilegedPolicy } from "../policies/rules";
 
 /** A pcap file as libpcap writes it (little-endian, microseconds), with LINUX_SLL2 (276) packets of these lengths. */
 function pcapFile(lengths: readonly number[]): Buffer {
@@ -57,5 +61,59 @@ describe("pcap files", function () {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+});
+
+describe("pcap in the capture pod (AKS)", function () {
+    /* eslint-disable @typescript-eslint/no-explicit-any -- reading a plain manifest */
+    const bounds = pcapBounds(2, 484);
+    const pod = capturePod({
+        name: "egl-x-cap-0",
+        namespace: "egress-lab-capture",
+        runId: "egl-x",
+        node: "b-0",
+        tcpdumpArgs: [...pcapArgs(POD_PCAP_PATH), "-i", "any"],
+        seconds: 100,
+        pcapBytes: bounds.maxBytesPerFile,
+    }) as any;
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+
+    it("writes the file into a memory-backed volume sized to its bound, which goes with the pod", function () {
+        expect(pod.spec.volumes).to.deep.equal([{ name: "pcap", emptyDir: { medium: "Memory", sizeLimit: "2Mi" } }]);
+        expect(pcapVolumeSize(bounds.maxBytesPerFile)).to.equal("2Mi");
+        expect(pod.spec.containers[0].volumeMounts).to.deep.equal([{ name: "pcap", mountPath: "/pcap" }]);
+        expect(pod.spec.containers[0].command.slice(0, 6)).to.deep.equal(["timeout", "100", "tcpdump", "-w", "/pcap/capture.pcap", "--print"]);
+    });
+
+    it("lets the check read it from a sidecar with no privileges, read-only, that outlives tcpdump", function () {
+        const sidecar = pod.spec.containers[1];
+        expect([sidecar.name, sidecar.command]).to.deep.equal(["pcap", ["sleep", "130"]]);
+        expect(sidecar.volumeMounts).to.deep.equal([{ name: "pcap", mountPath: "/pcap", readOnly: true }]);
+        expect(sidecar.securityContext).to.deep.include({ runAsNonRoot: true, runAsUser: 65534, privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+        expect(pod.spec.activeDeadlineSeconds).to.equal(130);
+    });
+
+    async function violations(policy: { validateResource?: unknown }, props: unknown): Promise<string[]> {
+        const found: string[] = [];
+        await (policy.validateResource as ResourceValidation)(
+            { type: "kubernetes:core/v1:Pod", name: "capture-0", props, notApplicable: () => undefined as never } as unknown as ResourceValidationArgs,
+            (message) => void found.push(message),
+        );
+        return found;
+    }
+
+    it("still passes the policy pack's capture rules, which would catch a sidecar with capabilities", async function () {
+        for (const policy of [hostNetworkCapabilitiesPolicy, captureBoundedPolicy, noPrivilegedPolicy]) {
+            expect(await violations(policy, pod), policy.name).to.deep.equal([]);
+        }
+        const greedy = JSON.parse(JSON.stringify(pod));
+        greedy.spec.containers[1].securityContext.capabilities.add = ["SYS_ADMIN"];
+        expect(await violations(hostNetworkCapabilitiesPolicy, greedy)).to.have.length(1);
+    });
+
+    it("takes the options as parsed, and refuses others", function () {
+        expect(parseCheckArgs(["--out-dir", "runs/x", "--junit", "j.xml"])).to.deep.equal({ outDir: "runs/x", junit: "j.xml" });
+        expect(() => parseCheckArgs(["--junit"])).to.throw("--junit needs a path; usage: npm run check -- [--out file] [--out-dir dir] [--junit file] (input on stdin)");
+        expect(() => parseCheckArgs(["--pcap"])).to.throw(/^unknown option --pcap/);
     });
 });

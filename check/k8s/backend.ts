@@ -2,6 +2,8 @@
 // Kubeconfigs come in as strings and are never logged or put on a command line.
 import * as k8s from "@kubernetes/client-node";
 import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { PassThrough, Writable } from "stream";
 import { setTimeout as sleep } from "timers/promises";
 import { capturePod, CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/capture";
@@ -12,6 +14,7 @@ import { domainCurlArgs, domainCurlResponse } from "../domainVerdict";
 import { hubbleObserveArgs, parseHubbleJson } from "../hubble";
 import { LineCapture } from "../lineCapture";
 import { CheckPlan, clientEgress } from "../plan";
+import { pcapArgs, pcapFileName, POD_PCAP_PATH, SavedPcap, savedPcap } from "../pcap";
 import { tcpdumpArgs } from "../tcpdump";
 import { ClientFacts, TargetFacts, Topology } from "../types";
 
@@ -151,12 +154,18 @@ function podProblem(pod: k8s.V1Pod): string | undefined {
     return undefined;
 }
 
-/** Collects what a command writes. */
+/** Collects what a command writes, as bytes (a pcap) or text. */
 class Collector extends Writable {
-    text = "";
+    private readonly chunks: Buffer[] = [];
     _write(chunk: Buffer, _encoding: string, done: () => void): void {
-        this.text += chunk.toString("utf8");
+        this.chunks.push(Buffer.from(chunk));
         done();
+    }
+    get bytes(): Buffer {
+        return Buffer.concat(this.chunks);
+    }
+    get text(): string {
+        return this.bytes.toString("utf8");
     }
 }
 
@@ -176,7 +185,7 @@ export class KubernetesBackend implements CheckBackend {
     }
 
     /** Runs a command in a container with a deadline; returns exit code and output. */
-    private async run(c: Cluster, namespace: string, pod: string, container: string, command: string[], seconds = this.waits.execSeconds): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    private async run(c: Cluster, namespace: string, pod: string, container: string, command: string[], seconds = this.waits.execSeconds): Promise<{ code: number | null; stdout: string; stderr: string; bytes: Buffer }> {
         const stdout = new Collector();
         const stderr = new Collector();
         let socket: { close(): void } | undefined;
@@ -194,7 +203,7 @@ export class KubernetesBackend implements CheckBackend {
             const result = await Promise.race([status, timer]);
             const exitCause = result.details?.causes?.find((cause) => cause.reason === "ExitCode");
             const code = result.status === "Success" ? 0 : exitCause ? Number(exitCause.message) : null;
-            return { code, stdout: stdout.text, stderr: stderr.text };
+            return { code, stdout: stdout.text, stderr: stderr.text, bytes: stdout.bytes };
         } finally {
             socket?.close();
         }
@@ -348,23 +357,31 @@ export class KubernetesBackend implements CheckBackend {
         const names = spec.nodes.map((_, i) => `${spec.runId}-cap-${i}`);
         const aborts: AbortController[] = [];
         let stopped = false;
+        const saved: SavedPcap[] = [];
         const stop = async (): Promise<void> => {
             if (stopped) {
                 return;
             }
             stopped = true;
             aborts.forEach((a) => a.abort());
+            if (spec.pcap) {
+                saved.push(...(await Promise.all(spec.nodes.map((node, i) => this.copyPcap(namespace, names[i], node, spec.pcap!)))));
+            }
             await Promise.all(
                 names.map((name) => this.b.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => undefined)),
             );
             this.activeStops.delete(stop);
             progress(`deleted ${names.length} capture pod(s) of ${spec.runId}`);
+            if (spec.pcap) {
+                await this.waitUntilGone(namespace, names, progress);
+            }
         };
         this.activeStops.add(stop);
         try {
-            const args = tcpdumpArgs({ ports: spec.ports, maxPackets: spec.maxPackets });
+            const args = [...(spec.pcap ? pcapArgs(POD_PCAP_PATH) : []), ...tcpdumpArgs({ ports: spec.ports, maxPackets: spec.maxPackets })];
             for (const [i, node] of spec.nodes.entries()) {
-                const manifest = capturePod({ name: names[i], namespace, runId: spec.runId, node, tcpdumpArgs: args, seconds: spec.maxSeconds }) as k8s.V1Pod;
+                const pcapBytes = spec.pcap?.bounds.maxBytesPerFile;
+                const manifest = capturePod({ name: names[i], namespace, runId: spec.runId, node, tcpdumpArgs: args, seconds: spec.maxSeconds, pcapBytes }) as k8s.V1Pod;
                 await call(this.b, `create capture pod on ${node}`, () => this.b.core.createNamespacedPod({ namespace, body: manifest }));
             }
             progress(`started ${names.length} capture pod(s) (${CAPTURE_RUN_LABEL}=${spec.runId}), waiting for them to run`);
@@ -400,7 +417,39 @@ export class KubernetesBackend implements CheckBackend {
             await stop();
             throw error;
         }
-        return { mark: () => capture.mark(), since: (m) => capture.since(m), failure: () => (stopped ? undefined : capture.failure()), stop };
+        return { mark: () => capture.mark(), since: (m) => capture.since(m), failure: () => (stopped ? undefined : capture.failure()), stop, saved: () => saved };
+    }
+
+    /** Copies a node's pcap out of its capture pod's sidecar, at most its bound (and one byte, to tell). */
+    private async copyPcap(namespace: string, pod: string, node: string, pcap: NonNullable<CaptureSpec["pcap"]>): Promise<SavedPcap> {
+        const file = path.join(pcap.dir, pcapFileName(node));
+        const max = pcap.bounds.maxBytesPerFile;
+        try {
+            const out = await this.run(this.b, namespace, pod, "pcap", ["head", "-c", String(max + 1), POD_PCAP_PATH]);
+            if (out.code !== 0) {
+                return { node, file, bytes: 0, packets: 0, note: `could not read ${POD_PCAP_PATH} in ${pod} (exit ${out.code}): ${out.stderr.trim().split("\n").pop()}` };
+            }
+            fs.mkdirSync(pcap.dir, { recursive: true });
+            fs.writeFileSync(file, out.bytes.subarray(0, max));
+            const copy = savedPcap(node, file, pcap.bounds);
+            return out.bytes.length > max ? { ...copy, note: `cut at its bound of ${max} bytes` } : copy;
+        } catch (error) {
+            return { node, file, bytes: 0, packets: 0, note: `could not copy the pcap from ${pod}: ${(error as Error).message}` };
+        }
+    }
+
+    /** The pcap copies on the nodes live in the pods' memory-backed volumes: gone once the pods are. */
+    private async waitUntilGone(namespace: string, names: readonly string[], progress: Progress): Promise<void> {
+        try {
+            await waitFor(`capture pods of this run to be gone`, this.waits.captureStartSeconds, progress, async () => {
+                const left = await this.b.core.listNamespacedPod({ namespace, labelSelector: `${CAPTURE_COMPONENT_LABEL}=capture` });
+                const still = left.items.map((p) => p.metadata?.name ?? "").filter((name) => names.includes(name));
+                return still.length === 0 ? true : `${still.join(", ")} still there`;
+            });
+            progress("capture pods gone: their pcap volumes (memory-backed emptyDir) went with them");
+        } catch (error) {
+            progress(`WARNING: ${(error as Error).message}; the next run's sweep deletes them`);
+        }
     }
 
     /** Deletes whatever capture is still running, e.g. on SIGINT. */
