@@ -3,11 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import { CheckPlan } from "../check/plan";
-import { ClusterCoverage } from "../check/coverage";
-import { CheckReport, DomainObservation, Observation } from "../check/types";
-
-/** A row of the `observations` output: cross-cluster rows carry no kind; the others say "cluster-coverage" or "domain". */
-export type StackObservation = Observation | ClusterCoverage | DomainObservation;
+import { StackObservation } from "../check/runDir";
+import { CheckReport } from "../check/types";
 import { captureNamespace } from "../lib/capture";
 
 export interface CheckArgs {

@@ -7,6 +7,7 @@ import { analyzeDomain, DomainMaterial, domainCurlArgs, domainCurlResponse, doma
 import { hubbleObserveArgs, parseHubbleJson } from "../check/hubble";
 import { LineCapture } from "../check/lineCapture";
 import { CheckOptions, runCheck } from "../check/run";
+import { allVerdicts, splitRows, StackObservation } from "../check/runDir";
 import { ClientFacts, FlowRecord, Topology } from "../check/types";
 import { appBody, INTERNAL_LOCAL, NODE_B1, synLines, TOPOLOGY } from "./checkFixtures";
 
@@ -269,5 +270,22 @@ describe("domain probes through the check core", function () {
             "curl: expected an HTTP answer, observed plain cannot probe domains",
             "hubble: expected a FORWARDED flow, observed unavailable (plain cannot read flows); the flow is required evidence",
         ]);
+    });
+});
+
+describe("the stack's one list of rows", function () {
+    it("splits back by kind, so the table and the picture get only cross-cluster rows, and every verdict counts", async function () {
+        const backend = new DomainBackend((domain) =>
+            domain === "google.com"
+                ? { response: { httpStatus: 301, remoteIp: GOOGLE, exitCode: 0 }, flows: [FORWARDED_GOOGLE] }
+                : { response: { httpStatus: 200, remoteIp: NAVER, exitCode: 0 }, flows: [] },
+        );
+        const report = await runCheck(backend, OPTIONS);
+        const rows: StackObservation[] = [...report.observations, ...(report.coverage ?? []), ...report.domains!];
+        const split = splitRows(JSON.parse(JSON.stringify(rows)));
+        expect([split.observations.length, split.coverage!.length, split.domains!.map((d) => d.domain)]).to.deep.equal([report.observations.length, 0, ["google.com", "naver.com"]]);
+        expect(split.observations.every((o) => o.client.pod !== "curl-fqdn")).to.equal(true);
+        expect(allVerdicts({ ...split, summary: [] })).to.include("fail");
+        expect(allVerdicts({ observations: split.observations, summary: [] })).to.not.include("fail");
     });
 });
