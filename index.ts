@@ -1,14 +1,14 @@
 // egress-lab: two BYOCNI AKS clusters, A (source) and B (receiver), on peered VNets.
 import * as pulumi from "@pulumi/pulumi";
 import { EgressLab } from "./components/egressLab";
-import { loadLabConfig } from "./lib/pulumiConfig";
+import { azureAuthEnvironment, loadLabConfig } from "./lib/pulumiConfig";
 
 const config = loadLabConfig();
 for (const warning of config.warnings) {
     pulumi.log.warn(warning);
 }
 const { clusterA: a, clusterB: b, gateway } = config;
-const lab = new EgressLab("egress-lab", { config });
+const lab = new EgressLab("egress-lab", { config, azureEnvironment: azureAuthEnvironment() });
 
 export const resourceGroupName = lab.network.resourceGroup.name;
 /** When this lab should be gone (UTC), or "never"; `npm run experiment` warns about expired stacks. */
@@ -44,7 +44,18 @@ export const receiverServices = lab.receiver.endpoints.map((e) => ({
     address: e.address,
 }));
 export const clients = config.clients.map((c) => ({ pod: c.name, namespace: config.demoNamespace, label: `${c.label.key}=${c.label.value}` }));
-export const gatewayIpForwardingCheck = lab.ipForwardingCheck;
+/** What the program set on the gateway pool's scale set, as Azure showed it last. */
+export const gatewayIpForwarding = {
+    ipForwarding: lab.gatewayForwarding.ipForwarding,
+    scaleSets: lab.gatewayForwarding.scaleSets,
+    changed: lab.gatewayForwarding.changed,
+};
+/** Where the gateway pool lives; `npm run check` reads its IP forwarding from there. */
+export const gatewayPool = {
+    subscriptionId: lab.gatewayForwarding.subscriptionId,
+    nodeResourceGroup: lab.gatewayForwarding.nodeResourceGroup,
+    poolName: lab.gatewayForwarding.poolName,
+};
 export const sourcePublicIp = lab.clusterA.outboundPublicIp;
 export const checkPlan = lab.check.plan;
 export const observations = lab.check.observations;

@@ -1,6 +1,7 @@
 // The small interface the check core drives. The Kubernetes backend (check/k8s) and the offline
 // network-namespace backend (lab/) implement it; tests use a fake.
 import { PcapBounds, SavedPcap } from "./pcap";
+import { CaptureDestination } from "./tcpdump";
 import { ClientFacts, FlowRecord, TargetFacts, Topology } from "./types";
 
 export type Progress = (line: string) => void;
@@ -10,12 +11,14 @@ export interface CaptureSpec {
     readonly runId: string;
     /** Nodes to capture on (all of B's). */
     readonly nodes: readonly string[];
-    /** Ports whose SYNs to capture: the Service port and the backend port. */
-    readonly ports: readonly number[];
+    /** Whose SYNs to capture: every frontend on the Service port, the receiver pod on its port. */
+    readonly destinations: readonly CaptureDestination[];
     /** tcpdump stops after this many packets per node... */
     readonly maxPackets: number;
     /** ...or after this many seconds, whichever comes first. */
     readonly maxSeconds: number;
+    /** Bound on starting every capture, until each tcpdump listens; maxSeconds includes it. */
+    readonly startSeconds: number;
     /** Keep the packets as one pcap file per node in this local directory, within these bounds. */
     readonly pcap?: { readonly dir: string; readonly bounds: PcapBounds };
 }
@@ -31,8 +34,11 @@ export interface CaptureSession {
     mark(): ReadonlyMap<string, number>;
     /** What each node printed after `mark`. */
     since(mark: ReadonlyMap<string, number>): NodeText[];
-    /** Why a node's capture is no longer running (packet or time bound, pod gone), if so. */
-    failure(): string | undefined;
+    /**
+     * Why the captures are not whole now, one line per node: stopped (with tcpdump's own
+     * message), packet budget used up, time bound reached. Empty while all run with budget left.
+     */
+    gaps(): string[];
     /** Stops tcpdump everywhere and removes what the capture created. Safe to call twice. */
     stop(): Promise<void>;
     /** After stop: the pcap file of each node, in the spec's directory. */
@@ -45,6 +51,8 @@ export interface ProbeRequest {
     readonly requestId: string;
     readonly connectTimeoutSeconds: number;
     readonly maxTimeSeconds: number;
+    /** The backend gives up on the whole probe (exec round trip included) after this long. */
+    readonly timeoutSeconds: number;
 }
 
 export interface ProbeResponse {
@@ -52,6 +60,8 @@ export interface ProbeResponse {
     readonly body?: string;
     /** Why there was no answer (curl's message, exit code). */
     readonly error?: string;
+    /** curl's exit code; undefined when curl did not report one (exec failed, killed, timed out). */
+    readonly exitCode?: number;
     /** The B node the backend sent this probe to, when it chooses (the lab's load balancer); the SYN must arrive there. */
     readonly plannedReceivingNode?: string;
 }
@@ -62,6 +72,8 @@ export interface DomainProbeRequest {
     readonly requestId: string;
     readonly connectTimeoutSeconds: number;
     readonly maxTimeSeconds: number;
+    /** The backend gives up on the whole probe (exec round trip included) after this long. */
+    readonly timeoutSeconds: number;
 }
 
 export interface DomainProbeResponse {
@@ -87,12 +99,12 @@ export interface CheckBackend {
     discover(progress: Progress): Promise<Topology>;
     /** Starts a capture on every node; resolves once each tcpdump printed "listening on". */
     startCapture(spec: CaptureSpec, progress: Progress): Promise<CaptureSession>;
-    /** One curl from the client to the target. Never throws for a failed connection. */
+    /** One curl from the client to the target. Never throws for a failed connection; may throw when curl cannot be run. */
     probe(request: ProbeRequest): Promise<ProbeResponse>;
-    /** Hubble flows from the client since `sinceEpochSeconds`; undefined when not available. */
-    flows?(client: ClientFacts, sinceEpochSeconds: number): Promise<string[]>;
-    /** One HTTPS request from the domain client to a name. Never throws for a failed connection. */
+    /** Hubble flows from the client since `sinceEpochSeconds`, within `timeoutSeconds`; undefined when not available. */
+    flows?(client: ClientFacts, sinceEpochSeconds: number, timeoutSeconds: number): Promise<string[]>;
+    /** One HTTPS request from the domain client to a name. Never throws for a failed connection; may throw when curl cannot be run. */
     domainProbe?(request: DomainProbeRequest): Promise<DomainProbeResponse>;
-    /** The client's flows to `port` since then: Hubble on AKS, the emulated datapath in the lab. */
-    domainFlows?(client: ClientFacts, port: number, sinceEpochSeconds: number): Promise<DomainFlows>;
+    /** The client's flows to `port` since then, within `timeoutSeconds`: Hubble on AKS, the emulated datapath in the lab. */
+    domainFlows?(client: ClientFacts, port: number, sinceEpochSeconds: number, timeoutSeconds: number): Promise<DomainFlows>;
 }

@@ -3,8 +3,9 @@
 // kept (received on the backend's node, source kept) or forwarded (received on another node, SNAT
 // to that node's router IP). One row per Cluster Service says whether each was seen by a passing
 // probe, and the check keeps probing (bounded) until both were.
+import { verdictOf } from "./analyze";
 import { expectFor } from "./expect";
-import { ClientFacts, Observation, TargetFacts, Topology } from "./types";
+import { ClientFacts, Observation, TargetFacts, Topology, Verdict } from "./types";
 
 export interface OutcomeSeen {
     /** Whether a passing probe showed it; false also when it cannot happen here (see note). */
@@ -26,8 +27,9 @@ export interface ClusterCoverage {
     /** Probes of this Service that count: the main pass and the extra ones. */
     readonly probes: number;
     readonly extraProbes: number;
-    readonly verdict: "pass" | "fail";
-    readonly mismatches: readonly string[];
+    /** An outcome never seen by a passing probe is missing evidence: inconclusive, which checkStrict fails. */
+    readonly verdict: Verdict;
+    readonly missingEvidence: readonly string[];
 }
 
 /** Clients that are expected to connect to the target: only they can show an outcome. */
@@ -47,13 +49,13 @@ export function clusterCoverage(target: TargetFacts, topology: Topology, observa
     const kept: OutcomeSeen = noClient ? { seen: false, notApplicable: noClient } : keptBy ? { seen: true, by: line(keptBy) } : { seen: false };
     const forwardedNa = noClient ?? oneNode;
     const forwarded: OutcomeSeen = forwardedNa ? { seen: false, notApplicable: forwardedNa } : forwardedBy ? { seen: true, by: line(forwardedBy) } : { seen: false };
-    const mismatches: string[] = [];
+    const missingEvidence: string[] = [];
     const others = topology.receiverNodes.filter((n) => n.name !== backendNode).map((n) => `${n.name} (SNAT to ${n.forwardSnatIp ?? n.ip})`);
     if (!kept.seen && !kept.notApplicable) {
-        mismatches.push(`never observed: a SYN received on ${backendNode}, the backend's node, with the source kept, in ${mine.length} probe(s)`);
+        missingEvidence.push(`never observed: a SYN received on ${backendNode}, the backend's node, with the source kept, in ${mine.length} probe(s)`);
     }
     if (!forwarded.seen && !forwarded.notApplicable) {
-        mismatches.push(`never observed: a SYN received on another node (${others.join(", ")}) and forwarded with SNAT, in ${mine.length} probe(s)`);
+        missingEvidence.push(`never observed: a SYN received on another node (${others.join(", ")}) and forwarded with SNAT, in ${mine.length} probe(s)`);
     }
     return {
         kind: "cluster-coverage",
@@ -65,14 +67,14 @@ export function clusterCoverage(target: TargetFacts, topology: Topology, observa
         forwarded,
         probes: mine.length,
         extraProbes,
-        verdict: mismatches.length === 0 ? "pass" : "fail",
-        mismatches,
+        verdict: verdictOf([], missingEvidence),
+        missingEvidence,
     };
 }
 
 /** Whether one more probe could still show a missing outcome. */
 export function missingOutcome(row: ClusterCoverage): boolean {
-    return row.verdict === "fail";
+    return row.missingEvidence.length > 0;
 }
 
 export interface CoverageRun {

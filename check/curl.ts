@@ -15,13 +15,16 @@ export function curlArgs(request: ProbeRequest): string[] {
     ];
 }
 
-/** Turns curl's exit code and output into a probe response. */
+/** Turns curl's exit code (null: none was reported) and output into a probe response. */
 export function curlResponse(exitCode: number | null, stdout: string, stderr: string): ProbeResponse {
     if (exitCode === 0 && stdout.trim() !== "") {
-        return { body: stdout.trim() };
+        return { body: stdout.trim(), exitCode };
     }
     const message = stderr.trim().split("\n").pop() || "no output";
-    return { error: `${message} (exit ${exitCode ?? "signal"})` };
+    if (exitCode === null) {
+        return { error: `${message} (no exit code: curl did not run to its end)` };
+    }
+    return { error: `${message} (exit ${exitCode})`, exitCode };
 }
 
 /** `cilium-dbg bpf egress list -o json` entries, as cilium-cli reads them. */

@@ -1,19 +1,12 @@
 // The domain allow-list's rows: the curl command, and the verdict from curl's outcome plus the
 // datapath's flow (Hubble on AKS, the emulated datapath in the lab). Pure.
+import { CURL_CONNECT_FAILURES, verdictOf } from "./analyze";
 import { DomainProbeRequest, DomainProbeResponse } from "./backend";
 import { dnsName, POLICY_DROP_REASONS } from "./hubble";
 import { ClientFacts, DomainEvidence, DomainObservation, FlowRecord, Outcome } from "./types";
 
 /** The allow-list covers HTTPS, as the notes probe it. */
 export const DOMAIN_PORT = 443;
-
-/**
- * curl's exits for "no connection was made": 7 (could not connect, e.g. refused) and 28 (timed
- * out; a policy drop is silent, so the SYN just goes unanswered). Anything else (6: name did not
- * resolve, 35/60: TLS) happened before or after the TCP handshake and proves nothing about the
- * allow-list. https://curl.se/libcurl/c/libcurl-errors.html
- */
-export const NO_CONNECTION_EXITS: readonly number[] = [7, 28];
 
 export function domainUrl(domain: string): string {
     return `https://${domain}/`;
@@ -100,13 +93,23 @@ function flowText(evidence: DomainEvidence): string {
     return evidence.verdict ? `${evidence.verdict}${evidence.dropReason ? ` (${evidence.dropReason})` : ""}` : evidence.status;
 }
 
-/** Pass: an allowed name answers and the flow is FORWARDED; a blocked name does not connect and the flow is DROPPED for policy. */
+/**
+ * Pass: an allowed name answers and the flow is FORWARDED; a blocked name does not connect (curl
+ * exit 7 or 28, as for the cross-cluster rows: a policy drop is silent, so the SYN goes unanswered)
+ * and the flow is DROPPED for policy. The flow is required evidence: without one the row fails.
+ * A curl that did not run to its end, or that failed otherwise (exit 6: the name did not
+ * resolve), proves nothing about the allow-list: inconclusive, unless something contradicts.
+ */
 export function analyzeDomain(m: DomainMaterial): DomainObservation {
     const { response, evidence } = m;
     const mismatches: string[] = [];
+    const missingEvidence: string[] = [];
     const who = evidenceName(evidence);
+    const curlRan = response.exitCode !== undefined;
     if (m.expected === "connect") {
-        if (response.httpStatus === undefined) {
+        if (!curlRan && response.httpStatus === undefined) {
+            missingEvidence.push(`curl: did not run to its end: ${response.error ?? "no answer"}`);
+        } else if (response.httpStatus === undefined) {
             mismatches.push(`curl: expected an HTTP answer, observed ${response.error ?? "nothing"}`);
         }
         if (evidence.status !== "ok") {
@@ -117,8 +120,8 @@ export function analyzeDomain(m: DomainMaterial): DomainObservation {
     } else {
         if (response.httpStatus !== undefined) {
             mismatches.push(`curl: expected no connection, observed HTTP ${response.httpStatus}${response.remoteIp ? ` from ${response.remoteIp}` : ""}`);
-        } else if (!NO_CONNECTION_EXITS.includes(response.exitCode ?? -1)) {
-            mismatches.push(`curl: expected a failed connection (exit 7 or 28), observed ${response.error ?? "nothing"}; that failure says nothing about the allow-list`);
+        } else if (!CURL_CONNECT_FAILURES.includes(response.exitCode ?? -1)) {
+            missingEvidence.push(`curl: a block needs curl to fail to connect (exit 7 or 28), observed ${curlRan ? response.error : `no exit code: ${response.error ?? "no answer"}`}`);
         }
         if (evidence.status !== "ok") {
             mismatches.push(`${who}: expected a DROPPED (POLICY_DENIED) flow, observed ${evidence.status}${evidence.note ? ` (${evidence.note})` : ""}; the flow is required evidence`);
@@ -139,8 +142,9 @@ export function analyzeDomain(m: DomainMaterial): DomainObservation {
             ...(response.error ? { error: response.error } : {}),
         },
         flow: evidence,
-        verdict: mismatches.length === 0 ? "pass" : "fail",
+        verdict: verdictOf(mismatches, missingEvidence),
         mismatches,
+        missingEvidence,
         attempts: m.attempts,
         errors: m.errors,
         durationMs: m.durationMs,

@@ -2,7 +2,9 @@
 // evidence for it, retried (bounded) while the policy settles. Backend-agnostic.
 import { setTimeout as sleep } from "timers/promises";
 import { CheckBackend, DomainProbeResponse } from "./backend";
+import { probeTimeoutSeconds } from "./budget";
 import { analyzeDomain, DOMAIN_PORT, domainEvidence, domainSummaryLine } from "./domainVerdict";
+import { within } from "./deadline";
 import type { CheckOptions } from "./run";
 import { ClientFacts, DomainEvidence, DomainObservation, Outcome, Topology } from "./types";
 
@@ -25,7 +27,8 @@ async function evidenceFor(backend: CheckBackend, client: ClientFacts, domain: s
     let evidence: DomainEvidence | undefined;
     for (let poll = 1; poll <= EVIDENCE_POLLS; poll++) {
         try {
-            const { source, flows } = await backend.domainFlows(client, DOMAIN_PORT, sinceEpoch);
+            const read = backend.domainFlows(client, DOMAIN_PORT, sinceEpoch, options.flowsSeconds);
+            const { source, flows } = await within(read, options.flowsSeconds + 0.5, "the flow read");
             evidence = domainEvidence(source, flows, domain, expected, response.remoteIp);
         } catch (error) {
             return { source: evidence?.source ?? "hubble", status: "error", flows: [], note: (error as Error).message };
@@ -39,6 +42,20 @@ async function evidenceFor(backend: CheckBackend, client: ClientFacts, domain: s
     return evidence!;
 }
 
+/** One curl; a transport error (exec handshake, timer) becomes this attempt's error, never the run's. */
+async function curlOnce(backend: CheckBackend, client: ClientFacts, domain: string, requestId: string, options: CheckOptions): Promise<DomainProbeResponse> {
+    if (!backend.domainProbe) {
+        return { error: `${backend.name} cannot probe domains` };
+    }
+    const timeoutSeconds = probeTimeoutSeconds(options);
+    const request = { client, domain, requestId, connectTimeoutSeconds: options.connectTimeoutSeconds, maxTimeSeconds: options.maxTimeSeconds, timeoutSeconds };
+    try {
+        return await within(backend.domainProbe(request), timeoutSeconds + 0.5, `curl in ${client.name}`);
+    } catch (error) {
+        return { error: `curl could not be run: ${(error as Error).message}` };
+    }
+}
+
 async function probeDomain(backend: CheckBackend, client: ClientFacts, domain: string, expected: Outcome, requestPrefix: string, options: CheckOptions): Promise<DomainObservation> {
     const started = Date.now();
     const settleUntil = started + options.settleSeconds * 1000;
@@ -46,15 +63,7 @@ async function probeDomain(backend: CheckBackend, client: ClientFacts, domain: s
     let row: DomainObservation | undefined;
     for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
         const sinceEpoch = Date.now() / 1000;
-        const response: DomainProbeResponse = backend.domainProbe
-            ? await backend.domainProbe({
-                  client,
-                  domain,
-                  requestId: `${requestPrefix}-${attempt}`,
-                  connectTimeoutSeconds: options.connectTimeoutSeconds,
-                  maxTimeSeconds: options.maxTimeSeconds,
-              })
-            : { error: `${backend.name} cannot probe domains` };
+        const response = await curlOnce(backend, client, domain, `${requestPrefix}-${attempt}`, options);
         if (response.error) {
             errors.push(`attempt ${attempt}: ${response.error}`);
         }
@@ -63,7 +72,7 @@ async function probeDomain(backend: CheckBackend, client: ClientFacts, domain: s
         if (row.verdict === "pass" || Date.now() >= settleUntil || attempt === options.maxAttempts) {
             break;
         }
-        options.progress(`    ${domain} attempt ${attempt}: ${row.mismatches.join("; ")}; retrying while the policy settles`);
+        options.progress(`    ${domain} attempt ${attempt}: ${[...row.mismatches, ...row.missingEvidence].join("; ")}; retrying while the policy settles`);
         await sleep(options.retryDelayMs);
     }
     return row!;
@@ -77,8 +86,8 @@ export async function runDomainProbes(backend: CheckBackend, topology: Topology,
         const row = await probeDomain(backend, topology.domains!.client, domain, expected, `${runId}-d${i}`, options);
         rows.push(row);
         options.progress(`[domain ${i + 1}/${plan.length}] ${domainSummaryLine(row)} (${(row.durationMs / 1000).toFixed(1)} s)`);
-        for (const mismatch of row.mismatches) {
-            options.progress(`    ${mismatch}`);
+        for (const reason of [...row.mismatches, ...row.missingEvidence]) {
+            options.progress(`    ${reason}`);
         }
     }
     return rows;

@@ -92,7 +92,7 @@ export function reportSuites(report: CheckReport): JunitSuite[] {
                 name: `${o.client.pod} (${o.client.label}) -> ${o.path}/${o.externalTrafficPolicy} ${o.targetAddress}`,
                 seconds: seconds(o.durationMs),
                 verdict: o.verdict,
-                reasons: o.mismatches,
+                reasons: [...o.mismatches, ...o.missingEvidence],
                 output: [summaryLine(o), ...o.expected.reasons, ...o.errors].join("\n"),
             })),
         },
@@ -105,7 +105,7 @@ export function reportSuites(report: CheckReport): JunitSuite[] {
                 name: `${row.service} ${row.targetAddress}: kept and forwarded`,
                 seconds: 0,
                 verdict: row.verdict,
-                reasons: row.mismatches,
+                reasons: row.missingEvidence,
                 output: [coverageSummaryLine(row), row.kept.by ?? "", row.forwarded.by ?? ""].filter((l) => l !== "").join("\n"),
             })),
         });
@@ -118,7 +118,7 @@ export function reportSuites(report: CheckReport): JunitSuite[] {
                 name: `${d.domain} (${d.expected === "connect" ? "allowed" : "blocked"})`,
                 seconds: seconds(d.durationMs),
                 verdict: d.verdict,
-                reasons: d.mismatches,
+                reasons: [...d.mismatches, ...d.missingEvidence],
                 output: [domainSummaryLine(d), ...d.flow.flows.map((f) => f.summary), ...d.errors].join("\n"),
             })),
         });

@@ -12,11 +12,13 @@
 // Input (stdin, or the EGRESS_LAB_CHECK_INPUT variable): a JSON object with kubeconfigA,
 // kubeconfigB and checkPlan (the stack outputs), optionally sourcePublicIp and gatewayPool. Kubeconfigs are read
 // from there only: never from the command line, never printed. Progress goes to stderr.
-// Exit codes: 0 all probes pass (or checkPlan.strict is false), 1 a probe failed, 2 an error.
+// Exit codes: 0 all probes pass (or checkPlan.strict is false), 1 a probe failed or was
+// inconclusive, 2 an error. The process exits only once the report has been handed over whole.
 import * as fs from "fs";
 import * as path from "path";
 import { reportJunit } from "./junit";
 import { GatewayPoolRef, KubernetesBackend } from "./k8s/backend";
+import { exitWhenFlushed, writeAll } from "./output";
 import { CheckPlan } from "./plan";
 import { AKS_OPTIONS, runCheck } from "./run";
 import { defaultRunDir, RUN_DIR_ENV, RUN_FILES, writeRunDir } from "./runDir";
@@ -46,7 +48,11 @@ export function parseCheckInput(text: string): CheckInput {
     }
     const sourcePublicIp = typeof parsed.sourcePublicIp === "string" && parsed.sourcePublicIp !== "" ? parsed.sourcePublicIp : undefined;
     const pool = parsed.gatewayPool as Partial<GatewayPoolRef> | undefined;
-    const gatewayPool = pool && typeof pool.nodeResourceGroup === "string" && pool.nodeResourceGroup !== "" && typeof pool.poolName === "string" ? (pool as GatewayPoolRef) : undefined;
+    const named = (value: unknown): value is string => typeof value === "string" && value !== "";
+    const gatewayPool =
+        pool && named(pool.subscriptionId) && named(pool.nodeResourceGroup) && named(pool.poolName)
+            ? { subscriptionId: pool.subscriptionId, nodeResourceGroup: pool.nodeResourceGroup, poolName: pool.poolName }
+            : undefined;
     return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parsed.checkPlan as CheckPlan, sourcePublicIp, gatewayPool };
 }
 
@@ -123,16 +129,16 @@ async function main(): Promise<number> {
         fs.writeFileSync(args.junit, reportJunit(report));
     }
     progress(`run directory ${runDir}: pcaps in ${RUN_FILES.pcaps}/${namedRunDir ? `, ${RUN_FILES.observations}, ${RUN_FILES.picture}, ${RUN_FILES.junit}` : ""}`);
-    process.stdout.write(`${json}\n`);
+    await writeAll(process.stdout, `${json}\n`);
     return report.ok || !input.checkPlan.strict ? 0 : 1;
 }
 
 if (require.main === module) {
     main().then(
-        (code) => process.exit(code),
+        (code) => exitWhenFlushed(code),
         (error: Error) => {
             process.stderr.write(`check failed: ${error.message}\n`);
-            process.exit(2);
+            return exitWhenFlushed(2);
         },
     );
 }

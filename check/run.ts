@@ -2,13 +2,16 @@
 // analyze, and always clean up. Backend-agnostic; every wait is bounded.
 import { randomBytes } from "crypto";
 import { setTimeout as sleep } from "timers/promises";
+import { CAPTURE_TCPDUMP_MAX_SECONDS } from "../lib/capture";
 import { analyzeProbe, summaryLine } from "./analyze";
-import { CaptureSession, CheckBackend, Progress } from "./backend";
-import { runDomainProbes } from "./domains";
+import { CaptureSession, CheckBackend, Progress, ProbeResponse } from "./backend";
+import { probeTimeoutSeconds, runBounds } from "./budget";
+import { within } from "./deadline";
 import { ClusterCoverage, coverageSummaryLine, coverClusterOutcomes } from "./coverage";
-import { pcapBounds } from "./pcap";
+import { runDomainProbes } from "./domains";
 import { domainSummaryLine } from "./domainVerdict";
-import { parseTcpdump } from "./tcpdump";
+import { pcapBounds } from "./pcap";
+import { captureDestinations, parseTcpdump } from "./tcpdump";
 import { CheckReport, ClientFacts, HubbleView, Observation, TargetFacts, Topology, WireSighting } from "./types";
 
 export interface CheckOptions {
@@ -17,6 +20,10 @@ export interface CheckOptions {
     readonly connectTimeoutSeconds: number;
     /** curl --max-time. */
     readonly maxTimeSeconds: number;
+    /** A probe may take this much longer than curl's --max-time (exec round trip); then it is given up. */
+    readonly probeSlackSeconds: number;
+    /** Bound on one Hubble read. */
+    readonly flowsSeconds: number;
     /** Attempts per probe, at most. */
     readonly maxAttempts: number;
     /** A mismatch is retried while the first attempt is younger than this (policies settling). */
@@ -25,7 +32,7 @@ export interface CheckOptions {
     readonly retryDelayMs: number;
     /** How long to wait for a probe's capture lines to arrive after curl returns. */
     readonly lateLinesMs: number;
-    /** Bound on waiting for every tcpdump to listen. */
+    /** Bound on starting every capture, until each tcpdump listens. */
     readonly listenTimeoutSeconds: number;
     /** Keep every node's capture as a pcap file in this local directory. */
     readonly pcapDir?: string;
@@ -38,6 +45,8 @@ export interface CheckOptions {
 export const AKS_OPTIONS: Omit<CheckOptions, "progress"> = {
     connectTimeoutSeconds: 3,
     maxTimeSeconds: 5,
+    probeSlackSeconds: 5,
+    flowsSeconds: 10,
     maxAttempts: 4,
     settleSeconds: 20,
     retryDelayMs: 2000,
@@ -78,61 +87,79 @@ async function collectSightings(capture: CaptureSession, mark: ReadonlyMap<strin
     return sightingsSince(capture, mark);
 }
 
-async function hubbleFor(backend: CheckBackend, client: ClientFacts, since: number): Promise<HubbleView> {
+async function hubbleFor(backend: CheckBackend, client: ClientFacts, since: number, seconds: number): Promise<HubbleView> {
     if (!backend.flows) {
         return { status: "unavailable", bestEffort: true, flows: [], note: `${backend.name} has no Hubble` };
     }
     try {
-        return { status: "ok", bestEffort: true, flows: await backend.flows(client, since) };
+        return { status: "ok", bestEffort: true, flows: await within(backend.flows(client, since, seconds), seconds + 0.5, "the Hubble read") };
     } catch (error) {
         return { status: "error", bestEffort: true, flows: [], note: (error as Error).message };
     }
 }
 
-async function runProbe(backend: CheckBackend, capture: CaptureSession, probe: PlannedProbe, topology: Topology, runId: string, index: number, options: CheckOptions): Promise<Observation> {
+/** One curl; a transport error (exec handshake, timer) becomes this attempt's error, never the run's. */
+async function probeOnce(backend: CheckBackend, probe: PlannedProbe, requestId: string, options: CheckOptions): Promise<ProbeResponse> {
+    const timeoutSeconds = probeTimeoutSeconds(options);
+    const request = { client: probe.client, target: probe.target, requestId, connectTimeoutSeconds: options.connectTimeoutSeconds, maxTimeSeconds: options.maxTimeSeconds, timeoutSeconds };
+    try {
+        return await within(backend.probe(request), timeoutSeconds + 0.5, `curl in ${probe.client.name}`);
+    } catch (error) {
+        return { error: `curl could not be run: ${(error as Error).message}` };
+    }
+}
+
+/** Per run: capture gaps already printed, so each shows once in the progress log. */
+type Reported = Set<string>;
+
+async function runProbe(backend: CheckBackend, capture: CaptureSession, probe: PlannedProbe, topology: Topology, runId: string, index: number, options: CheckOptions, reported: Reported): Promise<Observation> {
     const started = Date.now();
     const settleUntil = started + options.settleSeconds * 1000;
-    const sightings: WireSighting[] = [];
     const errors: string[] = [];
     let observation: Observation | undefined;
     for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
         const mark = capture.mark();
         const sinceEpoch = Date.now() / 1000;
-        const response = await backend.probe({
-            client: probe.client,
-            target: probe.target,
-            requestId: `${runId}-${index}-${attempt}`,
-            connectTimeoutSeconds: options.connectTimeoutSeconds,
-            maxTimeSeconds: options.maxTimeSeconds,
-        });
+        const requestId = `${runId}-${index}-${attempt}`;
+        const response = await probeOnce(backend, probe, requestId, options);
         if (response.error) {
             errors.push(`attempt ${attempt}: ${response.error}`);
         }
-        const captureFailure = capture.failure();
-        if (captureFailure && !errors.includes(captureFailure)) {
-            // Without a capture the wire view is empty; say why instead of reporting "nothing".
-            errors.push(captureFailure);
+        // The whole late-line window, also without an answer: "nothing arrived" must have had time to arrive.
+        const sightings = await collectSightings(capture, mark, probe.target, options.lateLinesMs);
+        // Read after the window: a capture whole now was whole for all of it (every gap is final).
+        const captureGaps = capture.gaps();
+        for (const gap of captureGaps) {
+            // Without a whole capture the wire view is partial; say why, with tcpdump's own words.
+            if (!errors.includes(gap)) {
+                errors.push(gap);
+            }
+            if (!reported.has(gap)) {
+                reported.add(gap);
+                options.progress(`    ${gap}`);
+            }
         }
-        const fresh = await collectSightings(capture, mark, probe.target, response.body ? options.lateLinesMs : Math.min(options.lateLinesMs, 200));
-        // Only this attempt's copies count; earlier attempts stay in the error trail.
-        sightings.splice(0, sightings.length, ...fresh);
         observation = analyzeProbe({
             client: probe.client,
             target: probe.target,
             topology,
             sightings,
             body: response.body,
+            requestId,
+            curlExitCode: response.exitCode,
+            captureGaps,
             errors,
             attempts: attempt,
             durationMs: Date.now() - started,
-            hubble: await hubbleFor(backend, probe.client, sinceEpoch),
+            hubble: await hubbleFor(backend, probe.client, sinceEpoch, options.flowsSeconds),
             plannedReceivingNode: response.plannedReceivingNode,
         });
         const settling = Date.now() < settleUntil;
         if (observation.verdict === "pass" || !settling || attempt === options.maxAttempts) {
             break;
         }
-        options.progress(`    attempt ${attempt}: ${observation.mismatches.join("; ")}; retrying while policies settle`);
+        const why = [...observation.mismatches, ...observation.missingEvidence].join("; ");
+        options.progress(`    attempt ${attempt}: ${why}; retrying while policies settle`);
         await sleep(options.retryDelayMs);
     }
     return observation!;
@@ -150,23 +177,31 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
     if (plan.length === 0) {
         throw new Error("nothing to probe: no clients or no receiver targets");
     }
-    const ports = [...new Set([...topology.targets.map((t) => t.port), topology.receiver.port])];
-    // Per attempt: curl, the pause, the late lines, and up to 5 s of exec round trips (Hubble).
-    const perProbeSeconds = options.maxAttempts * (options.maxTimeSeconds + options.retryDelayMs / 1000 + options.lateLinesMs / 1000 + 5);
+    // The Cluster coverage may probe each Cluster Service again: the capture must outlast those too.
+    const coverageProbes = options.coverageProbes ?? 8;
+    const extraProbes = topology.targets.filter((t) => t.externalTrafficPolicy === "Cluster").length * coverageProbes;
+    const bounds = runBounds(options, plan.length + extraProbes, backend.flows !== undefined);
+    if (bounds.captureSeconds > CAPTURE_TCPDUMP_MAX_SECONDS) {
+        throw new Error(
+            `${plan.length} probes${extraProbes > 0 ? ` and up to ${extraProbes} more for both Cluster outcomes` : ""} may take up to ${bounds.captureSeconds} s with the capture start (${bounds.probeSeconds.toFixed(1)} s each at most), ` +
+                `longer than a capture may run (${CAPTURE_TCPDUMP_MAX_SECONDS} s); probe fewer clients or targets per run`,
+        );
+    }
     const nodes = topology.receiverNodes.map((n) => n.name);
-    const maxPackets = plan.length * options.maxAttempts * 8 + 100;
     const capture = await backend.startCapture(
         {
             runId,
             nodes,
-            ports,
-            maxPackets,
-            maxSeconds: Math.ceil(plan.length * perProbeSeconds + 60),
-            ...(options.pcapDir ? { pcap: { dir: options.pcapDir, bounds: pcapBounds(nodes.length, maxPackets) } } : {}),
+            destinations: captureDestinations(topology),
+            maxPackets: bounds.maxPackets,
+            maxSeconds: bounds.captureSeconds,
+            startSeconds: options.listenTimeoutSeconds,
+            ...(options.pcapDir ? { pcap: { dir: options.pcapDir, bounds: pcapBounds(nodes.length, bounds.maxPackets) } } : {}),
         },
         progress,
     );
     const observations: Observation[] = [];
+    const reported: Reported = new Set();
     let coverage: ClusterCoverage[] = [];
     // The domain rows use another client and no capture on B: they run alongside, so a blocked
     // name's connect timeout costs no extra wall time. Awaited below; never left unhandled.
@@ -174,18 +209,18 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
     domainRun.catch(() => undefined);
     try {
         for (const [i, probe] of plan.entries()) {
-            const observation = await runProbe(backend, capture, probe, topology, runId, i, options);
+            const observation = await runProbe(backend, capture, probe, topology, runId, i, options, reported);
             observations.push(observation);
             progress(`[${i + 1}/${plan.length}] ${summaryLine(observation)} (${(observation.durationMs / 1000).toFixed(1)} s)`);
-            for (const mismatch of observation.mismatches) {
-                progress(`    ${mismatch}`);
+            for (const reason of [...observation.mismatches, ...observation.missingEvidence]) {
+                progress(`    ${reason}`);
             }
         }
         coverage = await coverClusterOutcomes({
             topology,
             observations,
-            probe: (client, target, n) => runProbe(backend, capture, { client, target }, topology, runId, plan.length + n, options),
-            maxExtra: options.coverageProbes ?? 8,
+            probe: (client, target, n) => runProbe(backend, capture, { client, target }, topology, runId, plan.length + n, options, reported),
+            maxExtra: coverageProbes,
             line: summaryLine,
             progress,
         });
@@ -201,15 +236,21 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
     for (const pcap of pcaps) {
         progress(`pcap of ${pcap.node}: ${pcap.file} (${pcap.packets} packets, ${pcap.bytes} bytes)${pcap.note ? `: ${pcap.note}` : ""}`);
     }
-    const rows = [...observations, ...coverage, ...domains];
-    const failed = rows.filter((o) => o.verdict === "fail").length;
-    progress(failed === 0 ? `all ${rows.length} probes pass` : `${failed} of ${rows.length} probes fail`);
+    const rows: readonly { verdict: string }[] = [...observations, ...coverage, ...domains];
+    const count = (verdict: string): number => rows.filter((o) => o.verdict === verdict).length;
+    const passed = count("pass");
+    const what = rows.length > observations.length ? "rows" : "probes";
+    progress(
+        passed === rows.length
+            ? `all ${rows.length} ${what} pass`
+            : `${passed} of ${rows.length} ${what} pass, ${count("fail")} fail, ${count("inconclusive")} inconclusive`,
+    );
     return {
         runId,
         backend: backend.name,
         startedAt: startedAt.toISOString(),
         durationMs: Date.now() - startedAt.getTime(),
-        ok: failed === 0,
+        ok: passed === rows.length,
         observations,
         coverage,
         domains,

@@ -81,6 +81,13 @@ export interface AppView {
 
 export type Outcome = "connect" | "blocked";
 
+/**
+ * pass: every expectation was seen to hold. fail: something was seen to contradict one.
+ * inconclusive: nothing contradicted, but the evidence is incomplete (curl never ran, a capture
+ * was not whole for the window); `checkStrict` treats it as a failure.
+ */
+export type Verdict = "pass" | "fail" | "inconclusive";
+
 export interface Expected {
     readonly outcome: Outcome;
     /** Source on B's wire (the copy before DNAT): what left A. */
@@ -120,9 +127,15 @@ export interface Observation {
     };
     readonly app?: AppView;
     readonly hubble: HubbleView;
-    readonly verdict: "pass" | "fail";
-    /** Each mismatch shows both values. */
+    /** The X-Request-Id of the attempt shown; an answer only counts when nginx echoes it. */
+    readonly requestId: string;
+    /** curl's exit code in that attempt; absent when curl did not report one (the exec failed). */
+    readonly curlExitCode?: number;
+    readonly verdict: Verdict;
+    /** Each mismatch shows both values; any mismatch makes the row fail. */
     readonly mismatches: readonly string[];
+    /** Evidence the verdict needs but the run could not collect; without mismatches, the row is inconclusive. */
+    readonly missingEvidence: readonly string[];
     readonly attempts: number;
     readonly errors: readonly string[];
     readonly durationMs: number;
@@ -170,8 +183,10 @@ export interface DomainObservation {
     readonly expected: Outcome;
     readonly curl: { readonly httpStatus?: number; readonly remoteIp?: string; readonly exitCode?: number; readonly error?: string };
     readonly flow: DomainEvidence;
-    readonly verdict: "pass" | "fail";
+    /** A missing flow fails the row (Hubble is required evidence); a curl that proves nothing leaves it inconclusive. */
+    readonly verdict: Verdict;
     readonly mismatches: readonly string[];
+    readonly missingEvidence: readonly string[];
     readonly attempts: number;
     readonly errors: readonly string[];
     readonly durationMs: number;

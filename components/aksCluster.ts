@@ -43,6 +43,8 @@ export interface AksClusterArgs {
     readonly serviceCidr: pulumi.Input<string>;
     /** Cluster DNS service IP, inside serviceCidr. */
     readonly dnsServiceIp: pulumi.Input<string>;
+    /** The pod range the CNI (Cilium's cluster pool) really uses. */
+    readonly podCidr: pulumi.Input<string>;
     /** Scopes (subnets, route tables) where AKS must manage load balancers and routes. */
     readonly networkContributorScopes: pulumi.Input<string>[];
     /** Extra node pools. */
@@ -68,6 +70,8 @@ export class AksCluster extends pulumi.ComponentResource {
     public readonly nodeResourceGroup: pulumi.Output<string>;
     /** The public IP the cluster's outbound load balancer SNATs to. */
     public readonly outboundPublicIp: pulumi.Output<string>;
+    /** The subscription the cluster lives in, as the azure-native provider resolved it. */
+    public readonly subscriptionId: pulumi.Output<string>;
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("egress-lab:cluster:AksCluster", name, {}, opts);
@@ -78,8 +82,8 @@ export class AksCluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
-        const roleDefinitionId = pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE_ID}`;
+        this.subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
+        const roleDefinitionId = pulumi.interpolate`/subscriptions/${this.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE_ID}`;
         this.roleAssignments = args.networkContributorScopes.map(
             (scope, i) =>
                 new authorization.RoleAssignment(
@@ -123,6 +127,10 @@ export class AksCluster extends pulumi.ComponentResource {
                     networkPlugin: containerservice.NetworkPlugin.None,
                     serviceCidr: args.serviceCidr,
                     dnsServiceIP: args.dnsServiceIp,
+                    // Left unset, the SDK fills in 10.244.0.0/16; the BYO CNI page asks for the range the
+                    // CNI really uses: the control plane routes to pods with it (learn.microsoft.com
+                    // azure/aks/use-byo-cni, "Prerequisites", 2026-04-16).
+                    podCidr: args.podCidr,
                     loadBalancerSku: containerservice.LoadBalancerSku.Standard,
                     outboundType: containerservice.OutboundType.LoadBalancer,
                 },

@@ -17,8 +17,14 @@ export interface CheckArgs {
     readonly plan: CheckPlan;
     /** A's outbound public IP, the expected source on the public path. */
     readonly sourcePublicIp: pulumi.Input<string>;
-    /** A's gateway pool, whose NICs' IP forwarding the check reads with az when it can. */
-    readonly gatewayPool: { readonly nodeResourceGroup: pulumi.Input<string>; readonly poolName: string };
+    /** A's gateway pool, whose NICs' IP forwarding the check's preflight reads from Azure. */
+    readonly gatewayPool: {
+        readonly subscriptionId: pulumi.Input<string>;
+        readonly nodeResourceGroup: pulumi.Input<string>;
+        readonly poolName: pulumi.Input<string>;
+    };
+    /** Non-secret ARM_* settings for those reads; credentials come from the environment only. */
+    readonly azureEnvironment?: Readonly<Record<string, string>>;
     /** Change it to re-run the check on purpose (`pulumi config set checkNonce $(date +%s)`). */
     readonly nonce: pulumi.Input<string>;
     /** Everything the check probes; it runs after them. */
@@ -72,6 +78,8 @@ export class Check extends pulumi.ComponentResource {
                 create: "node -r ts-node/register/transpile-only check/main.ts",
                 dir: ROOT,
                 stdin: input,
+                // Identifiers only (client and tenant IDs, method flags), never a secret.
+                ...(args.azureEnvironment && Object.keys(args.azureEnvironment).length > 0 ? { environment: { ...args.azureEnvironment } } : {}),
                 // Progress (stderr) shows during `pulumi up`; the JSON report (stdout) becomes outputs.
                 logging: command.types.enums.local.Logging.Stderr,
                 addPreviousOutputInEnv: false,

@@ -5,7 +5,7 @@ import { CILIUM_CHART, ciliumValues } from "../lib/cilium";
 export interface CiliumArgs {
     /** Kubernetes provider of the cluster. */
     readonly provider: k8s.Provider;
-    /** Chart version, e.g. "1.19.9". */
+    /** Chart version, e.g. "1.19.6". */
     readonly version: pulumi.Input<string>;
     /** API server FQDN of the AKS cluster. */
     readonly apiServerHost: pulumi.Input<string>;

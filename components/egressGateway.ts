@@ -40,6 +40,8 @@ export interface EgressGatewayArgs {
     readonly cilium: pulumi.Resource;
     /** The gateway node pool; the assigner must land on it before the policies exist. */
     readonly gatewayPool: pulumi.Resource;
+    /** IP forwarding on the gateway pool's NICs; without it Azure drops the egress IPs' traffic. */
+    readonly gatewayForwarding: pulumi.Resource;
 }
 
 /**
@@ -102,7 +104,7 @@ export class EgressGateway extends pulumi.ComponentResource {
                             destinationCidrs: args.destinationCidrs,
                         }),
                     ),
-                    { ...k8sOpts, dependsOn: [args.cilium, this.assigner] },
+                    { ...k8sOpts, dependsOn: [args.cilium, this.assigner, args.gatewayForwarding] },
                 ),
         );
         this.registerOutputs({ policies: this.policies.map((p) => p.metadata.name) });

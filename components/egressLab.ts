@@ -1,19 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EXPIRY_TAG, LabConfig } from "../lib/config";
 import { checkPlan } from "../check/plan";
-import { ipForwardingCheckCommand } from "../lib/egress";
 import { Check } from "./check";
 import { AksCluster } from "./aksCluster";
 import { Cilium } from "./cilium";
 import { Clients } from "./clients";
 import { DomainAllowList } from "./domainAllowList";
 import { EgressGateway } from "./egressGateway";
+import { GatewayForwarding } from "./gatewayForwarding";
 import { Network } from "./network";
 import { Receiver } from "./receiver";
 
 export interface EgressLabArgs {
     /** The validated configuration (lib/config.ts). */
     readonly config: LabConfig;
+    /** Non-secret azure-native settings as ARM_* variables, for the check's Azure reads. */
+    readonly azureEnvironment?: Readonly<Record<string, string>>;
 }
 
 /** The whole lab: network, cluster A (source, with the gateway pool) and cluster B (receiver). */
@@ -25,12 +27,12 @@ export class EgressLab extends pulumi.ComponentResource {
     public readonly ciliumB: Cilium;
     public readonly receiver: Receiver;
     public readonly clients: Clients;
+    /** IP forwarding on the gateway pool's scale set, turned on by the program. */
+    public readonly gatewayForwarding: GatewayForwarding;
     public readonly egressGateway: EgressGateway;
     /** The domain allow-list on A, when config lists domains. */
     public readonly domainAllowList?: DomainAllowList;
     public readonly check: Check;
-    /** The az command that shows whether the gateway pool's NICs forward IP. */
-    public readonly ipForwardingCheck: pulumi.Output<string>;
 
     constructor(name: string, args: EgressLabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("egress-lab:lab:EgressLab", name, {}, opts);
@@ -69,11 +71,12 @@ export class EgressLab extends pulumi.ComponentResource {
                 nodeSubnetId: sourceNodes.subnet.id,
                 serviceCidr: a.serviceCidr,
                 dnsServiceIp: a.dnsServiceIp,
+                podCidr: a.podCidr,
                 networkContributorScopes: [sourceNodes.subnet.id, sourceNodes.routeTable.id, sourceGateway.subnet.id, sourceGateway.routeTable.id],
                 extraPools: [
                     {
                         name: gateway.poolName,
-                        count: 1,
+                        count: gateway.nodeCount,
                         vmSize: gateway.vmSize,
                         subnetId: sourceGateway.subnet.id,
                         nodeLabels: { [gateway.nodeLabelKey]: gateway.nodeLabelValue },
@@ -93,6 +96,7 @@ export class EgressLab extends pulumi.ComponentResource {
                 nodeSubnetId: receiverNodes.subnet.id,
                 serviceCidr: b.serviceCidr,
                 dnsServiceIp: b.dnsServiceIp,
+                podCidr: b.podCidr,
                 networkContributorScopes: [receiverNodes.subnet.id, receiverNodes.routeTable.id],
             },
             { parent: this },
@@ -143,6 +147,13 @@ export class EgressLab extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        // Azure drops traffic from and to the egress IPs unless the gateway NICs forward IP.
+        const gatewayPool = this.clusterA.pools[0];
+        this.gatewayForwarding = new GatewayForwarding(
+            "gateway-ip-forwarding",
+            { subscriptionId: this.clusterA.subscriptionId, nodeResourceGroup: this.clusterA.nodeResourceGroup, poolName: gateway.poolName },
+            { parent: this, dependsOn: [gatewayPool] },
+        );
         this.egressGateway = new EgressGateway(
             "egress",
             {
@@ -156,7 +167,8 @@ export class EgressLab extends pulumi.ComponentResource {
                 // B's replies to an egress IP must reach the gateway; nothing else needs these routes.
                 routeTables: [{ resourceGroupName: this.network.resourceGroup.name, routeTableName: receiverNodes.routeTable.name }],
                 cilium: this.ciliumA.release,
-                gatewayPool: this.clusterA.pools[0],
+                gatewayPool,
+                gatewayForwarding: this.gatewayForwarding,
             },
             { parent: this },
         );
@@ -192,7 +204,12 @@ export class EgressLab extends pulumi.ComponentResource {
                 kubeconfigB: this.clusterB.kubeconfig,
                 plan: checkPlan(config, config.check.strict),
                 sourcePublicIp: this.clusterA.outboundPublicIp,
-                gatewayPool: { nodeResourceGroup: this.clusterA.nodeResourceGroup, poolName: gateway.poolName },
+                gatewayPool: {
+                    subscriptionId: this.gatewayForwarding.subscriptionId,
+                    nodeResourceGroup: this.gatewayForwarding.nodeResourceGroup,
+                    poolName: this.gatewayForwarding.poolName,
+                },
+                azureEnvironment: args.azureEnvironment,
                 nonce: config.check.nonce,
                 probed,
                 probedVersions: [
@@ -204,7 +221,6 @@ export class EgressLab extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.ipForwardingCheck = this.clusterA.nodeResourceGroup.apply((group) => ipForwardingCheckCommand(group, gateway.poolName));
 
         this.registerOutputs({
             resourceGroupName: this.network.resourceGroup.name,

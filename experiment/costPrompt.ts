@@ -1,16 +1,16 @@
 // The question before anything billable exists: the hourly estimate, then yes or no.
 import * as readline from "readline";
-import { dollars, hourlyEstimate, labNodePools } from "../lib/cost";
+import { dollars, hourlyEstimate, labNodePools, labOtherItems } from "../lib/cost";
 import { LabConfig } from "../lib/config";
 
 /** The estimate as printed, from the one estimate function the policy pack uses too (lib/cost.ts). */
 export function costLines(config: LabConfig): string[] {
-    const estimate = hourlyEstimate(labNodePools(config));
+    const estimate = hourlyEstimate(labNodePools(config), labOtherItems(config));
     return [
-        `Estimated cost while the lab exists: ${dollars(estimate.cents)} for nodes (pay-as-you-go list prices):`,
+        `Estimated cost while the lab exists: ${dollars(estimate.cents)} for nodes, OS disks, load balancers and public IPs (pay-as-you-go list prices):`,
         ...estimate.lines.map((l) => `  ${l}`),
         ...estimate.unpriced.map((u) => `  ${u.label}: not priced, ${u.why}`),
-        "  plus load balancers, public IPs and disks (README, Cost); check the Azure pricing calculator for your region.",
+        "  Check the Azure pricing calculator for your region (README, Cost).",
     ];
 }
 

@@ -6,14 +6,17 @@ import { setTimeout as sleep } from "timers/promises";
 import { CaptureSession, CaptureSpec, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress, ProbeRequest, ProbeResponse } from "../check/backend";
 import { curlArgs, curlResponse } from "../check/curl";
 import { LineCapture } from "../check/lineCapture";
-import { pcapArgs, pcapFileName, savedPcap } from "../check/pcap";
+import { pcapArgs, SavedPcap } from "../check/pcap";
 import { tcpdumpArgs } from "../check/tcpdump";
 import { ClientFacts, Topology } from "../check/types";
+import { captureSeconds } from "../lib/capture";
 import { ASSIGNER_SCRIPT } from "../lib/egress";
 import { nginxConf } from "../lib/receiver";
+import { labCaptureCommand } from "./capture";
 import { build, inNs, must, NsProcess, removeNamespace, run, sweep, WORK_DIR_PREFIX } from "./netns";
 import { internetSetup } from "./internet";
 import { LabInternet } from "./internetRun";
+import { LabPcaps } from "./pcaps";
 import { renderSetup } from "./setup";
 import { LabTopology, namespaces, receivingNode } from "./topology";
 
@@ -34,6 +37,7 @@ export class NetnsBackend implements CheckBackend {
     private readonly processes: NsProcess[] = [];
     private built = false;
     private internet?: LabInternet;
+    private pcaps?: LabPcaps;
     /** Probes sent per (client, Service): the load balancer's plan moves on with each. */
     private readonly rounds = new Map<string, number>();
 
@@ -92,9 +96,9 @@ export class NetnsBackend implements CheckBackend {
             return (await run(cmd, args)).code === 0;
         });
         progress(`nginx answers on ${t.receiver.ip}:${t.receiver.port} in ${t.receiver.ns}`);
+
         await internetUp;
         const client = (c: LabTopology["clients"][number]): ClientFacts => ({ name: c.name, label: c.label, ip: c.ip, node: c.node.ns, nodeIp: c.node.ip, egress: c.egress });
-
         return {
             clients: t.clients.map(client),
             targets: t.targets,
@@ -114,29 +118,25 @@ export class NetnsBackend implements CheckBackend {
     }
 
     async startCapture(spec: CaptureSpec, progress: Progress): Promise<CaptureSession> {
-        const capture = new LineCapture(spec.nodes);
-        const args = tcpdumpArgs({ ports: spec.ports, maxPackets: spec.maxPackets });
-        // Each node's tcpdump writes its pcap straight into the run directory (the lab is one machine).
-        const pcapOf = (node: string): string | undefined => spec.pcap && path.resolve(spec.pcap.dir, pcapFileName(node));
-        if (spec.pcap) {
-            fs.mkdirSync(spec.pcap.dir, { recursive: true });
-        }
+        const seconds = captureSeconds(spec.maxSeconds);
+        const capture = new LineCapture(spec.nodes, { maxPackets: spec.maxPackets, maxSeconds: seconds });
+        const args = tcpdumpArgs({ destinations: spec.destinations, maxPackets: spec.maxPackets });
+        const pcaps = spec.pcap && new LabPcaps(spec.pcap);
+        this.pcaps = pcaps;
+        let saved: SavedPcap[] = [];
         const dumps = spec.nodes.map((node) => {
-            const file = pcapOf(node);
-            const dump = new NsProcess(node, "timeout", [String(spec.maxSeconds), "tcpdump", ...(file ? pcapArgs(file) : []), ...args]);
+            capture.starting(node);
+            const [command, ...rest] = labCaptureCommand(seconds, [...(pcaps ? pcapArgs(pcaps.fileOf(node)) : []), ...args]);
+            const dump = new NsProcess(node, command, rest);
             dump.child.stdout!.on("data", (d: Buffer) => capture.push(node, d.toString()));
             dump.child.stderr!.on("data", (d: Buffer) => capture.push(node, d.toString()));
-            dump.child.on("close", (code) => capture.end(node, `tcpdump exited (${code})`));
+            dump.child.on("close", (code, signal) => capture.end(node, code === 124 ? `timeout ended tcpdump at its bound of ${seconds} s` : `tcpdump exited (${code ?? signal})`));
             this.processes.push(dump);
             return dump;
         });
-        const failure = (): string | undefined => {
-            const dead = dumps.findIndex((d) => d.child.exitCode !== null);
-            return dead >= 0 ? `tcpdump on ${spec.nodes[dead]} exited (${dumps[dead].child.exitCode}): ${dumps[dead].output.trim().split("\n").pop()}` : undefined;
-        };
         let stopping = false;
         try {
-            await capture.waitUntilListening(5000, failure);
+            await capture.waitUntilListening(spec.startSeconds * 1000);
         } catch (error) {
             await Promise.all(dumps.map((d) => d.stop(200)));
             throw error;
@@ -145,12 +145,13 @@ export class NetnsBackend implements CheckBackend {
         return {
             mark: () => capture.mark(),
             since: (m) => capture.since(m),
-            failure: () => (stopping ? undefined : capture.failure()),
+            gaps: () => (stopping ? [] : capture.gaps()),
             stop: async () => {
                 stopping = true;
                 await Promise.all(dumps.map((d) => d.stop(500)));
+                saved = pcaps?.collect(spec.nodes) ?? [];
             },
-            saved: () => (spec.pcap ? spec.nodes.map((node) => savedPcap(node, pcapOf(node)!, spec.pcap!.bounds)) : []),
+            saved: () => saved,
         };
     }
 
@@ -167,7 +168,7 @@ export class NetnsBackend implements CheckBackend {
         await must("ip", ["-n", t.router, "route", "replace", `${target.address}/32`, "via", node.ip]);
         const [curl, ...curlOptions] = curlArgs(request);
         const [cmd, args] = inNs(t.clients[index].ns, curl, curlOptions);
-        const result = await run(cmd, args, undefined, (request.maxTimeSeconds + 2) * 1000);
+        const result = await run(cmd, args, undefined, request.timeoutSeconds * 1000);
         return { ...curlResponse(result.code, result.stdout, result.stderr), plannedReceivingNode: node.ns };
     }
 
@@ -188,6 +189,7 @@ export class NetnsBackend implements CheckBackend {
     /** Stops every process (the assigner removes its IPs on SIGTERM) and deletes every namespace. */
     async teardown(): Promise<void> {
         await Promise.all([...this.processes.splice(0), ...(this.internet?.running ?? [])].map((p) => p.stop(1000)));
+        this.pcaps?.remove();
         if (this.built) {
             await Promise.all(namespaces(this.topology).map(removeNamespace));
         }

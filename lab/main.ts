@@ -11,9 +11,10 @@
 // Every run keeps each B node's capture as a pcap file in <run dir>/pcap/: the --out-dir, else
 // next to the --json file, else runs/lab-<UTC time>.
 //
-// Exit codes: 0 every probe passed, 1 a probe failed, 2 the lab could not run.
+// Exit codes: 0 every probe passed, 1 a probe failed or was inconclusive, 2 the lab could not run.
 import * as fs from "fs";
 import * as path from "path";
+import { exitWhenFlushed, writeAll } from "../check/output";
 import { CheckOptions, runCheck } from "../check/run";
 import { coverageSummaryLine } from "../check/coverage";
 import { reportJunit } from "../check/junit";
@@ -31,6 +32,9 @@ import { EMULATION, labTopology } from "./topology";
 export const LAB_OPTIONS: Omit<CheckOptions, "progress"> = {
     connectTimeoutSeconds: 1,
     maxTimeSeconds: 2,
+    // The lab kills a curl that outlives --max-time by this much (lab/backend.ts).
+    probeSlackSeconds: 2,
+    flowsSeconds: 0,
     maxAttempts: 2,
     settleSeconds: 0,
     retryDelayMs: 50,
@@ -141,9 +145,9 @@ async function main(): Promise<number> {
     const json = JSON.stringify(report, null, 2);
     if (args.json === "-") {
         process.stderr.write(`${table}\n`);
-        process.stdout.write(`${json}\n`);
+        await writeAll(process.stdout, `${json}\n`);
     } else {
-        process.stdout.write(`${table}\n`);
+        await writeAll(process.stdout, `${table}\n`);
         if (args.json) {
             fs.writeFileSync(args.json, json);
             log(`observations written to ${args.json}`);
@@ -171,7 +175,7 @@ if (require.main === module) {
     main().then(
         (code) => {
             if (!interrupted) {
-                process.exit(code);
+                void exitWhenFlushed(code);
             }
         },
         (error: Error) => {
@@ -180,7 +184,7 @@ if (require.main === module) {
                 return;
             }
             process.stderr.write(`lab failed: ${error.message}\n`);
-            process.exit(2);
+            void exitWhenFlushed(2);
         },
     );
 }

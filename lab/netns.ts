@@ -192,6 +192,7 @@ export const REQUIRED_TOOLS: readonly { tool: string; debian: string }[] = [
     { tool: "curl", debian: "curl" },
     { tool: "nginx", debian: "nginx-light" },
     { tool: "unshare", debian: "util-linux" },
+    { tool: "setpriv", debian: "util-linux" },
     { tool: "timeout", debian: "coreutils" },
     // The domain allow-list's emulated internet and DNS proxy.
     { tool: "dnsmasq", debian: "dnsmasq-base" },

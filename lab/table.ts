@@ -6,6 +6,13 @@ function pad(cells: string[][]): string {
     return cells.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd()).join("\n");
 }
 
+function verdictCell(o: Observation): string {
+    if (o.verdict === "fail") {
+        return `FAIL: ${o.mismatches.join("; ")}`;
+    }
+    return o.verdict === "inconclusive" ? `INCONCLUSIVE: ${o.missingEvidence.join("; ")}` : "pass";
+}
+
 export function observationTable(observations: readonly Observation[]): string {
     const header = ["client", "label", "path", "policy", "B node", "wire source -> target", "app source -> target", "expected (wire / app)", "verdict"];
     const rows = observations.map((o) => [
@@ -17,7 +24,7 @@ export function observationTable(observations: readonly Observation[]): string {
         o.wire.source ? `${o.wire.source} -> ${o.wire.target}` : "nothing",
         o.app ? `${o.app.remote_addr} -> ${o.app.server_addr}` : "no answer",
         o.expected.outcome === "blocked" ? "blocked" : `${o.expected.wireSource ?? "?"} / ${o.expected.appSource ?? "?"}`,
-        o.verdict === "pass" ? "pass" : `FAIL: ${o.mismatches.join("; ")}`,
+        verdictCell(o),
     ]);
     return pad([header, ...rows]);
 }
@@ -34,7 +41,7 @@ export function domainTable(rows: readonly DomainObservation[]): string {
         o.flow.flow
             ? `${o.flow.source}: ${o.flow.verdict}${o.flow.dropReason ? ` ${o.flow.dropReason}` : ""} -> ${o.flow.flow.destination}:${o.flow.flow.destinationPort ?? "?"}`
             : `${o.flow.source}: ${o.flow.status}`,
-        o.verdict === "pass" ? "pass" : `FAIL: ${o.mismatches.join("; ")}`,
+        o.verdict === "pass" ? "pass" : `${o.verdict.toUpperCase()}: ${[...o.mismatches, ...o.missingEvidence].join("; ")}`,
     ]);
     return pad([header, ...cells]);
 }

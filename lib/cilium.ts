@@ -2,6 +2,12 @@
 
 export const CILIUM_CHART = { name: "cilium", repo: "https://helm.cilium.io/", namespace: "kube-system" } as const;
 
+/**
+ * Each node gets one block of this prefix length from the cluster pool: the chart's own default for
+ * ipam.operator.clusterPoolIPv4MaskSize (24 in values.yaml of 1.16.4, 1.19.6 and 1.20.0).
+ */
+export const CLUSTER_POOL_MASK_SIZE = 24;
+
 export interface CiliumValuesInput {
     /** API server host (the AKS FQDN): with kube-proxy replacement Cilium cannot use the ClusterIP. */
     readonly apiServerHost: string;
@@ -15,13 +21,14 @@ export type HelmValues = { [key: string]: HelmValue };
 export type HelmValue = string | number | boolean | HelmValue[] | HelmValues;
 
 /**
- * Values valid from Cilium 1.16 on. Types matter: the chart's values.schema.json rejects a string
+ * Values valid in every supported line (checked against values.schema.json of 1.16.4, 1.19.6, 1.20.0). Types matter: the chart's values.schema.json rejects a string
  * where a number belongs. kubeProxyReplacement is the boolean true ("strict" was removed, cilium#32711).
  */
 export function ciliumValues(input: CiliumValuesInput): HelmValues {
     return {
+        // The AKS BYOCNI install steps set only this; nodeinit (privileged) was dropped from them as
+        // not required (cilium commit 4927820129; k8s-install-helm.rst AKS tab at v1.20.0-pre.4).
         aksbyocni: { enabled: true },
-        nodeinit: { enabled: true },
         kubeProxyReplacement: true,
         k8sServiceHost: input.apiServerHost,
         k8sServicePort: 443,
@@ -34,7 +41,7 @@ export function ciliumValues(input: CiliumValuesInput): HelmValues {
         egressGateway: { enabled: input.egressGateway },
         ipam: {
             mode: "cluster-pool",
-            operator: { clusterPoolIPv4PodCIDRList: [input.podCidr], clusterPoolIPv4MaskSize: 24 },
+            operator: { clusterPoolIPv4PodCIDRList: [input.podCidr], clusterPoolIPv4MaskSize: CLUSTER_POOL_MASK_SIZE },
         },
         hubble: { enabled: true, relay: { enabled: true } },
         operator: { replicas: 1 },
@@ -75,6 +82,9 @@ export function ciliumValuesProblems(values: unknown, needsEgressGateway: boolea
     }
     if (needsEgressGateway) {
         expect("egressGateway.enabled", true, "this cluster runs egress gateway policies");
+    }
+    if (valueAt(values, "nodeinit.enabled") === true) {
+        problems.push("nodeinit.enabled is true; it runs a privileged DaemonSet that AKS BYOCNI does not need (cilium commit 4927820129)");
     }
     for (const removed of REMOVED_CILIUM_VALUES) {
         if (valueAt(values, removed) !== undefined) {

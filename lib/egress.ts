@@ -197,49 +197,6 @@ export function egressRoutes(egressIps: readonly string[], nextHopIp: string): A
     }));
 }
 
-/** JMESPath over `az vmss list`: each of the pool's scale sets with its NIC's IP forwarding flag. */
-function ipForwardingQuery(poolName: string): string {
-    return (
-        `[?tags."aks-managed-poolName"=='${poolName}']` +
-        ".{vmss:name, ipForwarding:virtualMachineProfile.networkProfile.networkInterfaceConfigurations[0].enableIPForwarding}"
-    );
-}
-
-/**
- * The Azure CLI arguments that show whether the gateway pool's NICs forward IP. Without IP
- * forwarding Azure drops packets from, and to, an address that is not the NIC's own.
- */
-export function ipForwardingCheckArgs(nodeResourceGroup: string, poolName: string, output: "table" | "json"): string[] {
-    return ["vmss", "list", "-g", nodeResourceGroup, "--query", ipForwardingQuery(poolName), "-o", output];
-}
-
-/** The same, as a command line to paste into a shell. */
-export function ipForwardingCheckCommand(nodeResourceGroup: string, poolName: string): string {
-    const [vmss, list, g, group, query, jmes, o, table] = ipForwardingCheckArgs(nodeResourceGroup, poolName, "table");
-    return `az ${vmss} ${list} ${g} ${group} ${query} "${jmes.replace(/"/g, '\\"')}" ${o} ${table}`;
-}
-
-/** Reads `az vmss list ... -o json` output: a plain sentence, whatever the answer. */
-export function ipForwardingVerdict(json: string, poolName: string): { ok: boolean; message: string } {
-    let sets: { vmss?: string; ipForwarding?: boolean | null }[];
-    try {
-        sets = JSON.parse(json) as typeof sets;
-    } catch {
-        return { ok: false, message: `could not read the IP forwarding of pool ${poolName}: az printed no JSON` };
-    }
-    if (!Array.isArray(sets) || sets.length === 0) {
-        return { ok: false, message: `no scale set of pool ${poolName} found in the node resource group` };
-    }
-    const off = sets.filter((s) => s.ipForwarding !== true);
-    if (off.length > 0) {
-        return {
-            ok: false,
-            message: `IP forwarding is OFF on ${off.map((s) => s.vmss).join(", ")} (pool ${poolName}): Azure drops traffic from and to the egress IPs, so egress-gateway probes on the private path will fail`,
-        };
-    }
-    return { ok: true, message: `IP forwarding is on for pool ${poolName} (${sets.map((s) => s.vmss).join(", ")})` };
-}
-
 const POLICY_SPEC_KEYS = ["selectors", "destinationCIDRs", "excludedCIDRs", "egressGateway"];
 const SELECTOR_KEYS = ["podSelector", "namespaceSelector"];
 const GATEWAY_KEYS = ["nodeSelector", "egressIP", "interface"];

@@ -25,6 +25,19 @@ export function vmSizeProblem(vmSize: string): string | undefined {
 }
 
 /**
+ * System pools take no B-series (burstable) size: "B series VMs aren't supported for system node
+ * pools" (learn.microsoft.com/azure/aks/use-system-pools, "System node pools have the following
+ * restrictions", ms.date 04/30/2026). nodeVmSize is the size of both clusters' system pools.
+ */
+export function systemPoolVmSizeProblem(vmSize: string): string | undefined {
+    const general = vmSizeProblem(vmSize);
+    if (general || !/^Standard_B\d/i.test(vmSize)) {
+        return general;
+    }
+    return "is a B-series (burstable) size, which AKS does not support for system node pools; choose another size, e.g. Standard_D2s_v5";
+}
+
+/**
  * Approximate pay-as-you-go Linux prices in USD per hour, rounded up, for estimates only (the
  * advisory cost budget and the README); check the Azure pricing calculator for your region.
  */

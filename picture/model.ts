@@ -46,6 +46,9 @@ function verdictLine(o: Observation): string {
     if (o.verdict === "pass") {
         return "pass";
     }
+    if (o.verdict === "inconclusive") {
+        return "INCONCLUSIVE: evidence missing";
+    }
     const expected = o.expected.outcome === "blocked" ? "blocked" : `wire ${o.expected.wireSource ?? "?"}, app ${o.expected.appSource ?? "?"}`;
     return `FAIL: expected ${expected}`;
 }
@@ -105,7 +108,7 @@ export function pictureModel(observations: readonly Observation[]): PictureModel
     }
     const passed = observations.filter((o) => o.verdict === "pass").length;
     return {
-        title: `What B saw: ${passed} of ${observations.length} paths pass (green pass, red fail)`,
+        title: `What B saw: ${passed} of ${observations.length} paths pass (green pass, red fail${observations.some((o) => o.verdict === "inconclusive") ? " or inconclusive" : ""})`,
         boxes: [...boxes.values()],
         arrows,
     };

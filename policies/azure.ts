@@ -1,10 +1,12 @@
-// AKS: BYOCNI clusters on the lab's own subnets, and an advisory estimate of the node bill.
+// AKS: BYOCNI clusters on the lab's own subnets, and an advisory estimate of the hourly bill.
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { dollars, hourlyEstimate, NodePool } from "../lib/cost";
+import { dollars, hourlyEstimate, NodePool, OtherItem } from "../lib/cost";
+import { INTERNAL_LB_ANNOTATION } from "../lib/receiver";
 import { notApplicableUnless, peek, stateOf, subject, UNKNOWN } from "./props";
 
 export const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
 export const AGENT_POOL = "azure-native:containerservice:AgentPool";
+export const K8S_SERVICE = "kubernetes:core/v1:Service";
 
 /** A subnet ID is set when it is a non-empty string, or a value the stack creates (unknown in preview). */
 function hasSubnet(value: unknown): boolean {
@@ -68,6 +70,8 @@ interface Pool {
     readonly key: string;
     readonly vmSize: unknown;
     readonly count: unknown;
+    /** AKS keeps an ephemeral OS disk on the VM's own storage: no managed disk to pay for. */
+    readonly ephemeralOsDisk: boolean;
 }
 
 function knownString(value: unknown): string | undefined {
@@ -98,6 +102,7 @@ function poolsOf(resources: readonly PolicyResource[]): Pool[] {
             key: cluster && pool ? `${cluster}/${pool}`.toLowerCase() : r.urn,
             vmSize: peek(r.props, "vmSize"),
             count: nodeCount(r.props),
+            ephemeralOsDisk: peek(r.props, "osDiskType") === "Ephemeral",
         });
     }
     for (const r of resources.filter((r) => r.type === MANAGED_CLUSTER)) {
@@ -115,6 +120,7 @@ function poolsOf(resources: readonly PolicyResource[]): Pool[] {
                 key: cluster && pool ? `${cluster}/${pool}`.toLowerCase() : `${r.urn}#${i}`,
                 vmSize: peek(profile, "vmSize"),
                 count: nodeCount(profile),
+                ephemeralOsDisk: peek(profile, "osDiskType") === "Ephemeral",
             });
         }
     }
@@ -142,12 +148,48 @@ function typedPool(pool: Pool): NodePool | { why: string } {
     return { label: pool.label, vmSize, count };
 }
 
+/**
+ * Load balancers and public IPs AKS creates for the stack: per cluster with outbound type
+ * loadBalancer (the default) the `kubernetes` load balancer and its managed outbound IPs; per
+ * Kubernetes provider with an internal LoadBalancer Service, one `kubernetes-internal` load balancer;
+ * per public LoadBalancer Service, one public IP (a frontend on `kubernetes`).
+ */
+function networkItems(resources: readonly PolicyResource[]): OtherItem[] {
+    let outbound = 0;
+    let outboundIps = 0;
+    for (const r of resources.filter((r) => r.type === MANAGED_CLUSTER)) {
+        const profile = peek(r.props, "networkProfile");
+        const outboundType = peek(profile, "outboundType");
+        if (outboundType === undefined || outboundType === "loadBalancer") {
+            const ips = peek(peek(peek(profile, "loadBalancerProfile"), "managedOutboundIPs"), "count");
+            outbound += 1;
+            outboundIps += typeof ips === "number" ? ips : 1;
+        }
+    }
+    const internalProviders = new Set<string>();
+    let publicServices = 0;
+    for (const r of resources.filter((r) => r.type === K8S_SERVICE && peek(peek(r.props, "spec"), "type") === "LoadBalancer")) {
+        if (peek(peek(peek(r.props, "metadata"), "annotations"), INTERNAL_LB_ANNOTATION) === "true") {
+            internalProviders.add(r.provider?.urn ?? "default provider");
+        } else {
+            publicServices += 1;
+        }
+    }
+    return [
+        { label: "outbound load balancers (one per cluster)", kind: "loadBalancer", count: outbound },
+        { label: "internal load balancers (one per cluster with internal Services)", kind: "loadBalancer", count: internalProviders.size },
+        { label: `public IPs (${outboundIps} outbound, ${publicServices} public Service(s))`, kind: "publicIp", count: outboundIps + publicServices },
+    ];
+}
+
 export function nodeBudgetViolations(resources: readonly PolicyResource[], config: NodeBudgetConfig, reportViolation: ReportViolation): void {
     const budget = typeof config.hourlyBudgetUsd === "number" && Number.isFinite(config.hourlyBudgetUsd) ? config.hourlyBudgetUsd : DEFAULT_HOURLY_BUDGET_USD;
     const budgetCents = Math.round(budget * 100);
     const priceable: NodePool[] = [];
     const urns = new Map<string, string>();
-    for (const pool of poolsOf(resources)) {
+    const pools = poolsOf(resources);
+    const poolsByLabel = new Map(pools.map((p) => [p.label, p]));
+    for (const pool of pools) {
         const typed = typedPool(pool);
         if ("why" in typed) {
             reportViolation(`${pool.label}: cannot price: ${typed.why}; the estimate leaves this pool out`, pool.urn);
@@ -156,18 +198,20 @@ export function nodeBudgetViolations(resources: readonly PolicyResource[], confi
         priceable.push(typed);
         urns.set(pool.label, pool.urn);
     }
-    const estimate = hourlyEstimate(priceable);
+    const osDisks = priceable.filter((p) => !poolsByLabel.get(p.label)?.ephemeralOsDisk).reduce((sum, p) => sum + p.count, 0);
+    const others: OtherItem[] = [...networkItems(resources), { label: "OS disks (one per managed-disk node)", kind: "osDisk", count: osDisks }];
+    const estimate = hourlyEstimate(priceable, others);
     for (const { label, why } of estimate.unpriced) {
         reportViolation(`${label}: cannot price: ${why}; the estimate leaves this pool out`, urns.get(label));
     }
     if (estimate.cents > budgetCents) {
-        reportViolation(`estimated node cost ${dollars(estimate.cents)} is over the hourly budget ${dollars(budgetCents)} (hourlyBudgetUsd): ${estimate.lines.join("; ")}`);
+        reportViolation(`estimated cost ${dollars(estimate.cents)} is over the hourly budget ${dollars(budgetCents)} (hourlyBudgetUsd): ${estimate.lines.join("; ")}`);
     }
 }
 
 export const nodeBudgetPolicy: StackValidationPolicy = {
     name: "node-hourly-budget",
-    description: "The node pools' estimated pay-as-you-go price (HOURLY_USD × nodes) stays within hourlyBudgetUsd.",
+    description: "The stack's estimated pay-as-you-go price (nodes, their OS disks, load balancers, public IPs; lib/cost.ts) stays within hourlyBudgetUsd.",
     enforcementLevel: "advisory",
     configSchema: {
         properties: {
@@ -175,7 +219,7 @@ export const nodeBudgetPolicy: StackValidationPolicy = {
                 type: "number",
                 minimum: 0,
                 default: DEFAULT_HOURLY_BUDGET_USD,
-                description: "Hourly budget in USD for all AKS nodes of the stack.",
+                description: "Hourly budget in USD for the stack's nodes, OS disks, load balancers and public IPs.",
             },
         },
     },

@@ -35,7 +35,7 @@ export const ciliumReleasePolicy: ResourceValidationPolicy = {
         const what = subject(args);
         const version: unknown = props.version;
         if (typeof version !== "string" || version === "") {
-            reportViolation(`${what}: version is not set; pin the exact chart version (x.y.z), e.g. 1.19.9`);
+            reportViolation(`${what}: version is not set; pin the exact chart version (x.y.z), e.g. 1.19.6`);
         } else {
             const problem = ciliumVersionProblem(version);
             if (problem) {

@@ -3,12 +3,12 @@ import { Policies } from "@pulumi/policy";
 import { aksByocniPolicy, nodeBudgetPolicy } from "./azure";
 import { ciliumNetworkPolicyPolicy, ciliumReleasePolicy, egressGatewayPolicyPolicy } from "./cilium";
 import { commandKubeconfigPolicy } from "./commands";
-import { captureBoundedPolicy, hostNetworkCapabilitiesPolicy, noPrivilegedPolicy, serviceTrafficPolicyPolicy } from "./workloads";
+import { captureBoundedPolicy, capturePrivilegesPolicy, hostNetworkCapabilitiesPolicy, noPrivilegedPolicy, serviceTrafficPolicyPolicy } from "./workloads";
 
 export { aksByocniPolicy, nodeBudgetPolicy } from "./azure";
 export { ciliumNetworkPolicyPolicy, ciliumReleasePolicy, egressGatewayPolicyPolicy } from "./cilium";
 export { commandKubeconfigPolicy } from "./commands";
-export { captureBoundedPolicy, hostNetworkCapabilitiesPolicy, noPrivilegedPolicy, serviceTrafficPolicyPolicy } from "./workloads";
+export { captureBoundedPolicy, capturePrivilegesPolicy, hostNetworkCapabilitiesPolicy, noPrivilegedPolicy, serviceTrafficPolicyPolicy } from "./workloads";
 
 /** The pack's policies, in the order `pulumi preview --policy-pack policies` lists them. */
 export const EGRESS_LAB_POLICIES: Policies = [
@@ -19,6 +19,7 @@ export const EGRESS_LAB_POLICIES: Policies = [
     noPrivilegedPolicy,
     hostNetworkCapabilitiesPolicy,
     captureBoundedPolicy,
+    capturePrivilegesPolicy,
     serviceTrafficPolicyPolicy,
     commandKubeconfigPolicy,
     nodeBudgetPolicy,

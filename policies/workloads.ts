@@ -2,7 +2,7 @@
 // and explicit externalTrafficPolicy.
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { TRAFFIC_POLICIES } from "../lib/config";
-import { CAPTURE_COMPONENT_LABEL, CAPTURE_MAX_SECONDS } from "../lib/capture";
+import { CAPTURE_CAPABILITIES, CAPTURE_COMPONENT_LABEL, CAPTURE_MAX_SECONDS } from "../lib/capture";
 import { ASSIGNER_APP, GATEWAY_NAMESPACE } from "../lib/egress";
 import { isRecord, peek, stateOf, subject } from "./props";
 
@@ -109,7 +109,7 @@ const ASSIGNER_ROLE: NetworkRole = {
 };
 const CAPTURE_ROLE: NetworkRole = {
     description: `capture pods (Pods labelled ${CAPTURE_LABEL.key}=${CAPTURE_LABEL.value})`,
-    capabilities: ["NET_ADMIN", "NET_RAW"],
+    capabilities: CAPTURE_CAPABILITIES,
 };
 
 function labelsOf(props: Record<string, unknown>): Record<string, unknown> {
@@ -137,7 +137,7 @@ function normalizeCapability(capability: unknown): string {
 export const hostNetworkCapabilitiesPolicy: ResourceValidationPolicy = {
     name: "host-network-and-capabilities",
     description:
-        `Only ${ASSIGNER_ROLE.description} (adding NET_ADMIN) and ${CAPTURE_ROLE.description} (adding NET_ADMIN, NET_RAW) ` +
+        `Only ${ASSIGNER_ROLE.description} (adding ${ASSIGNER_ROLE.capabilities.join(", ")}) and ${CAPTURE_ROLE.description} (adding ${CAPTURE_ROLE.capabilities.join(", ")}) ` +
         "may use the host network or add capabilities; nothing else adds any capability.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
@@ -181,6 +181,46 @@ export const captureBoundedPolicy: ResourceValidationPolicy = {
             reportViolation(
                 `${subject(args)}: spec.activeDeadlineSeconds ${stateOf(deadline)}; a capture pod must end within ${MAX_CAPTURE_SECONDS} seconds (a whole number from 1 to ${MAX_CAPTURE_SECONDS})`,
             );
+        }
+    },
+};
+
+/** tcpdump's options that switch user after opening the capture (-Z user, --relinquish-privileges=user). */
+const USER_SWITCH = /^--relinquish-privileges(=|$)|^-[a-zA-Z]*Z/;
+
+export const capturePrivilegesPolicy: ResourceValidationPolicy = {
+    name: "capture-pods-privileges",
+    description:
+        `Capture pods run tcpdump with exactly ${CAPTURE_CAPABILITIES.join(", ")}, no privilege escalation, and never switch user (-Z): ` +
+        "a switch needs CAP_SETGID, and a tcpdump under another uid outlives its `timeout`.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        if (!isCapturePod(args)) {
+            args.notApplicable(`applies only to Pods labelled ${CAPTURE_LABEL.key}=${CAPTURE_LABEL.value}`);
+        }
+        const pod = podSpecOf(args);
+        for (const { container, path, named } of pod ? containersOf(pod) : []) {
+            const security = container.securityContext;
+            const add = peek(peek(security, "capabilities"), "add");
+            const added = Array.isArray(add) ? add.map(normalizeCapability) : [];
+            const missing = CAPTURE_CAPABILITIES.filter((c) => !added.includes(c));
+            if (missing.length > 0) {
+                reportViolation(`${subject(args)}: ${path}.securityContext.capabilities.add lacks ${missing.join(", ")}${named}; tcpdump cannot open its socket without it`);
+            }
+            const drop = peek(peek(security, "capabilities"), "drop");
+            if (!Array.isArray(drop) || !drop.map(normalizeCapability).includes("ALL")) {
+                reportViolation(`${subject(args)}: ${path}.securityContext.capabilities.drop ${stateOf(drop)}${named}; a capture pod drops ALL and adds back only ${CAPTURE_CAPABILITIES.join(", ")}`);
+            }
+            if (peek(security, "allowPrivilegeEscalation") !== false) {
+                reportViolation(`${subject(args)}: ${path}.securityContext.allowPrivilegeEscalation ${stateOf(peek(security, "allowPrivilegeEscalation"))}${named}; it must be false`);
+            }
+            const argv = [peek(container, "command"), peek(container, "args")].flatMap((list) => (Array.isArray(list) ? list : []));
+            const switchUser = argv.find((arg) => typeof arg === "string" && USER_SWITCH.test(arg));
+            if (switchUser !== undefined) {
+                reportViolation(
+                    `${subject(args)}: ${path} passes ${JSON.stringify(switchUser)} to tcpdump${named}; switching user calls initgroups(), which needs CAP_SETGID, so tcpdump would exit before capturing`,
+                );
+            }
         }
     },
 };

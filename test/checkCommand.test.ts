@@ -3,14 +3,16 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { curlArgs, curlResponse, missingEgressEntries, parseEgressList, wantedEgressEntries } from "../check/curl";
-import { checkIpForwarding, describeApiError } from "../check/k8s/backend";
-import { ipForwardingCheckArgs, ipForwardingCheckCommand, ipForwardingVerdict } from "../lib/egress";
+import type * as k8s from "@kubernetes/client-node";
+import { captureStartProblem, describeApiError, httpStatusOf } from "../check/k8s/backend";
+import { checkIpForwarding } from "../check/k8s/ipForwarding";
 import { parseCheckInput } from "../check/main";
 import { checkPlan } from "../check/plan";
 import { parseReport } from "../components/check";
 import { capturePod } from "../lib/capture";
 import { parseLabConfig } from "../lib/config";
-import { buildLab, byType, FAKE_KUBECONFIG, FAKE_OUTBOUND_IP, FAKE_REPORT, one, Recorder } from "./mocks";
+import { buildLab, byType, FAKE_KUBECONFIG, FAKE_OUTBOUND_IP, FAKE_REPORT, one, Recorder, SUBSCRIPTION_ID } from "./mocks";
+import { FakeAzure, GATEWAY_VMSS, NODE_GROUP, scaleSet } from "./azureFake";
 import { INTERNAL_LOCAL, PLAIN } from "./checkFixtures";
 
 const COMMAND = "command:local:Command";
@@ -37,7 +39,8 @@ describe("check command resource under mocks", function () {
         expect(stdin.kubeconfigA).to.equal(FAKE_KUBECONFIG);
         expect(stdin.kubeconfigB).to.equal(FAKE_KUBECONFIG);
         expect(stdin.sourcePublicIp).to.equal(FAKE_OUTBOUND_IP);
-        expect(stdin.gatewayPool).to.deep.equal({ nodeResourceGroup: "MC_egress-lab-rg_egress-lab-a_koreacentral", poolName: "egressgw" });
+        // Identifiers of the gateway pool only, for the preflight's Azure read; the credentials stay in the environment.
+        expect(stdin.gatewayPool).to.deep.equal({ subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: "MC_egress-lab-rg_egress-lab-a_koreacentral", poolName: "egressgw" });
         expect(stdin.checkPlan).to.deep.equal(checkPlan(parseLabConfig({})));
     });
 
@@ -106,16 +109,23 @@ describe("check input and Kubernetes backend pieces", function () {
         }
         const input = parseCheckInput(JSON.stringify({ kubeconfigA: "a", kubeconfigB: "b", checkPlan: { strict: true }, sourcePublicIp: "" }));
         expect(input.sourcePublicIp).to.equal(undefined);
+        // The stack output gatewayPool, as `pulumi stack output --json` gives it, is what the preflight reads.
+        const pool = { subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: NODE_GROUP, poolName: "egressgw" };
+        expect(parseCheckInput(JSON.stringify({ kubeconfigA: "a", kubeconfigB: "b", checkPlan: {}, gatewayPool: pool })).gatewayPool).to.deep.equal(pool);
+        expect(parseCheckInput(JSON.stringify({ kubeconfigA: "a", kubeconfigB: "b", checkPlan: {}, gatewayPool: { ...pool, subscriptionId: "" } })).gatewayPool).to.equal(undefined);
     });
 
     it("builds a bounded curl with a request id, and reads its result", function () {
-        expect(curlArgs({ client: PLAIN, target: INTERNAL_LOCAL, requestId: "egl-1-0-1", connectTimeoutSeconds: 3, maxTimeSeconds: 5 })).to.deep.equal([
+        expect(curlArgs({ client: PLAIN, target: INTERNAL_LOCAL, requestId: "egl-1-0-1", connectTimeoutSeconds: 3, maxTimeSeconds: 5, timeoutSeconds: 10 })).to.deep.equal([
             "curl", "-sS", "--connect-timeout", "3", "--max-time", "5", "-H", "X-Request-Id: egl-1-0-1", "http://10.20.0.100:80/",
         ]);
-        expect(curlResponse(0, '{"remote_addr":"x"}\n', "")).to.deep.equal({ body: '{"remote_addr":"x"}' });
+        expect(curlResponse(0, '{"remote_addr":"x"}\n', "")).to.deep.equal({ body: '{"remote_addr":"x"}', exitCode: 0 });
         expect(curlResponse(28, "", "curl: (28) Connection timed out after 3001 milliseconds\n")).to.deep.equal({
             error: "curl: (28) Connection timed out after 3001 milliseconds (exit 28)",
+            exitCode: 28,
         });
+        // An exec that ended without an exit code (the API server failed it): curl's outcome is unknown.
+        expect(curlResponse(null, "", "")).to.deep.equal({ error: "no output (no exit code: curl did not run to its end)" });
     });
 
     it("expects the egress IP only in the gateway's own agent, 0.0.0.0 elsewhere, and the gateway's IP everywhere", function () {
@@ -135,28 +145,38 @@ describe("check input and Kubernetes backend pieces", function () {
         expect(() => parseEgressList("{}")).to.throw("cilium bpf egress list did not print a JSON list");
     });
 
-    it("reads the gateway pool's IP forwarding and says plainly when it is off", function () {
-        expect(ipForwardingVerdict('[{"vmss":"aks-egressgw-1-vmss","ipForwarding":true}]', "egressgw")).to.deep.equal({
-            ok: true,
-            message: "IP forwarding is on for pool egressgw (aks-egressgw-1-vmss)",
-        });
-        expect(ipForwardingVerdict('[{"vmss":"aks-egressgw-1-vmss","ipForwarding":null}]', "egressgw").message).to.equal(
-            "IP forwarding is OFF on aks-egressgw-1-vmss (pool egressgw): Azure drops traffic from and to the egress IPs, so egress-gateway probes on the private path will fail",
-        );
-        expect(ipForwardingVerdict("[]", "egressgw")).to.deep.equal({ ok: false, message: "no scale set of pool egressgw found in the node resource group" });
-        expect(ipForwardingCheckArgs("MC_x", "egressgw", "json").slice(0, 4)).to.deep.equal(["vmss", "list", "-g", "MC_x"]);
+    it("preflight: reads the gateway pool's IP forwarding from Azure and passes when all of it forwards", async function () {
+        const lines: string[] = [];
+        const azure = new FakeAzure([scaleSet(GATEWAY_VMSS, "egressgw", true, ["0"])]);
+        await checkIpForwarding({ subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: NODE_GROUP, poolName: "egressgw" }, (l) => lines.push(l), azure);
+        expect(lines).to.deep.equal([`IP forwarding is on for pool egressgw: ${GATEWAY_VMSS} (model and 1 instance(s))`]);
+        expect(azure.writes()).to.deep.equal([]);
     });
 
-    it("falls back to the documented command when az is missing", async function () {
-        const lines: string[] = [];
-        const path = process.env.PATH;
-        process.env.PATH = "/nonexistent";
-        try {
-            await checkIpForwarding({ nodeResourceGroup: "MC_x", poolName: "egressgw" }, (l) => lines.push(l));
-        } finally {
-            process.env.PATH = path;
-        }
-        expect(lines).to.deep.equal([`az CLI not found; to verify the gateway pool's IP forwarding run: ${ipForwardingCheckCommand("MC_x", "egressgw")}`]);
+    it("preflight: fails, naming the scale set, the node and the fix, when forwarding is off anywhere", async function () {
+        const azure = new FakeAzure([scaleSet(GATEWAY_VMSS, "egressgw", true, ["0", "1"])]);
+        azure.sets[0].instances.set("1", []);
+        const pool = { subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: NODE_GROUP, poolName: "egressgw" };
+        let message = "";
+        await checkIpForwarding(pool, () => undefined, azure).catch((error: Error) => (message = error.message));
+        expect(message).to.equal(
+            `IP forwarding is OFF on the egress gateway pool egressgw: scale set ${GATEWAY_VMSS} instance 1 (node ${GATEWAY_VMSS}000001): IP forwarding off. ` +
+                "Azure drops traffic from and to the egress IPs without it. Fix: run `pulumi up --refresh`: the refresh sees forwarding off " +
+                "and the update turns it on again (model and instances).",
+        );
+        azure.failures.set("listScaleSets", Object.assign(new Error("token expired"), { statusCode: 401, code: "ExpiredAuthenticationToken" }));
+        await checkIpForwarding(pool, () => undefined, azure).catch((error: Error) => (message = error.message));
+        expect(message).to.match(new RegExp(`^could not read the IP forwarding of gateway pool egressgw in ${NODE_GROUP} \\(signed in with an injected client\\): Azure refused to list the scale sets .*401 ExpiredAuthenticationToken: token expired.*Sign in with az login`));
+    });
+
+    it("preflight: bounded in time", async function () {
+        const silent = new FakeAzure([]);
+        silent.listScaleSets = () => new Promise(() => undefined);
+        let message = "";
+        await checkIpForwarding({ subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: NODE_GROUP, poolName: "egressgw" }, () => undefined, silent, 0.05).catch(
+            (error: Error) => (message = error.message),
+        );
+        expect(message).to.match(/: Azure did not answer within 0.05 s\. Sign in/);
     });
 
     it("explains RBAC and auth errors", function () {
@@ -164,15 +184,34 @@ describe("check input and Kubernetes backend pieces", function () {
             "cluster B: create capture pod on b-0: RBAC denied (403 Forbidden); the kubeconfig's user needs that permission",
         );
         expect(describeApiError({ code: 401 }, "list nodes", "A").message).to.equal("cluster A: list nodes: unauthorized (401); the kubeconfig's credentials are not accepted");
+        // An exec's failed WebSocket handshake: ws's ErrorEvent has no code, only the status in its message.
+        const handshake = { type: "error", message: "Unexpected server response: 403", error: new Error("Unexpected server response: 403") };
+        expect(httpStatusOf(handshake)).to.equal(403);
+        expect(describeApiError(handshake, "exec in demo/curl", "A").message).to.equal(
+            "cluster A: exec in demo/curl: RBAC denied (403 Forbidden); the kubeconfig's user needs that permission",
+        );
+        expect(httpStatusOf({ message: "", error: new Error("Unexpected server response: 401") })).to.equal(401);
+        expect(httpStatusOf(new Error("connect ECONNREFUSED 127.0.0.1:6443"))).to.equal(undefined);
     });
 
-    it("makes capture pods pinned, bounded, labelled, with NET_ADMIN and NET_RAW only", function () {
+    it("makes capture pods pinned, bounded, labelled, with NET_RAW only, tcpdump's stderr as termination message", function () {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any -- reading a plain manifest
         const pod = capturePod({ name: "egl-x-cap-0", namespace: "egress-lab-capture", runId: "egl-x", node: "b-0", tcpdumpArgs: ["-i", "any"], seconds: 5000 }) as any;
         expect(pod.metadata.labels).to.deep.equal({ "egress-lab/component": "capture", "egress-lab/run": "egl-x" });
-        expect(pod.spec).to.deep.include({ nodeName: "b-0", hostNetwork: true, restartPolicy: "Never", activeDeadlineSeconds: 600 });
-        expect(pod.spec.containers[0].command).to.deep.equal(["timeout", "570", "tcpdump", "-i", "any"]);
-        expect(pod.spec.containers[0].securityContext.capabilities).to.deep.equal({ drop: ["ALL"], add: ["NET_ADMIN", "NET_RAW"] });
-        expect(pod.spec.containers[0].securityContext.privileged).to.equal(false);
+        expect(pod.spec).to.deep.include({ nodeName: "b-0", hostNetwork: true, restartPolicy: "Never", activeDeadlineSeconds: 1800 });
+        expect(pod.spec.containers[0].command).to.deep.equal(["timeout", "1770", "tcpdump", "-i", "any"]);
+        expect(pod.spec.containers[0].securityContext.capabilities).to.deep.equal({ drop: ["ALL"], add: ["NET_RAW"] });
+        expect(pod.spec.containers[0].securityContext).to.deep.include({ privileged: false, allowPrivilegeEscalation: false, runAsUser: 0 });
+        expect(pod.spec.containers[0].terminationMessagePolicy).to.equal("FallbackToLogsOnError");
+    });
+
+    it("names tcpdump's own message when a capture pod ends before it listens", function () {
+        const ended = { status: { phase: "Failed", containerStatuses: [{ state: { terminated: { exitCode: 1, reason: "Error", message: "tcpdump: data link type LINUX_SLL2\ntcpdump: Couldn't change to 'root' uid=0 gid=0: Operation not permitted\n" } } }] } };
+        expect(captureStartProblem(ended as k8s.V1Pod, "b-0")).to.equal(
+            "capture pod on b-0 ended early (exit 1, Error); tcpdump said: tcpdump: Couldn't change to 'root' uid=0 gid=0: Operation not permitted",
+        );
+        const missing = { status: { containerStatuses: [{ state: { terminated: { exitCode: 127 } } }] } };
+        expect(captureStartProblem(missing as k8s.V1Pod, "b-0")).to.equal("tcpdump is missing from the capture image on b-0 (exit 127)");
+        expect(captureStartProblem({ status: { phase: "Pending", containerStatuses: [{ state: { waiting: { reason: "ContainerCreating" } } }] } } as k8s.V1Pod, "b-0")).to.equal(undefined);
     });
 });

@@ -2,13 +2,16 @@
 import { expect } from "chai";
 import { CaptureSession, CaptureSpec, CheckBackend, ProbeRequest, ProbeResponse } from "../check/backend";
 import { LineCapture } from "../check/lineCapture";
-import { CheckOptions, runCheck } from "../check/run";
+import { runBounds } from "../check/budget";
+import { AKS_OPTIONS, CheckOptions, runCheck } from "../check/run";
 import { ClientFacts, Topology } from "../check/types";
-import { appBody, EGRESS1, INTERNAL_LOCAL, NODE_B1, PLAIN, synLines, TOPOLOGY } from "./checkFixtures";
+import { appBody, EGRESS1, EGRESS_ALL, INTERNAL_LOCAL, NODE_B1, NODE_B2, PLAIN, PUBLIC_LOCAL, synLines, TOPOLOGY } from "./checkFixtures";
 
 const OPTIONS: Omit<CheckOptions, "progress"> = {
     connectTimeoutSeconds: 1,
     maxTimeSeconds: 1,
+    probeSlackSeconds: 1,
+    flowsSeconds: 1,
     maxAttempts: 3,
     settleSeconds: 5,
     retryDelayMs: 1,
@@ -16,20 +19,21 @@ const OPTIONS: Omit<CheckOptions, "progress"> = {
     listenTimeoutSeconds: 1,
 };
 
-type Answer = (request: ProbeRequest, attempt: number) => { wire?: { node: string; source: string }; body?: string; error?: string };
+type Answer = (request: ProbeRequest, attempt: number) => { wire?: { node: string; source: string }; body?: string; error?: string; exitCode?: number };
 
 /** Scripted backend: answers each probe from `answer`, writing the SYN lines a capture would print. */
 class FakeBackend implements CheckBackend {
     readonly name = "fake";
     readonly calls: string[] = [];
     capture?: LineCapture;
+    spec?: CaptureSpec;
     stopped = 0;
     private attempts = new Map<string, number>();
 
     constructor(
         private readonly answer: Answer,
         private readonly topology: Topology = TOPOLOGY,
-        private readonly failures: { discover?: string; capture?: string; probeThrows?: string } = {},
+        private readonly failures: { discover?: string; capture?: string; probeThrows?: (request: ProbeRequest) => string | undefined; probeHangs?: boolean } = {},
     ) {}
 
     async sweep(): Promise<void> {
@@ -45,16 +49,17 @@ class FakeBackend implements CheckBackend {
     }
 
     async startCapture(spec: CaptureSpec): Promise<CaptureSession> {
-        this.calls.push(`capture ${spec.nodes.join(",")} ports ${spec.ports.join(",")}`);
+        this.calls.push(`capture ${spec.nodes.join(",")} ports ${[...new Set(spec.destinations.map((d) => d.port))].join(",")}`);
+        this.spec = spec;
         if (this.failures.capture) {
             throw new Error(this.failures.capture);
         }
-        const capture = new LineCapture(spec.nodes);
+        const capture = new LineCapture(spec.nodes, { maxPackets: spec.maxPackets, maxSeconds: spec.maxSeconds });
         this.capture = capture;
         for (const node of spec.nodes) {
             capture.push(node, "listening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes\n");
         }
-        return { mark: () => capture.mark(), since: (m) => capture.since(m), failure: () => capture.failure(), stop: async () => void this.stopped++ };
+        return { mark: () => capture.mark(), since: (m) => capture.since(m), gaps: () => capture.gaps(), stop: async () => void this.stopped++ };
     }
 
     async probe(request: ProbeRequest): Promise<ProbeResponse> {
@@ -62,14 +67,18 @@ class FakeBackend implements CheckBackend {
         const attempt = (this.attempts.get(key) ?? 0) + 1;
         this.attempts.set(key, attempt);
         this.calls.push(`probe ${key} #${attempt}`);
-        if (this.failures.probeThrows) {
-            throw new Error(this.failures.probeThrows);
+        const thrown = this.failures.probeThrows?.(request);
+        if (thrown) {
+            throw new Error(thrown);
+        }
+        if (this.failures.probeHangs) {
+            return new Promise<ProbeResponse>(() => undefined);
         }
         const answer = this.answer(request, attempt);
         if (answer.wire) {
             this.capture!.push(answer.wire.node, synLines({ at: { name: answer.wire.node }, source: answer.wire.source, sourcePort: 40000, target: request.target.address, targetPort: request.target.port }));
         }
-        return { body: answer.body, error: answer.error };
+        return { body: answer.body, error: answer.error, exitCode: answer.exitCode ?? (answer.body ? 0 : undefined) };
     }
 }
 
@@ -113,7 +122,7 @@ describe("check core with a fake backend", function () {
 
     it("retries while the egress policy settles, then passes", async function () {
         const settling: Answer = (request, attempt) =>
-            request.client === EGRESS1 && attempt === 1 ? { wire: { node: NODE_B1.name, source: EGRESS1.nodeIp }, body: appBody(EGRESS1.nodeIp, 40000) } : correct(request, attempt);
+            request.client === EGRESS1 && attempt === 1 ? { wire: { node: NODE_B1.name, source: EGRESS1.nodeIp }, body: appBody(EGRESS1.nodeIp, 40000, request.requestId) } : correct(request, attempt);
         const backend = new FakeBackend(settling, LOCAL_ONLY);
         const { report, lines } = await run(backend);
         expect(report.ok).to.equal(true);
@@ -122,7 +131,7 @@ describe("check core with a fake backend", function () {
     });
 
     it("fails after the settling window, showing both values", async function () {
-        const neverEgress: Answer = (request) => ({ wire: { node: NODE_B1.name, source: request.client.nodeIp }, body: appBody(request.client.nodeIp, 40000) });
+        const neverEgress: Answer = (request) => ({ wire: { node: NODE_B1.name, source: request.client.nodeIp }, body: appBody(request.client.nodeIp, 40000, request.requestId) });
         const backend = new FakeBackend(neverEgress, LOCAL_ONLY);
         const { report } = await run(backend);
         expect(report.ok).to.equal(false);
@@ -133,25 +142,104 @@ describe("check core with a fake backend", function () {
     });
 
     it("does not retry past the settling window", async function () {
-        const neverEgress: Answer = (request) => ({ wire: { node: NODE_B1.name, source: request.client.nodeIp }, body: appBody(request.client.nodeIp, 40000) });
+        const neverEgress: Answer = (request) => ({ wire: { node: NODE_B1.name, source: request.client.nodeIp }, body: appBody(request.client.nodeIp, 40000, request.requestId) });
         const { report } = await run(new FakeBackend(neverEgress, LOCAL_ONLY), { settleSeconds: 0 });
         expect(report.observations[1].attempts).to.equal(1);
     });
 
     it("records curl errors per attempt when nothing answers", async function () {
-        const dead: Answer = () => ({ error: "curl: (28) Connection timed out after 1001 milliseconds (exit 28)" });
+        const dead: Answer = () => ({ error: "curl: (28) Connection timed out after 1001 milliseconds (exit 28)", exitCode: 28 });
         const { report } = await run(new FakeBackend(dead, { ...LOCAL_ONLY, clients: [PLAIN] }), { settleSeconds: 0 });
         expect(report.observations[0].errors).to.deep.equal(["attempt 1: curl: (28) Connection timed out after 1001 milliseconds (exit 28)"]);
         expect(report.observations[0].verdict).to.equal("fail");
     });
 
-    it("says why the wire is empty when a node's capture stopped", async function () {
+    it("puts tcpdump's own words into the row's errors and the progress log when a capture ends early", async function () {
         const backend = new FakeBackend((request, attempt) => {
+            backend.capture!.push(NODE_B1.name, "2 packets captured\n2 packets received by filter\n0 packets dropped by kernel\n");
             backend.capture!.end(NODE_B1.name, "tcpdump exited (0)");
             return correct(request, attempt);
         }, { ...LOCAL_ONLY, clients: [PLAIN] });
-        const { report } = await run(backend);
-        expect(report.observations[0].errors).to.deep.equal([`capture on ${NODE_B1.name} stopped: tcpdump exited (0)`]);
+        const { report, lines } = await run(backend);
+        const gap = `capture on ${NODE_B1.name} stopped: tcpdump exited (0); tcpdump said: 2 packets captured | 2 packets received by filter | 0 packets dropped by kernel`;
+        expect(report.observations[0].errors).to.deep.equal([gap]);
+        expect(lines).to.include(`    ${gap}`);
+    });
+
+    it("proves a block: curl failed to connect and every capture was whole for the window", async function () {
+        const blocked: Answer = (request) =>
+            request.client === EGRESS_ALL ? { error: "curl: (28) Connection timed out after 1001 milliseconds (exit 28)", exitCode: 28 } : correct(request, 1);
+        const topology: Topology = { ...TOPOLOGY, clients: [EGRESS_ALL], targets: [PUBLIC_LOCAL] };
+        const { report } = await run(new FakeBackend(blocked, topology), { settleSeconds: 0 });
+        expect(report.observations.map((o) => [o.expected.outcome, o.curlExitCode, o.verdict])).to.deep.equal([["blocked", 28, "pass"]]);
+        expect(report.ok).to.equal(true);
+    });
+
+    it("calls a block inconclusive, and the report not ok, when a capture died during the window", async function () {
+        const backend = new FakeBackend(() => {
+            backend.capture!.push(NODE_B2.name, "tcpdump: pcap_loop: The interface disappeared\n");
+            backend.capture!.end(NODE_B2.name, "its log stream ended");
+            return { error: "curl: (28) Connection timed out after 1001 milliseconds (exit 28)", exitCode: 28 };
+        }, { ...TOPOLOGY, clients: [EGRESS_ALL], targets: [PUBLIC_LOCAL] });
+        const { report, lines } = await run(backend, { settleSeconds: 0 });
+        const row = report.observations[0];
+        expect(row.verdict).to.equal("inconclusive");
+        expect(row.missingEvidence).to.deep.equal([
+            `wire: a block needs every capture whole for the window; capture on ${NODE_B2.name} stopped: its log stream ended; tcpdump said: tcpdump: pcap_loop: The interface disappeared`,
+        ]);
+        expect(report.ok).to.equal(false);
+        expect(lines.at(-1)).to.equal("0 of 1 probes pass, 0 fail, 1 inconclusive");
+    });
+
+    it("calls a block inconclusive when a capture's packet budget ran out", async function () {
+        const backend = new FakeBackend(() => {
+            // SYNs that are not this probe's (another frontend's), enough to reach tcpdump's -c.
+            backend.capture!.push(NODE_B1.name, synLines({ at: NODE_B1, source: "203.0.113.250", sourcePort: 666, target: "203.0.113.99", targetPort: 80 }).repeat(backend.spec!.maxPackets));
+            return { error: "curl: (7) Failed to connect (exit 7)", exitCode: 7 };
+        }, { ...TOPOLOGY, clients: [EGRESS_ALL], targets: [PUBLIC_LOCAL] });
+        const { report } = await run(backend, { settleSeconds: 0 });
+        expect(report.observations[0].missingEvidence).to.deep.equal([
+            `wire: a block needs every capture whole for the window; capture on ${NODE_B1.name} used its whole budget of ${backend.spec!.maxPackets} packets`,
+        ]);
+    });
+
+    it("makes a transport error in one exec that row's error (with the 403 hint) and goes on with the run", async function () {
+        const denied = "cluster A: exec in demo/curl1: RBAC denied (403 Forbidden); the kubeconfig's user needs that permission";
+        const backend = new FakeBackend(correct, LOCAL_ONLY, { probeThrows: (request) => (request.client === EGRESS1 ? denied : undefined) });
+        const { report } = await run(backend, { settleSeconds: 0 });
+        expect(report.observations.map((o) => [o.client.pod, o.verdict])).to.deep.equal([
+            ["curl", "pass"],
+            ["curl1", "inconclusive"],
+        ]);
+        expect(report.observations[1].errors).to.deep.equal([`attempt 1: curl could not be run: ${denied}`]);
+        expect(report.ok).to.equal(false);
+        expect(backend.stopped).to.equal(1);
+    });
+
+    it("gives up on a probe that outlives its timeout, as that row's error", async function () {
+        const backend = new FakeBackend(correct, { ...LOCAL_ONLY, clients: [PLAIN] }, { probeHangs: true });
+        const { report } = await run(backend, { settleSeconds: 0, maxTimeSeconds: 0.05, probeSlackSeconds: 0 });
+        expect(report.observations[0].errors).to.deep.equal(["attempt 1: curl could not be run: curl in curl took longer than 0.55 s"]);
+        expect(report.observations[0].verdict).to.equal("inconclusive");
+    });
+
+    it("sizes the capture from the run's own numbers: it outlives the longest run", async function () {
+        const backend = new FakeBackend(correct, LOCAL_ONLY);
+        await run(backend);
+        const bounds = runBounds(OPTIONS, 2, false);
+        expect(backend.spec).to.deep.include({ maxSeconds: bounds.captureSeconds, maxPackets: bounds.maxPackets, startSeconds: OPTIONS.listenTimeoutSeconds });
+    });
+
+    it("refuses, before any capture, a plan that could outlast the longest capture", async function () {
+        const many = Array.from({ length: 60 }, (_, i) => ({ ...PLAIN, name: `curl${i}` }));
+        const backend = new FakeBackend(correct, { ...TOPOLOGY, clients: many });
+        let error: Error | undefined;
+        await run(backend, AKS_OPTIONS).catch((e: Error) => (error = e));
+        // 120 s to start, 240 probes and 2 x 8 for the Cluster coverage, 34.6 s each at most (no Hubble in the fake), 10 s to stop.
+        expect(error?.message).to.equal(
+            "240 probes and up to 16 more for both Cluster outcomes may take up to 8988 s with the capture start (34.6 s each at most), longer than a capture may run (1770 s); probe fewer clients or targets per run",
+        );
+        expect(backend.calls).to.deep.equal(["sweep", "discover"]);
     });
 
     it("stops at a clear error when discovery fails, before any capture", async function () {
@@ -168,14 +256,6 @@ describe("check core with a fake backend", function () {
         await run(backend).catch((e: Error) => (error = e));
         expect(error?.message).to.equal("tcpdump is missing from the capture image (exit 127)");
         expect(backend.calls.filter((c) => c.startsWith("probe"))).to.deep.equal([]);
-    });
-
-    it("stops the capture even when a probe throws", async function () {
-        const backend = new FakeBackend(correct, LOCAL_ONLY, { probeThrows: "exec denied: pods/exec is forbidden" });
-        let error: Error | undefined;
-        await run(backend).catch((e: Error) => (error = e));
-        expect(error?.message).to.equal("exec denied: pods/exec is forbidden");
-        expect(backend.stopped).to.equal(1);
     });
 
     it("refuses an empty plan", async function () {

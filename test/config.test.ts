@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { CONFIG_SCHEMA, ConfigError, LabConfig, parseLabConfig, RawConfig } from "../lib/config";
 import { loadStackConfig } from "../lab/stackConfig";
+import { AKS_CALENDAR, CILIUM_LINES, standardSupportMinors } from "../lib/versions";
 import { renderPulumiYaml, renderReadme } from "../scripts/configDocs";
 import { installMocks } from "./mocks";
 
@@ -37,7 +38,22 @@ const BAD_INPUTS: readonly { raw: RawConfig; message: string | string[] }[] = [
         ),
     },
     { raw: { kubernetesVersion: "v1.35" }, message: 'kubernetesVersion: "v1.35" is not a Kubernetes version; expected 1.<minor> or 1.<minor>.<patch>, e.g. 1.35' },
-    { raw: { kubernetesVersion: "1.29" }, message: 'kubernetesVersion: "1.29" is not offered by AKS; allowed: 1.33 to 1.37 (az aks get-versions -l <location>)' },
+    {
+        raw: { kubernetesVersion: "1.33" },
+        message:
+            'kubernetesVersion: "1.33" left AKS standard support on 2026-07-31 (after that only the Premium tier with the LTS plan supports it, which this lab does not set); ' +
+            "allowed: 1.34, 1.35, 1.36, the minors in AKS standard support on 2026-08-05 (the date of the AKS release calendar this lab was checked against)",
+    },
+    {
+        raw: { kubernetesVersion: "1.37.1" },
+        message:
+            'kubernetesVersion: "1.37.1" was not yet generally available on AKS (GA planned for 2026-10); ' +
+            "allowed: 1.34, 1.35, 1.36, the minors in AKS standard support on 2026-08-05 (the date of the AKS release calendar this lab was checked against)",
+    },
+    {
+        raw: { kubernetesVersion: "1.29" },
+        message: 'kubernetesVersion: "1.29" is not in the AKS release calendar; allowed: 1.34, 1.35, 1.36, the minors in AKS standard support on 2026-08-05 (the date of the AKS release calendar this lab was checked against)',
+    },
     { raw: { clusterANodeCount: 0 }, message: "clusterANodeCount: 0 must be a whole number from 1 to 10" },
     { raw: { clusterBNodeCount: "2.5" }, message: 'clusterBNodeCount: "2.5" must be a whole number from 1 to 10' },
     { raw: { nodeVmSize: "DS2_v2" }, message: 'nodeVmSize: "DS2_v2" is not an Azure VM size name; expected the form Standard_<size>, e.g. Standard_D2s_v5' },
@@ -61,11 +77,25 @@ const BAD_INPUTS: readonly { raw: RawConfig; message: string | string[] }[] = [
     { raw: { clusterAGatewaySubnetCidr: "10.10.2.0/24", egressNextHopIp: "10.10.2.250" }, message: 'clusterAGatewaySubnetCidr: "10.10.2.0/24" overlaps clusterANodeSubnetCidr (10.10.0.0/22); the ranges must not overlap' },
     { raw: { clusterBNodeSubnetCidr: "10.20.0.0/29", clusterBNodeCount: 3 }, message: "clusterBNodeSubnetCidr: \"10.20.0.0/29\" is too small for 3 node(s) plus 1 upgrade surge and Azure's 5 reserved addresses; use a larger subnet" },
     { raw: { clusterBNodeSubnetCidr: "10.20.0.0/30" }, message: 'clusterBNodeSubnetCidr: "10.20.0.0/30" has prefix /30; allowed: from /8 to /29 (Azure\'s smallest subnet)' },
+    { raw: { nodeVmSize: "Standard_B2ms" }, message: 'nodeVmSize: "Standard_B2ms" is a B-series (burstable) size, which AKS does not support for system node pools; choose another size, e.g. Standard_D2s_v5' },
+    {
+        raw: { clusterAPodCidr: "10.210.0.0/23" },
+        message:
+            'clusterAPodCidr: "10.210.0.0/23" holds 2 per-node /24 block(s) (Cilium\'s ipam.operator.clusterPoolIPv4MaskSize), but cluster A can have 4 nodes: ' +
+            "clusterANodeCount 1 + 1 upgrade surge, the gateway pool's 1 + 1 upgrade surge (AKS surges 10% of a pool, rounded up); use /22 or larger",
+    },
+    { raw: { clusterBPodCidr: "10.220.0.0/25" }, message: 'clusterBPodCidr: "10.220.0.0/25" has prefix /25; allowed: from /8 to /24 (Cilium hands each node a /24)' },
+    {
+        raw: { clusterBPodCidr: "10.220.0.0/22", clusterBNodeCount: 4 },
+        message:
+            'clusterBPodCidr: "10.220.0.0/22" holds 4 per-node /24 block(s) (Cilium\'s ipam.operator.clusterPoolIPv4MaskSize), but cluster B can have 5 nodes: ' +
+            "clusterBNodeCount 4 + 1 upgrade surge (AKS surges 10% of a pool, rounded up); use /21 or larger",
+    },
     { raw: { clusterANodeCount: "three" }, message: 'clusterANodeCount: "three" must be a whole number from 1 to 10' },
     { raw: { location: " koreacentral" }, message: 'location: " koreacentral" has leading or trailing spaces; remove them' },
     { raw: { location: 5 }, message: "location: 5 must be a string" },
-    { raw: { ciliumVersion: "v1.19" }, message: 'ciliumVersion: "v1.19" is not a Cilium release; expected <major>.<minor>.<patch>, e.g. 1.19.9' },
-    { raw: { ciliumVersion: "1.14.2" }, message: 'ciliumVersion: "1.14.2" is from Cilium line 1.14, which this lab has no compatibility data for; allowed lines: 1.16, 1.17, 1.18, 1.19' },
+    { raw: { ciliumVersion: "v1.19" }, message: 'ciliumVersion: "v1.19" is not a Cilium release; expected <major>.<minor>.<patch>, e.g. 1.19.6' },
+    { raw: { ciliumVersion: "1.14.2" }, message: 'ciliumVersion: "1.14.2" is from Cilium line 1.14, which this lab has no compatibility data for; allowed lines: 1.16, 1.18, 1.19, 1.20' },
     { raw: { receiverPaths: [] }, message: 'receiverPaths: [] is empty; allowed: one or more of "internal", "public"' },
     { raw: { receiverPaths: ["internal", "private"] }, message: 'receiverPaths: ["internal","private"] has unknown value "private"; allowed: "internal", "public"' },
     { raw: { externalTrafficPolicies: '["Local","local"]' }, message: 'externalTrafficPolicies: ["Local","local"] has unknown value "local"; allowed: "Cluster", "Local"' },
@@ -105,6 +135,17 @@ describe("config: bad input", function () {
             expect(problemsOf(raw)).to.deep.equal(Array.isArray(message) ? message : [message]);
         });
     }
+
+    it("lists the size, capacity and version problems together, each under its key", function () {
+        expect(problemsOf({ nodeVmSize: "Standard_B4ms", clusterAPodCidr: "10.210.0.0/22", clusterANodeCount: 10, clusterBPodCidr: "10.220.0.0/22", clusterBNodeCount: 10, kubernetesVersion: "1.33" }).map((p) => p.split(":")[0])).to.deep.equal([
+            "kubernetesVersion",
+            "nodeVmSize",
+            "clusterAPodCidr",
+            "clusterBPodCidr",
+        ]);
+        // A B-series gateway (a user pool) is fine; the default ranges hold the largest clusters.
+        expect(problemsOf({ gatewayVmSize: "Standard_B2ms", clusterANodeCount: 10, clusterBNodeCount: 10 })).to.deep.equal([]);
+    });
 
     it("reports every problem at once, in one error that names each key", function () {
         const raw = { location: "Korea Central", clusterANodeCount: 0, clusterAVnetCidr: "10.10.0.0/33", clusterBServiceCidr: "172.31.0.0/16" };
@@ -148,8 +189,19 @@ describe("config: good input", function () {
         expect(config.location).to.equal("koreacentral");
         expect(config.clusterA).to.deep.include({ role: "source", name: "egress-lab-a", dnsPrefix: "egress-lab-a", dnsServiceIp: "10.110.0.10", nodeCount: 1 });
         expect(config.clusterB).to.deep.include({ role: "receiver", podCidr: "10.220.0.0/16", nodeCount: 2, vmSize: "Standard_D2s_v5" });
-        expect(config.gateway).to.deep.equal({ subnetCidr: "10.10.8.0/24", vmSize: "Standard_D2s_v5", poolName: "egressgw", nodeLabelKey: "egress-gateway", nodeLabelValue: "true" });
+        expect(config.gateway).to.deep.equal({ subnetCidr: "10.10.8.0/24", vmSize: "Standard_D2s_v5", nodeCount: 1, poolName: "egressgw", nodeLabelKey: "egress-gateway", nodeLabelValue: "true" });
         expect(config.warnings).to.deep.equal([]);
+    });
+
+    it("defaults to versions that exist and are supported: a published Cilium chart tested with an AKS minor in standard support", function () {
+        const config = parseLabConfig({});
+        expect(config.ciliumVersion).to.equal(CILIUM_LINES["1.19"].newestChart);
+        expect(CILIUM_LINES["1.19"].testedKubernetes).to.include(35);
+        expect(config.kubernetesVersion).to.equal("1.35");
+        // In standard support until 2027-03-31, four months past this review (2026-11-28).
+        expect(AKS_CALENDAR.minors.find((m) => m.minor === 35)?.endOfLife).to.equal("2027-03-31");
+        expect(standardSupportMinors()).to.deep.equal([34, 35, 36]);
+        expect(standardSupportMinors("2026-12-01")).to.deep.equal([35, 36, 37]);
     });
 
     it("reads expiresAt as a UTC time, and never as no expiry", function () {
@@ -183,11 +235,19 @@ describe("config: good input", function () {
         }
     });
 
-    it("warns when the Cilium/Kubernetes pairing is not e2e-tested, and when a mapping selects no client", function () {
+    it("warns for the seed's Cilium 1.16.4, an unpublished chart, an untested pairing, an ending minor, and a mapping without a client", function () {
         expect(parseLabConfig({ ciliumVersion: "1.16.4" }).warnings).to.deep.equal([
+            "Cilium 1.16 is the seed's line and out of maintenance (its last chart, 1.16.19, is from 2026-01-13); use it to reproduce the notes, not for new work.",
             "Cilium 1.16.4 is not e2e-tested with Kubernetes 1.35 (Cilium 1.16 is tested with 1.28, 1.29, 1.30, 1.31); it may work, but upstream does not promise it.",
         ]);
-        expect(parseLabConfig({ ciliumVersion: "1.18.14", kubernetesVersion: "1.33" }).warnings).to.deep.equal([]);
+        expect(parseLabConfig({ ciliumVersion: "1.20.0", kubernetesVersion: "1.36" }).warnings).to.deep.equal([]);
+        expect(parseLabConfig({ ciliumVersion: "1.19.9", kubernetesVersion: "1.36.1" }).warnings).to.deep.equal([
+            "Cilium 1.19.9 is newer than the newest 1.19 chart in the index this lab was checked against (1.19.6, published 2026-07-16); helm install fails if it is not published.",
+            "Cilium 1.19.9 is not e2e-tested with Kubernetes 1.36 (Cilium 1.19 is tested with 1.32, 1.33, 1.34, 1.35); it may work, but upstream does not promise it.",
+        ]);
+        expect(parseLabConfig({ kubernetesVersion: "1.34" }).warnings).to.deep.equal([
+            "Kubernetes 1.34 leaves AKS standard support on 2026-11-30 (AKS release calendar of 2026-08-05); choose a newer minor for anything that must outlive it.",
+        ]);
         expect(parseLabConfig({ egressMappings: ["app=nobody:10.10.100.9"] }).warnings).to.deep.equal([
             "egressMappings: no client carries app=nobody, so the policy egress-app-nobody selects no probe.",
         ]);

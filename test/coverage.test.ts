@@ -12,6 +12,8 @@ import { appBody, EGRESS1, INTERNAL_CLUSTER, NODE_B1, NODE_B2, PLAIN, synLines, 
 const OPTIONS: CheckOptions = {
     connectTimeoutSeconds: 1,
     maxTimeSeconds: 1,
+    probeSlackSeconds: 1,
+    flowsSeconds: 1,
     maxAttempts: 1,
     settleSeconds: 0,
     retryDelayMs: 1,
@@ -47,7 +49,7 @@ class LoadBalancer implements CheckBackend {
         const capture = new LineCapture(this.topology.receiverNodes.map((n) => n.name));
         this.capture = capture;
         capture.nodes.forEach((n) => capture.push(n, "listening on any, link-type LINUX_SLL2\n"));
-        return { mark: () => capture.mark(), since: (m) => capture.since(m), failure: () => undefined, stop: async () => undefined };
+        return { mark: () => capture.mark(), since: (m) => capture.since(m), gaps: () => [], stop: async () => undefined };
     }
     async probe(request: ProbeRequest): Promise<ProbeResponse> {
         const n = this.count++;
@@ -56,7 +58,7 @@ class LoadBalancer implements CheckBackend {
         const source = request.client.egress?.egressIp ?? request.client.nodeIp;
         this.capture!.push(node, synLines({ at: { name: node }, source, sourcePort: 40000 + n, target: request.target.address, targetPort: request.target.port }));
         const seen = node === this.topology.receiver.node ? source : this.topology.receiverNodes.find((x) => x.name === node)!.ip;
-        return { body: appBody(seen, 40000 + n, request.requestId), ...(this.planned ? { plannedReceivingNode: this.planned(n) } : {}) };
+        return { body: appBody(seen, 40000 + n, request.requestId), exitCode: 0, ...(this.planned ? { plannedReceivingNode: this.planned(n) } : {}) };
     }
 }
 
@@ -80,14 +82,14 @@ describe("externalTrafficPolicy Cluster: both outcomes", function () {
         expect(report.observations).to.have.length(2);
     });
 
-    it("says plainly which outcome was never observed, after a bounded number of extra probes, and fails", async function () {
+    it("says plainly which outcome was never observed, after a bounded number of extra probes: inconclusive, which fails the run", async function () {
         const lb = new LoadBalancer(() => NODE_B1.name);
         const report = await runCheck(lb, OPTIONS);
         expect(lb.sent).to.have.length(2 + 3);
         const [row] = report.coverage!;
-        expect(row.mismatches).to.deep.equal([`never observed: a SYN received on another node (${NODE_B2.name} (SNAT to ${NODE_B2.ip})) and forwarded with SNAT, in 5 probe(s)`]);
-        expect(coverageSummaryLine(row)).to.equal(`internal/Cluster ${INTERNAL_CLUSTER.address}: kept at ${NODE_B1.name} seen, forwarded from another node NEVER OBSERVED (5 probes, 3 extra) [fail]`);
-        expect(report.ok).to.equal(false);
+        expect(row.missingEvidence).to.deep.equal([`never observed: a SYN received on another node (${NODE_B2.name} (SNAT to ${NODE_B2.ip})) and forwarded with SNAT, in 5 probe(s)`]);
+        expect(coverageSummaryLine(row)).to.equal(`internal/Cluster ${INTERNAL_CLUSTER.address}: kept at ${NODE_B1.name} seen, forwarded from another node NEVER OBSERVED (5 probes, 3 extra) [inconclusive]`);
+        expect([row.verdict, report.ok]).to.deep.equal(["inconclusive", false]);
     });
 
     it("fails a probe whose SYN did not arrive where the lab's load balancer planned it, so a lab that never forwards fails", async function () {
@@ -96,7 +98,7 @@ describe("externalTrafficPolicy Cluster: both outcomes", function () {
         const first = report.observations[0];
         expect(first.verdict).to.equal("fail");
         expect(first.mismatches).to.include(`receiving node: planned ${NODE_B2.name} (the lab's load balancer), observed ${NODE_B1.name}`);
-        expect(report.coverage![0].verdict).to.equal("fail");
+        expect(report.coverage![0].verdict).to.equal("inconclusive");
         expect(report.ok).to.equal(false);
     });
 
@@ -108,6 +110,9 @@ describe("externalTrafficPolicy Cluster: both outcomes", function () {
             topology: CLUSTER_ONLY,
             sightings: [{ node: NODE_B2.name, interface: "eth0", direction: "In", timestamp: 1, source: PLAIN.nodeIp, sourcePort: 40000, target: INTERNAL_CLUSTER.address, targetPort: 80, raw: "" }],
             body: appBody("10.99.0.1", 40000),
+            requestId: "r",
+            curlExitCode: 0,
+            captureGaps: [],
             errors: [],
             attempts: 1,
             durationMs: 1,
@@ -117,9 +122,9 @@ describe("externalTrafficPolicy Cluster: both outcomes", function () {
         expect(clusterCoverage(INTERNAL_CLUSTER, CLUSTER_ONLY, [wrongSnat], 0, line).forwarded.seen).to.equal(false);
         const oneNode: Topology = { ...CLUSTER_ONLY, receiverNodes: [NODE_B1] };
         const row = clusterCoverage(INTERNAL_CLUSTER, oneNode, [], 0, line);
-        expect([row.forwarded.notApplicable, row.verdict, row.mismatches]).to.deep.equal([
+        expect([row.forwarded.notApplicable, row.verdict, row.missingEvidence]).to.deep.equal([
             "B has one node: no other node can receive",
-            "fail",
+            "inconclusive",
             [`never observed: a SYN received on ${NODE_B1.name}, the backend's node, with the source kept, in 0 probe(s)`],
         ]);
         const blockedForAll: Topology = { ...CLUSTER_ONLY, clients: [{ ...EGRESS1, egress: { ...EGRESS1.egress!, destinationCidrs: ["0.0.0.0/0"] } }], targets: [{ ...INTERNAL_CLUSTER, path: "public", address: "203.0.113.21" }] };

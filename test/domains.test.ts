@@ -83,7 +83,7 @@ describe("Hubble JSON", function () {
 });
 
 describe("domain curl", function () {
-    const request: DomainProbeRequest = { client: FQDN, domain: "google.com", requestId: "r-1", connectTimeoutSeconds: 3, maxTimeSeconds: 5 };
+    const request: DomainProbeRequest = { client: FQDN, domain: "google.com", requestId: "r-1", connectTimeoutSeconds: 3, maxTimeSeconds: 5, timeoutSeconds: 10 };
 
     it("asks for the first answer's status and address, verifying TLS (with the lab's CA when given)", function () {
         expect(domainCurlArgs(request)).to.deep.equal([
@@ -146,17 +146,24 @@ describe("domain verdicts", function () {
         expect(domainSummaryLine(o)).to.equal(`curl-fqdn (app=fqdn-client) -> https://naver.com/ (blocked): curl ${timeout.error}, hubble DROPPED (POLICY_DENIED) to ${NAVER}:443 [pass]`);
     });
 
-    it("fails a blocked name that answers, that failed for another reason, or that has no policy drop", function () {
+    it("fails a blocked name that answers or has no policy drop; a curl failure other than no connection proves nothing", function () {
         const leaked = parseHubbleJson(hubbleLine({ verdict: "FORWARDED", destination: NAVER, names: ["naver.com"] }));
         expect(row("naver.com", "blocked", { httpStatus: 200, remoteIp: NAVER, exitCode: 0 }, leaked).mismatches).to.deep.equal([
             `curl: expected no connection, observed HTTP 200 from ${NAVER}`,
             `hubble: expected DROPPED for policy, observed FORWARDED: FORWARDED: ${FQDN.ip}:41234 -> ${NAVER}:443 (naver.com) SYN`,
         ]);
+        // A name that did not resolve proves nothing about the allow-list: inconclusive, but the missing flow still fails the row.
         const unresolved = { exitCode: 6, error: "curl: (6) Could not resolve host: naver.com (exit 6)" };
-        expect(row("naver.com", "blocked", unresolved, []).mismatches).to.deep.equal([
-            "curl: expected a failed connection (exit 7 or 28), observed curl: (6) Could not resolve host: naver.com (exit 6); that failure says nothing about the allow-list",
-            "hubble: expected a DROPPED (POLICY_DENIED) flow, observed no-flow (no flow from the client to port 443 in the attempt's window); the flow is required evidence",
+        const noName = row("naver.com", "blocked", unresolved, []);
+        expect([noName.verdict, noName.missingEvidence, noName.mismatches]).to.deep.equal([
+            "fail",
+            ["curl: a block needs curl to fail to connect (exit 7 or 28), observed curl: (6) Could not resolve host: naver.com (exit 6)"],
+            ["hubble: expected a DROPPED (POLICY_DENIED) flow, observed no-flow (no flow from the client to port 443 in the attempt's window); the flow is required evidence"],
         ]);
+        const dropped = row("naver.com", "blocked", unresolved, flows);
+        expect([dropped.verdict, dropped.mismatches]).to.deep.equal(["inconclusive", []]);
+        const execFailed = row("google.com", "connect", { error: "curl could not be run: exec took longer than 10 s" }, flows);
+        expect([execFailed.verdict, execFailed.missingEvidence]).to.deep.equal(["inconclusive", ["curl: did not run to its end: curl could not be run: exec took longer than 10 s"]]);
         const otherDrop = parseHubbleJson(hubbleLine({ verdict: "DROPPED", destination: NAVER, names: ["naver.com"], dropReason: "CT_MAP_INSERTION_FAILED" }));
         expect(row("naver.com", "blocked", timeout, otherDrop, "emulated").mismatches).to.deep.equal([
             `emulated datapath: expected DROPPED for policy, observed DROPPED (CT_MAP_INSERTION_FAILED): DROPPED CT_MAP_INSERTION_FAILED: ${FQDN.ip}:41234 -> ${NAVER}:443 (naver.com) SYN`,
@@ -174,6 +181,8 @@ describe("domain verdicts", function () {
 const OPTIONS: CheckOptions = {
     connectTimeoutSeconds: 1,
     maxTimeSeconds: 1,
+    probeSlackSeconds: 1,
+    flowsSeconds: 1,
     maxAttempts: 3,
     settleSeconds: 5,
     retryDelayMs: 1,
@@ -201,12 +210,12 @@ class DomainBackend implements CheckBackend {
         const capture = new LineCapture([NODE_B1.name, "aks-system-b-1"]);
         this.capture = capture;
         capture.nodes.forEach((n) => capture.push(n, "listening on any, link-type LINUX_SLL2\n"));
-        return { mark: () => capture.mark(), since: (m) => capture.since(m), failure: () => undefined, stop: async () => undefined };
+        return { mark: () => capture.mark(), since: (m) => capture.since(m), gaps: () => [], stop: async () => undefined };
     }
     async probe(request: { client: ClientFacts; target: typeof INTERNAL_LOCAL; requestId: string }): Promise<ProbeResponse> {
         const source = request.client.egress?.egressIp ?? request.client.nodeIp;
         this.capture!.push(NODE_B1.name, synLines({ at: NODE_B1, source, sourcePort: 40000, target: request.target.address, targetPort: 80 }));
-        return { body: appBody(source, 40000, request.requestId) };
+        return { body: appBody(source, 40000, request.requestId), exitCode: 0 };
     }
     private last: string[] = [];
     async domainProbe(request: DomainProbeRequest): Promise<DomainProbeResponse> {
@@ -262,13 +271,14 @@ describe("domain probes through the check core", function () {
             name: "plain",
             sweep: async () => undefined,
             discover: async () => TOPOLOGY,
-            startCapture: async () => ({ mark: () => new Map(), since: () => [], failure: () => undefined, stop: async () => undefined }),
+            startCapture: async () => ({ mark: () => new Map(), since: () => [], gaps: () => [], stop: async () => undefined }),
             probe: async () => ({ error: "unused" }),
         };
         const rows = await runDomainProbes(plain, { ...TOPOLOGY, domains: { client: FQDN, allowed: ["google.com"], blocked: [] } }, "r", { ...OPTIONS, maxAttempts: 1 });
-        expect(rows[0].mismatches).to.deep.equal([
-            "curl: expected an HTTP answer, observed plain cannot probe domains",
-            "hubble: expected a FORWARDED flow, observed unavailable (plain cannot read flows); the flow is required evidence",
+        expect([rows[0].verdict, rows[0].mismatches, rows[0].missingEvidence]).to.deep.equal([
+            "fail",
+            ["hubble: expected a FORWARDED flow, observed unavailable (plain cannot read flows); the flow is required evidence"],
+            ["curl: did not run to its end: plain cannot probe domains"],
         ]);
     });
 });

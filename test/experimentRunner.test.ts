@@ -172,7 +172,7 @@ describe("experiment runner (fake stack operations)", function () {
         expect(t.workspaceCalls).to.deep.equal(["listStacks", "openStack dev"]);
         expect(t.stack.calls).to.deep.equal(["config", "preview", "up"]);
         expect(t.stack.engine?.policyPacks).to.deep.equal(["/repo/policies"]);
-        expect(t.printed).to.include.members(["stack dev: created", "Estimated cost while the lab exists: $0.48/h for nodes (pay-as-you-go list prices):"]);
+        expect(t.printed).to.include.members(["stack dev: created", "Estimated cost while the lab exists: $0.72/h for nodes, OS disks, load balancers and public IPs (pay-as-you-go list prices):"]);
         expect(t.printed).to.include("  egress-lab-a gateway pool (egressgw) 1 × Standard_D2s_v5 = $0.12/h");
         expect(t.asked).to.deep.equal(["Create or update stack dev at this cost? [y/N] "]);
         expect(t.streamed.join("")).to.include("+ azure-native:resources:ResourceGroup lab-rg created");

@@ -9,7 +9,6 @@ import {
     egressGatewayPolicy,
     egressPolicyProblems,
     egressRoutes,
-    ipForwardingCheckCommand,
 } from "../lib/egress";
 import { nginxConf, receiverManifests } from "../lib/receiver";
 
@@ -41,10 +40,11 @@ describe("Cilium values", function () {
     });
 
     it("flags the seed's and removed settings", function () {
-        const bad = { ...values, kubeProxyReplacement: "strict", k8sServicePort: "443", egressGateway: { enabled: true, installRoutes: false } };
+        const bad = { ...values, kubeProxyReplacement: "strict", k8sServicePort: "443", egressGateway: { enabled: true, installRoutes: false }, nodeinit: { enabled: true } };
         expect(ciliumValuesProblems(bad, true)).to.deep.equal([
             'kubeProxyReplacement is "strict"; must be true (the boolean true, not "strict")',
             'k8sServicePort is "443"; must be 443 (a number: the chart schema rejects strings)',
+            "nodeinit.enabled is true; it runs a privileged DaemonSet that AKS BYOCNI does not need (cilium commit 4927820129)",
             "egressGateway.installRoutes is set, but Cilium 1.16+ removed it",
         ]);
         expect(ciliumValuesProblems({ ...values, bpf: {} }, true)).to.deep.equal([
@@ -151,11 +151,5 @@ describe("Azure side of the egress IPs", function () {
         expect(egressRoutes(["10.10.100.51"], "10.10.8.250")).to.deep.equal([
             { name: "egress-10-10-100-51", addressPrefix: "10.10.100.51/32", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.10.8.250" },
         ]);
-    });
-
-    it("gives a command that reads the gateway pool's IP forwarding", function () {
-        expect(ipForwardingCheckCommand("MC_rg_a_koreacentral", "egressgw")).to.equal(
-            `az vmss list -g MC_rg_a_koreacentral --query "[?tags.\\"aks-managed-poolName\\"=='egressgw'].{vmss:name, ipForwarding:virtualMachineProfile.networkProfile.networkInterfaceConfigurations[0].enableIPForwarding}" -o table`,
-        );
     });
 });

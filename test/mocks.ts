@@ -64,6 +64,16 @@ function fakeState(type: string, name: string, inputs: Record<string, unknown>):
                     },
                 },
             };
+        case "pulumi-nodejs:dynamic/egresslab:GatewayIpForwarding": {
+            // What the provider's create returns for a new pool: forwarding was off, now on.
+            const vmss = `aks-${inputs.poolName}-12345678-vmss`;
+            return {
+                ...inputs,
+                ipForwarding: true,
+                scaleSets: [{ name: vmss, nics: [vmss], modelIpForwarding: true, instances: [{ instanceId: "0", node: `${vmss}000000`, ipForwarding: true }] }],
+                changed: [`${vmss}: model`, `${vmss}: instances 0 (${vmss}000000)`],
+            };
+        }
         case "command:local:Command":
             return { ...inputs, stdout: JSON.stringify(FAKE_REPORT), stderr: "" };
         case "kubernetes:helm.sh/v3:Release":

@@ -4,6 +4,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { Observation } from "../check/types";
 import { readRunRecord, RUN_FILES, writeRunDir } from "../check/runDir";
 import { arrowLines, pictureModel } from "../picture/model";
 import { escapeXml, topologySvg } from "../picture/svg";
@@ -31,6 +32,12 @@ describe("picture of what B saw", function () {
         ]);
         expect(arrowLines(blocked)).to.deep.equal(["curl2 -> public/Cluster 203.0.113.21", "wire: nothing seen", "app: no answer", "pass"]);
         expect(arrowLines(nothing).slice(2)).to.deep.equal(["app: no answer", "FAIL: expected wire 10.10.100.52, app 10.10.100.52"]);
+    });
+
+    it("marks an inconclusive row as such, never as a pass or a plain failure", function () {
+        const unproven: Observation = { ...PICTURE_OBSERVATIONS[4], verdict: "inconclusive", missingEvidence: ["outcome: a block needs curl to fail to connect (exit 7 or 28), observed no exit code"] };
+        expect(arrowLines(unproven).at(-1)).to.equal("INCONCLUSIVE: evidence missing");
+        expect(pictureModel([unproven]).title).to.equal("What B saw: 0 of 1 paths pass (green pass, red fail or inconclusive)");
     });
 
     it("draws A's clients, the hop that set the source, B's nodes and the receiver pod", function () {

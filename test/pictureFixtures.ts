@@ -14,7 +14,7 @@ interface Row {
     readonly expectedApp?: string;
     readonly wire?: { readonly source: string; readonly node: string };
     readonly app?: string;
-    readonly verdict: "pass" | "fail";
+    readonly verdict: "pass" | "fail" | "inconclusive";
 }
 
 function observation(row: Row): Observation {
@@ -44,8 +44,10 @@ function observation(row: Row): Observation {
             ? { remote_addr: row.app, remote_port: "40000", server_addr: RECEIVER_POD, server_port: "8080", hostname: "traffic-receiver", request_id: "r" }
             : undefined,
         hubble: { status: "unavailable", bestEffort: true, flows: [] },
+        requestId: "r",
         verdict: row.verdict,
         mismatches: row.verdict === "fail" ? [`wire source ${row.wire?.source ?? "none"} != expected ${row.expectedWire ?? "none"}`] : [],
+        missingEvidence: row.verdict === "inconclusive" ? ["outcome: a block needs curl to fail to connect (exit 7 or 28), observed no exit code"] : [],
         attempts: 1,
         errors: [],
         durationMs: 80,

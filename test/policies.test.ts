@@ -11,6 +11,7 @@ import type {
     ResourceValidationPolicy,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { capturePod as checkCapturePodManifest } from "../lib/capture";
 import { ciliumValues } from "../lib/cilium";
 import { clientPod } from "../lib/clients";
 import { assignerDaemonSet, egressGatewayPolicy, nextHopService } from "../lib/egress";
@@ -20,6 +21,7 @@ import { networkToolSecurity, restrictedContainerSecurity } from "../lib/podSecu
 import {
     aksByocniPolicy,
     captureBoundedPolicy,
+    capturePrivilegesPolicy,
     ciliumNetworkPolicyPolicy,
     ciliumReleasePolicy,
     commandKubeconfigPolicy,
@@ -30,6 +32,7 @@ import {
     noPrivilegedPolicy,
     serviceTrafficPolicyPolicy,
 } from "../policies/rules";
+import { tcpdumpArgs } from "../check/tcpdump";
 import { buildLab, FAKE_KUBECONFIG, Registration } from "./mocks";
 
 // Load the SDK exactly as policies/ resolves it: after `npm ci` in policies/ it has its own copy,
@@ -121,11 +124,12 @@ function preview(props: Record<string, unknown>): Record<string, unknown> {
     return sdk.unknownCheckingProxy(props);
 }
 
-function fakeResource(type: string, name: string, props: Record<string, unknown>): PolicyResource {
+function fakeResource(type: string, name: string, props: Record<string, unknown>, providerUrn?: string): PolicyResource {
     return {
         type,
         name,
         props,
+        ...(providerUrn ? { provider: { type: "pulumi:providers:kubernetes", urn: providerUrn, name: providerUrn.split("::").pop() ?? "", props: {} } } : {}),
         urn: urnOf(type, name),
         opts: OPTIONS,
         dependencies: [],
@@ -175,7 +179,7 @@ function release(overrides: Record<string, unknown> = {}, egressGateway = true):
     return {
         name: "cilium",
         chart: "cilium",
-        version: "1.19.9",
+        version: "1.19.6",
         namespace: "kube-system",
         values: ciliumValues({ apiServerHost: "egress-lab-a-abcd.hcp.koreacentral.azmk8s.io", podCidr: "10.210.0.0/16", egressGateway }),
         ...overrides,
@@ -210,7 +214,7 @@ function assignerWith(podSpec: Record<string, unknown>, containerSecurity?: Reco
     return manifest;
 }
 
-function capturePod(spec: Record<string, unknown> = {}, capabilities: string[] = ["NET_ADMIN", "NET_RAW"]): Record<string, unknown> {
+function capturePod(spec: Record<string, unknown> = {}, capabilities: string[] = ["NET_RAW"]): Record<string, unknown> {
     return {
         apiVersion: "v1",
         kind: "Pod",
@@ -223,6 +227,12 @@ function capturePod(spec: Record<string, unknown> = {}, capabilities: string[] =
             ...spec,
         },
     };
+}
+
+/** The capture pod the check itself creates (lib/capture.ts), with the check's own tcpdump arguments. */
+function checkCapturePod(seconds: number): Record<string, unknown> {
+    const args = tcpdumpArgs({ destinations: [{ host: "10.20.0.100", port: 80 }], maxPackets: 100 });
+    return checkCapturePodManifest({ name: "egl-x-cap-0", namespace: "egress-lab-capture", runId: "egl-x", node: "b-0", tcpdumpArgs: args, seconds });
 }
 
 function deployment(containers: Record<string, unknown>[], initContainers: Record<string, unknown>[] = []): Record<string, unknown> {
@@ -243,7 +253,7 @@ const CHECK_SCRIPT = 'kubectl --kubeconfig <(printf %s "$KUBECONFIG_A") -n demo 
 const AKS_KUBECONFIG = "apiVersion: v1\nclusters:\n- cluster:\n    server: https://a.hcp.azmk8s.io:443\n  name: a\nkind: Config\nusers:\n- name: u\n  user:\n    token: t\n";
 
 describe("policy pack (policies/)", function () {
-    it("lists ten uniquely named policies; all but the budget and the kubeconfig remediation are mandatory", function () {
+    it("lists eleven uniquely named policies; all but the budget and the kubeconfig remediation are mandatory", function () {
         const levels = Object.fromEntries(EGRESS_LAB_POLICIES.map((p) => [p.name, p.enforcementLevel]));
         expect(levels).to.deep.equal({
             "aks-byocni-custom-subnet": "mandatory",
@@ -253,11 +263,12 @@ describe("policy pack (policies/)", function () {
             "no-privileged-containers": "mandatory",
             "host-network-and-capabilities": "mandatory",
             "capture-pods-bounded": "mandatory",
+            "capture-pods-privileges": "mandatory",
             "service-external-traffic-policy": "mandatory",
             "command-kubeconfig-secret": "remediate",
             "node-hourly-budget": "advisory",
         });
-        expect(EGRESS_LAB_POLICIES).to.have.length(10);
+        expect(EGRESS_LAB_POLICIES).to.have.length(11);
     });
 
     describe("aks-byocni-custom-subnet", function () {
@@ -308,7 +319,7 @@ describe("policy pack (policies/)", function () {
         it('refuses an unpinned version, "strict", a string port and removed values', async function () {
             const values = { ...(release().values as Record<string, unknown>), kubeProxyReplacement: "strict", k8sServicePort: "443", tunnel: "vxlan", egressGateway: { enabled: true, installRoutes: true } };
             expect((await validate(ciliumReleasePolicy, RELEASE, "cilium-a", release({ version: "1.19", values }))).violations).to.deep.equal([
-                'kubernetes:helm.sh/v3:Release "cilium-a": version "1.19" is not a Cilium release; expected <major>.<minor>.<patch>, e.g. 1.19.9',
+                'kubernetes:helm.sh/v3:Release "cilium-a": version "1.19" is not a Cilium release; expected <major>.<minor>.<patch>, e.g. 1.19.6',
                 'kubernetes:helm.sh/v3:Release "cilium-a": values.kubeProxyReplacement is "strict"; must be true (the boolean true, not "strict")',
                 'kubernetes:helm.sh/v3:Release "cilium-a": values.k8sServicePort is "443"; must be 443 (a number: the chart schema rejects strings)',
                 'kubernetes:helm.sh/v3:Release "cilium-a": values.egressGateway.installRoutes is set, but Cilium 1.16+ removed it',
@@ -319,7 +330,7 @@ describe("policy pack (policies/)", function () {
         it("refuses a missing version, values kept in files, and missing values", async function () {
             const props = release({ version: undefined, valueYamlFiles: [{ path: "values.yaml" }], values: undefined });
             expect((await validate(ciliumReleasePolicy, RELEASE, "cilium-b", props)).violations).to.deep.equal([
-                'kubernetes:helm.sh/v3:Release "cilium-b": version is not set; pin the exact chart version (x.y.z), e.g. 1.19.9',
+                'kubernetes:helm.sh/v3:Release "cilium-b": version is not set; pin the exact chart version (x.y.z), e.g. 1.19.6',
                 'kubernetes:helm.sh/v3:Release "cilium-b": valueYamlFiles is set; put the values inline (values) so this policy can check them',
                 'kubernetes:helm.sh/v3:Release "cilium-b": values.kubeProxyReplacement is undefined; must be true (the boolean true, not "strict")',
                 'kubernetes:helm.sh/v3:Release "cilium-b": values.bpf.masquerade is undefined; must be true (the egress gateway needs BPF masquerading)',
@@ -418,7 +429,7 @@ describe("policy pack (policies/)", function () {
     });
 
     describe("host-network-and-capabilities", function () {
-        it("lets the assigner use the host network with NET_ADMIN, and capture pods with NET_ADMIN and NET_RAW", async function () {
+        it("lets the assigner use the host network with NET_ADMIN, and capture pods with NET_RAW", async function () {
             expect(await validate(hostNetworkCapabilitiesPolicy, DAEMON_SET, "egress-assigner", assigner())).to.deep.equal({ violations: [] });
             expect(await validate(hostNetworkCapabilitiesPolicy, POD, "capture-0", capturePod())).to.deep.equal({ violations: [] });
             const spelled = assignerWith({}, networkToolSecurity(["cap_net_admin"]));
@@ -435,8 +446,9 @@ describe("policy pack (policies/)", function () {
             expect((await validate(hostNetworkCapabilitiesPolicy, DAEMON_SET, "egress-assigner", props)).violations).to.deep.equal([
                 'kubernetes:apps/v1:DaemonSet "egress-assigner": spec.template.spec.containers[0].securityContext.capabilities.add has "NET_RAW" (container "assigner"); the egress IP assigner (DaemonSet egress-gateway-system/egress-ip-assigner) may add only NET_ADMIN',
             ]);
-            expect((await validate(hostNetworkCapabilitiesPolicy, POD, "capture-0", capturePod({}, ["NET_ADMIN", "SYS_ADMIN"]))).violations).to.deep.equal([
-                'kubernetes:core/v1:Pod "capture-0": spec.containers[0].securityContext.capabilities.add has "SYS_ADMIN" (container "tcpdump"); capture pods (Pods labelled egress-lab/component=capture) may add only NET_ADMIN, NET_RAW',
+            expect((await validate(hostNetworkCapabilitiesPolicy, POD, "capture-0", capturePod({}, ["NET_RAW", "NET_ADMIN", "SETGID"]))).violations).to.deep.equal([
+                'kubernetes:core/v1:Pod "capture-0": spec.containers[0].securityContext.capabilities.add has "NET_ADMIN" (container "tcpdump"); capture pods (Pods labelled egress-lab/component=capture) may add only NET_RAW',
+                'kubernetes:core/v1:Pod "capture-0": spec.containers[0].securityContext.capabilities.add has "SETGID" (container "tcpdump"); capture pods (Pods labelled egress-lab/component=capture) may add only NET_RAW',
             ]);
         });
 
@@ -460,18 +472,19 @@ describe("policy pack (policies/)", function () {
     });
 
     describe("capture-pods-bounded", function () {
-        it("passes capture pods that end within 600 seconds", async function () {
+        it("passes capture pods that end within 1800 seconds, the check's own included", async function () {
             expect(await validate(captureBoundedPolicy, POD, "capture-0", capturePod())).to.deep.equal({ violations: [] });
-            expect(await validate(captureBoundedPolicy, POD, "capture-0", capturePod({ activeDeadlineSeconds: 600 }))).to.deep.equal({ violations: [] });
+            expect(await validate(captureBoundedPolicy, POD, "capture-0", capturePod({ activeDeadlineSeconds: 1800 }))).to.deep.equal({ violations: [] });
+            expect(await validate(captureBoundedPolicy, POD, "capture-0", checkCapturePod(99999))).to.deep.equal({ violations: [] });
         });
 
-        it("refuses a capture pod without a deadline, or with 0, 601 or 1.5 seconds", async function () {
-            const outcomes = await Promise.all([undefined, 0, 601, 1.5].map((d) => validate(captureBoundedPolicy, POD, "capture-0", capturePod({ activeDeadlineSeconds: d }))));
+        it("refuses a capture pod without a deadline, or with 0, 1801 or 1.5 seconds", async function () {
+            const outcomes = await Promise.all([undefined, 0, 1801, 1.5].map((d) => validate(captureBoundedPolicy, POD, "capture-0", capturePod({ activeDeadlineSeconds: d }))));
             expect(outcomes.map((o) => o.violations)).to.deep.equal([
-                ['kubernetes:core/v1:Pod "capture-0": spec.activeDeadlineSeconds is not set; a capture pod must end within 600 seconds (a whole number from 1 to 600)'],
-                ['kubernetes:core/v1:Pod "capture-0": spec.activeDeadlineSeconds is 0; a capture pod must end within 600 seconds (a whole number from 1 to 600)'],
-                ['kubernetes:core/v1:Pod "capture-0": spec.activeDeadlineSeconds is 601; a capture pod must end within 600 seconds (a whole number from 1 to 600)'],
-                ['kubernetes:core/v1:Pod "capture-0": spec.activeDeadlineSeconds is 1.5; a capture pod must end within 600 seconds (a whole number from 1 to 600)'],
+                ['kubernetes:core/v1:Pod "capture-0": spec.activeDeadlineSeconds is not set; a capture pod must end within 1800 seconds (a whole number from 1 to 1800)'],
+                ['kubernetes:core/v1:Pod "capture-0": spec.activeDeadlineSeconds is 0; a capture pod must end within 1800 seconds (a whole number from 1 to 1800)'],
+                ['kubernetes:core/v1:Pod "capture-0": spec.activeDeadlineSeconds is 1801; a capture pod must end within 1800 seconds (a whole number from 1 to 1800)'],
+                ['kubernetes:core/v1:Pod "capture-0": spec.activeDeadlineSeconds is 1.5; a capture pod must end within 1800 seconds (a whole number from 1 to 1800)'],
             ]);
         });
 
@@ -481,6 +494,34 @@ describe("policy pack (policies/)", function () {
                 violations: [],
                 notApplicable: "applies only to Pods labelled egress-lab/component=capture",
             });
+        });
+    });
+
+    describe("capture-pods-privileges", function () {
+        it("passes the check's own capture pod: NET_RAW only, no escalation, tcpdump without -Z", async function () {
+            expect(await validate(capturePrivilegesPolicy, POD, "capture-0", checkCapturePod(600))).to.deep.equal({ violations: [] });
+        });
+
+        it("refuses a capture pod that would switch user, or lacks what tcpdump needs", async function () {
+            const pod = capturePod({}, []) as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- fixture surgery
+            pod.spec.containers[0].command = ["timeout", "60", "tcpdump", "-i", "any", "-Z", "root"];
+            pod.spec.containers[0].securityContext.allowPrivilegeEscalation = true;
+            delete pod.spec.containers[0].securityContext.capabilities.drop;
+            expect((await validate(capturePrivilegesPolicy, POD, "capture-0", pod)).violations).to.deep.equal([
+                'kubernetes:core/v1:Pod "capture-0": spec.containers[0].securityContext.capabilities.add lacks NET_RAW (container "tcpdump"); tcpdump cannot open its socket without it',
+                'kubernetes:core/v1:Pod "capture-0": spec.containers[0].securityContext.capabilities.drop is not set (container "tcpdump"); a capture pod drops ALL and adds back only NET_RAW',
+                'kubernetes:core/v1:Pod "capture-0": spec.containers[0].securityContext.allowPrivilegeEscalation is true (container "tcpdump"); it must be false',
+                'kubernetes:core/v1:Pod "capture-0": spec.containers[0] passes "-Z" to tcpdump (container "tcpdump"); switching user calls initgroups(), which needs CAP_SETGID, so tcpdump would exit before capturing',
+            ]);
+            for (const flag of ["-nnZ", "--relinquish-privileges=tcpdump"]) {
+                const args = capturePod({}) as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- fixture surgery
+                args.spec.containers[0].args = [flag];
+                expect((await validate(capturePrivilegesPolicy, POD, "capture-0", args)).violations, flag).to.have.length(1);
+            }
+        });
+
+        it("does not apply to other pods", async function () {
+            expect(await validate(capturePrivilegesPolicy, POD, "x", { metadata: { labels: {} }, spec: {} })).to.have.property("notApplicable");
         });
     });
 
@@ -562,7 +603,7 @@ describe("policy pack (policies/)", function () {
             fakeResource(MC, "cluster-b", cluster({ resourceName: "egress-lab-b", agentPoolProfiles: [{ name: "system", count: 2, vmSize: "Standard_D2s_v5", vnetSubnetID: SUBNET }] })),
         ];
 
-        it("passes the default lab ($0.48/h) under the default $1.00/h budget", async function () {
+        it("passes the default lab's nodes, disks and outbound load balancers ($0.66/h) under the default $1.00/h budget", async function () {
             expect(await validateStack(nodeBudgetPolicy, resources())).to.deep.equal([]);
             expect(nodeBudgetPolicy.configSchema?.properties.hourlyBudgetUsd).to.include({ type: "number", default: 1.0 });
         });
@@ -571,10 +612,13 @@ describe("policy pack (policies/)", function () {
             expect(await validateStack(nodeBudgetPolicy, resources(), { hourlyBudgetUsd: 0.4 })).to.deep.equal([
                 {
                     message:
-                        "estimated node cost $0.48/h is over the hourly budget $0.40/h (hourlyBudgetUsd): " +
+                        "estimated cost $0.66/h is over the hourly budget $0.40/h (hourlyBudgetUsd): " +
                         'azure-native:containerservice:AgentPool "cluster-a-egressgw" 1 × Standard_D2s_v5 = $0.12/h; ' +
                         'azure-native:containerservice:ManagedCluster "cluster-a" agentPoolProfiles[0] ("system") 1 × Standard_D2s_v5 = $0.12/h; ' +
-                        'azure-native:containerservice:ManagedCluster "cluster-b" agentPoolProfiles[0] ("system") 2 × Standard_D2s_v5 = $0.24/h',
+                        'azure-native:containerservice:ManagedCluster "cluster-b" agentPoolProfiles[0] ("system") 2 × Standard_D2s_v5 = $0.24/h; ' +
+                        "outbound load balancers (one per cluster): 2 × Standard load balancer = $0.05/h; " +
+                        "public IPs (2 outbound, 0 public Service(s)): 2 × Standard public IP = $0.01/h; " +
+                        "OS disks (one per managed-disk node): 4 × managed OS disk = $0.12/h",
                 },
             ]);
         });
@@ -586,15 +630,19 @@ describe("policy pack (policies/)", function () {
                     { name: "egressgw", count: 1, vmSize: "Standard_D2s_v5" },
                 ],
             });
-            const scaling = pool({ agentPoolName: "burst", enableAutoScaling: true, count: 1, maxCount: 5, vmSize: "Standard_D4s_v5" });
+            // An ephemeral OS disk lives on the VM's own storage: the burst pool adds no managed disks.
+            const scaling = pool({ agentPoolName: "burst", enableAutoScaling: true, count: 1, maxCount: 5, vmSize: "Standard_D4s_v5", osDiskType: "Ephemeral" });
             const violations = await validateStack(nodeBudgetPolicy, [fakeResource(MC, "cluster-a", listed), fakeResource(POOL, "cluster-a-egressgw", pool()), fakeResource(POOL, "cluster-a-burst", scaling)], { hourlyBudgetUsd: 0 });
             expect(violations).to.deep.equal([
                 {
                     message:
-                        "estimated node cost $1.44/h is over the hourly budget $0.00/h (hourlyBudgetUsd): " +
+                        "estimated cost $1.53/h is over the hourly budget $0.00/h (hourlyBudgetUsd): " +
                         'azure-native:containerservice:AgentPool "cluster-a-egressgw" 1 × Standard_D2s_v5 = $0.12/h; ' +
                         'azure-native:containerservice:AgentPool "cluster-a-burst" 5 × Standard_D4s_v5 = $1.20/h; ' +
-                        'azure-native:containerservice:ManagedCluster "cluster-a" agentPoolProfiles[0] ("system") 1 × Standard_D2s_v5 = $0.12/h',
+                        'azure-native:containerservice:ManagedCluster "cluster-a" agentPoolProfiles[0] ("system") 1 × Standard_D2s_v5 = $0.12/h; ' +
+                        "outbound load balancers (one per cluster): 1 × Standard load balancer = $0.03/h; " +
+                        "public IPs (1 outbound, 0 public Service(s)): 1 × Standard public IP = $0.01/h; " +
+                        "OS disks (one per managed-disk node): 2 × managed OS disk = $0.06/h",
                 },
             ]);
         });
@@ -648,16 +696,23 @@ describe("policy pack (policies/)", function () {
                 "no-privileged-containers",
                 "service-external-traffic-policy",
                 ...(registrations.some((r) => r.type.startsWith("command:")) ? ["command-kubeconfig-secret"] : []),
-                ...(registrations.some((r) => r.type === POD && r.inputs.metadata?.labels?.["egress-lab/component"] === "capture") ? ["capture-pods-bounded"] : []),
+                ...(registrations.some((r) => r.type === POD && r.inputs.metadata?.labels?.["egress-lab/component"] === "capture") ? ["capture-pods-bounded", "capture-pods-privileges"] : []),
             ].sort());
         });
 
-        it("stay within the default node budget", async function () {
-            const resources = registrations.map((r) => fakeResource(r.type, r.name, r.inputs));
+        it("stay within the default budget, counting four load balancers, four public IPs and four OS disks", async function () {
+            const providerUrn = (ref: string): string | undefined => (ref ? ref.slice(0, ref.lastIndexOf("::")) : undefined);
+            const resources = registrations.map((r) => fakeResource(r.type, r.name, r.inputs, providerUrn(r.provider)));
             expect(await validateStack(nodeBudgetPolicy, resources)).to.deep.equal([]);
             const over = await validateStack(nodeBudgetPolicy, resources, { hourlyBudgetUsd: 0.1 });
             expect(over).to.have.length(1);
-            expect(over[0].message).to.match(/^estimated node cost \$0\.48\/h is over the hourly budget \$0\.10\/h/);
+            expect(over[0].message).to.match(/^estimated cost \$0\.72\/h is over the hourly budget \$0\.10\/h/);
+            expect(over[0].message).to.include(
+                "outbound load balancers (one per cluster): 2 × Standard load balancer = $0.05/h; " +
+                    "internal load balancers (one per cluster with internal Services): 2 × Standard load balancer = $0.05/h; " +
+                    "public IPs (2 outbound, 2 public Service(s)): 4 × Standard public IP = $0.02/h; " +
+                    "OS disks (one per managed-disk node): 4 × managed OS disk = $0.12/h",
+            );
         });
     });
 

@@ -1,6 +1,7 @@
 // The whole program under Pulumi mocks: what `pulumi up` would register, without a cloud.
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
+import type { ManagedClusterArgs } from "@pulumi/azure-native/containerservice";
 import { byType, FAKE_KUBECONFIG, installMocks, one, Recorder, settle, transitiveDependencies } from "./mocks";
 
 const MC = "azure-native:containerservice:ManagedCluster";
@@ -16,7 +17,17 @@ describe("program (index.ts under mocks)", function () {
 
     before(async function () {
         recorder = installMocks();
-        pulumi.runtime.setAllConfig({ "egress-lab:resourceGroupName": "yj-rg", "egress-lab:clusterAName": "yj-aks-a", "egress-lab:expiresAt": "2026-11-27T18:00:00Z" });
+        pulumi.runtime.setAllConfig(
+            {
+                "egress-lab:resourceGroupName": "yj-rg",
+                "egress-lab:clusterAName": "yj-aks-a",
+                "egress-lab:expiresAt": "2026-11-27T18:00:00Z",
+                "azure-native:clientId": "app-1",
+                "azure-native:tenantId": "tenant-1",
+                "azure-native:clientSecret": "not-for-the-check",
+            },
+            ["azure-native:clientSecret"],
+        );
         delete require.cache[require.resolve("../index")];
         program = await import("../index");
         await settle();
@@ -40,6 +51,34 @@ describe("program (index.ts under mocks)", function () {
         expect(a.inputs.networkProfile).to.include({ serviceCidr: "10.110.0.0/16", dnsServiceIP: "10.110.0.10" });
         const b = one(recorder, MC, "cluster-b");
         expect(b.inputs.networkProfile).to.include({ serviceCidr: "10.120.0.0/16", dnsServiceIP: "10.120.0.10" });
+    });
+
+    it("keeps AKS's kube-proxy next to Cilium's replacement, with one healthCheckNodePort server (README, kube-proxy)", function () {
+        for (const cluster of byType(recorder, MC)) {
+            expect(Object.keys(cluster.inputs.networkProfile).sort(), cluster.name).to.deep.equal(["dnsServiceIP", "loadBalancerSku", "networkPlugin", "outboundType", "podCidr", "serviceCidr"]);
+        }
+        // The GA API the SDK speaks (2025-09-01) cannot turn AKS's kube-proxy off: kubeProxyConfig is
+        // preview-only. When a new @pulumi/azure-native exposes it, this stops compiling: revisit the decision.
+        const profile: ManagedClusterArgs["networkProfile"] = {
+            // @ts-expect-error -- not in @pulumi/azure-native 3.28.0's ManagedCluster networkProfile
+            kubeProxyConfig: { enabled: false },
+        };
+        expect(profile).to.have.property("kubeProxyConfig");
+        for (const release of byType(recorder, "kubernetes:helm.sh/v3:Release")) {
+            expect(release.inputs.values).to.deep.include({ kubeProxyReplacement: true, nodePort: { enableHealthCheck: false } });
+        }
+    });
+
+    it("sets each cluster's podCidr to its Cilium pool, not the SDK's 10.244.0.0/16", function () {
+        for (const [cluster, pool] of [
+            ["cluster-a", "cilium-a"],
+            ["cluster-b", "cilium-b"],
+        ]) {
+            const podCidr = one(recorder, MC, cluster).inputs.networkProfile.podCidr;
+            expect(podCidr, cluster).to.equal(one(recorder, "kubernetes:helm.sh/v3:Release", pool).inputs.values.ipam.operator.clusterPoolIPv4PodCIDRList[0]);
+            expect(podCidr, cluster).to.equal(program.cidrs[cluster.slice(-1)].pod);
+        }
+        expect(byType(recorder, MC).map((c) => c.inputs.networkProfile.podCidr)).to.deep.equal(["10.210.0.0/16", "10.220.0.0/16"]);
     });
 
     it("adds A's gateway pool: one node, labelled egress-gateway=true, on the gateway subnet", function () {
@@ -127,7 +166,7 @@ describe("program (index.ts under mocks)", function () {
         expect(program.cidrs.b).to.deep.include({ vnet: "10.20.0.0/16", pod: "10.220.0.0/16", service: "10.120.0.0/16" });
     });
 
-    it("exports the workload facts: egress mappings, receiver addresses per path, clients, IP-forwarding check", async function () {
+    it("exports the workload facts: egress mappings, receiver addresses per path, clients, the gateway's IP forwarding", async function () {
         expect(program.egressMappings).to.deep.equal([
             { policy: "egress-app-client1", podSelector: "app=client1", namespace: "demo", egressIp: "10.10.100.51", destinationCidrs: ["10.20.0.0/16"] },
             { policy: "egress-app-client2", podSelector: "app=client2", namespace: "demo", egressIp: "10.10.100.52", destinationCidrs: ["10.20.0.0/16"] },
@@ -144,10 +183,26 @@ describe("program (index.ts under mocks)", function () {
             { pod: "curl1", namespace: "demo", label: "app=client1" },
             { pod: "curl2", namespace: "demo", label: "app=client2" },
         ]);
-        expect(await value(program.gatewayIpForwardingCheck)).to.match(/^az vmss list -g MC_yj-rg_yj-aks-a_koreacentral --query .*'egressgw'/);
+        const vmss = "aks-egressgw-12345678-vmss";
+        expect(await value(pulumi.output(program.gatewayIpForwarding))).to.deep.equal({
+            ipForwarding: true,
+            scaleSets: [{ name: vmss, nics: [vmss], modelIpForwarding: true, instances: [{ instanceId: "0", node: `${vmss}000000`, ipForwarding: true }] }],
+            changed: [`${vmss}: model`, `${vmss}: instances 0 (${vmss}000000)`],
+        });
+        expect(await value(pulumi.output(program.gatewayPool))).to.deep.equal({
+            subscriptionId: "00000000-0000-0000-0000-000000000000",
+            nodeResourceGroup: "MC_yj-rg_yj-aks-a_koreacentral",
+            poolName: "egressgw",
+        });
         expect(await value(program.sourcePublicIp)).to.equal("198.51.100.7");
         expect(program.checkPlan.targets).to.have.length(4);
         expect(await value(program.summary)).to.have.length(1);
+    });
+
+    it("gives the check the azure-native identifiers as ARM_* variables, never the secret", function () {
+        const check = one(recorder, "command:local:Command");
+        expect(check.inputs.environment).to.deep.equal({ ARM_CLIENT_ID: "app-1", ARM_TENANT_ID: "tenant-1" });
+        expect(JSON.stringify(check.inputs)).to.not.include("not-for-the-check");
     });
 
     it("keeps A and B independent: neither cluster depends on anything of the other", function () {

@@ -1,7 +1,8 @@
 // Parser tests on lines as tcpdump 4.99 prints them (several were produced by tcpdump 4.99.3 itself
 // from hand-built pcaps), plus the exact command line and filter we hand to tcpdump.
 import { expect } from "chai";
-import { captureFilter, isListening, parseTcpdump, parseTcpdumpLine, tcpdumpArgs } from "../check/tcpdump";
+import { captureDestinations, captureFilter, isListening, isPacketLine, parseTcpdump, parseTcpdumpLine, tcpdumpArgs, tcpdumpMessages } from "../check/tcpdump";
+import { NODE_B1, NODE_B2, TOPOLOGY } from "./checkFixtures";
 
 const NODE = "aks-nodepool1-12345678-vmss000000";
 
@@ -222,41 +223,85 @@ describe("isListening", () => {
 });
 
 describe("captureFilter", () => {
-    it("matches SYN without ACK to any of the ports", () => {
-        expect(captureFilter([80, 8080])).to.equal("tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and (dst port 80 or dst port 8080)");
-        expect(captureFilter([443])).to.equal("tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and (dst port 443)");
+    const SYN = "tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn";
+
+    it("matches SYN without ACK to exactly the named hosts and ports, minus excluded sources", () => {
+        expect(captureFilter([{ host: "10.20.0.100", port: 80 }])).to.equal(`${SYN} and ((dst host 10.20.0.100 and dst port 80))`);
+        expect(
+            captureFilter([
+                { host: "10.20.0.100", port: 80 },
+                { host: "10.220.0.15", port: 8080, exceptFrom: ["10.20.0.4", "10.220.0.1"] },
+            ]),
+        ).to.equal(`${SYN} and ((dst host 10.20.0.100 and dst port 80) or (dst host 10.220.0.15 and dst port 8080 and not (src host 10.20.0.4 or src host 10.220.0.1)))`);
     });
 
-    it("drops repeated ports", () => {
-        expect(captureFilter([80, 80, 8080])).to.equal("tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and (dst port 80 or dst port 8080)");
+    it("drops repeated destinations and sources", () => {
+        expect(captureFilter([{ host: "10.20.0.100", port: 80 }, { host: "10.20.0.100", port: 80 }, { host: "10.220.0.15", port: 8080, exceptFrom: ["10.20.0.4", "10.20.0.4"] }])).to.equal(
+            `${SYN} and ((dst host 10.20.0.100 and dst port 80) or (dst host 10.220.0.15 and dst port 8080 and not (src host 10.20.0.4)))`,
+        );
     });
 
-    it("rejects an empty list and non-ports", () => {
+    it("rejects an empty list, non-ports and non-IPv4 hosts (nothing reaches a filter unchecked)", () => {
         expect(() => captureFilter([])).to.throw(RangeError);
         for (const port of [0, 65536, 80.5, NaN]) {
-            expect(() => captureFilter([port]), String(port)).to.throw(RangeError);
+            expect(() => captureFilter([{ host: "10.20.0.100", port }]), String(port)).to.throw(RangeError);
+        }
+        for (const host of ["10.20.0.300", "fd00::1", "10.20.0.1 or 1=1", ""]) {
+            expect(() => captureFilter([{ host, port: 80 }]), host).to.throw(RangeError);
+            expect(() => captureFilter([{ host: "10.20.0.100", port: 80, exceptFrom: [host] }]), host).to.throw(RangeError);
         }
     });
 });
 
-describe("tcpdumpArgs", () => {
-    it("captures on all interfaces, numeric, line-buffered, epoch timestamps, as root, bounded count", () => {
-        expect(tcpdumpArgs({ ports: [80, 8080], maxPackets: 20 })).to.deep.equal([
-            "-i",
-            "any",
-            "-nn",
-            "-l",
-            "-tt",
-            "-Z",
-            "root",
-            "-c",
-            "20",
-            "tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and (dst port 80 or dst port 8080)",
+describe("captureDestinations", () => {
+    it("takes every frontend on its port and the receiver pod, minus the kubelet's addresses on the backend node", () => {
+        expect(captureDestinations(TOPOLOGY)).to.deep.equal([
+            { host: "10.20.0.101", port: 80 },
+            { host: "10.20.0.100", port: 80 },
+            { host: "203.0.113.21", port: 80 },
+            { host: "203.0.113.20", port: 80 },
+            { host: "10.220.0.15", port: 8080, exceptFrom: ["10.20.0.4"] },
         ]);
+        const tunnel = { ...TOPOLOGY, receiverNodes: [{ ...NODE_B1, forwardSnatIp: "10.220.0.1" }, { ...NODE_B2, forwardSnatIp: "10.220.1.1" }] };
+        // The other node's router IP stays in: forwarded probes reach the pod from it.
+        expect(captureDestinations(tunnel).at(-1)).to.deep.equal({ host: "10.220.0.15", port: 8080, exceptFrom: ["10.20.0.4", "10.220.0.1"] });
+    });
+});
+
+describe("tcpdumpArgs", () => {
+    it("captures on all interfaces, numeric, line-buffered, epoch timestamps, bounded count, never switching user", () => {
+        const args = tcpdumpArgs({ destinations: [{ host: "10.20.0.100", port: 80 }], maxPackets: 20 });
+        expect(args).to.deep.equal(["-i", "any", "-nn", "-l", "-tt", "-c", "20", "tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and ((dst host 10.20.0.100 and dst port 80))"]);
+        // -Z makes tcpdump call initgroups(), which needs CAP_SETGID: the capture does not have it.
+        expect(args).to.not.include("-Z");
     });
 
     it("rejects a non-positive packet count", () => {
-        expect(() => tcpdumpArgs({ ports: [80], maxPackets: 0 })).to.throw(RangeError);
-        expect(() => tcpdumpArgs({ ports: [80], maxPackets: 1.5 })).to.throw(RangeError);
+        expect(() => tcpdumpArgs({ destinations: [{ host: "10.20.0.100", port: 80 }], maxPackets: 0 })).to.throw(RangeError);
+        expect(() => tcpdumpArgs({ destinations: [{ host: "10.20.0.100", port: 80 }], maxPackets: 1.5 })).to.throw(RangeError);
+    });
+});
+
+describe("tcpdump's own messages", () => {
+    // As tcpdump 4.99.3 printed them here, stdout and stderr merged as in a container log.
+    const STARTED = [
+        "tcpdump: data link type LINUX_SLL2",
+        "tcpdump: verbose output suppressed, use -v[v]... for full protocol decode",
+        "listening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes",
+    ].join("\n");
+
+    it("tells packet lines from tcpdump's messages", () => {
+        expect(isPacketLine("1732886400.123456 eth0  In  IP 10.10.0.4.43210 > 10.20.0.100.80: Flags [S], seq 1, win 64240, length 0")).to.equal(true);
+        expect(isPacketLine("0 packets captured")).to.equal(false);
+        expect(isPacketLine("listening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes")).to.equal(false);
+    });
+
+    it("keeps errors and the end-of-capture counts, drops the banner and packets", () => {
+        expect(tcpdumpMessages("tcpdump: data link type LINUX_SLL2\ntcpdump: Couldn't change to 'root' uid=0 gid=0: Operation not permitted\n")).to.deep.equal([
+            "tcpdump: Couldn't change to 'root' uid=0 gid=0: Operation not permitted",
+        ]);
+        const ended = `${STARTED}\n1732886400.123456 eth0  In  IP 10.10.0.4.43210 > 10.20.0.100.80: Flags [S], seq 1, win 64240, length 0\n1 packet captured\n2 packets received by filter\n0 packets dropped by kernel\n`;
+        expect(tcpdumpMessages(ended)).to.deep.equal(["1 packet captured", "2 packets received by filter", "0 packets dropped by kernel"]);
+        expect(tcpdumpMessages(STARTED)).to.deep.equal([]);
     });
 });

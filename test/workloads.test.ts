@@ -3,11 +3,13 @@ import { expect } from "chai";
 import { fqdnPolicyProblems } from "../lib/fqdn";
 import { parseCidr, cidrProblem } from "../lib/cidr";
 import { egressPolicyProblems } from "../lib/egress";
-import { buildLab, byType, installMocks, one, Recorder, settle, transitiveDependencies } from "./mocks";
+import { buildLab, byType, installMocks, one, Recorder, settle, SUBSCRIPTION_ID, transitiveDependencies } from "./mocks";
+import { deserialize, fakeConfig, INPUTS } from "./azureFake";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const CEGP = "kubernetes:cilium.io/v2:CiliumEgressGatewayPolicy";
 const SERVICE = "kubernetes:core/v1:Service";
+const FORWARDING = "pulumi-nodejs:dynamic/egresslab:GatewayIpForwarding";
 
 describe("workloads under mocks (default config)", function () {
     let recorder: Recorder;
@@ -20,7 +22,7 @@ describe("workloads under mocks (default config)", function () {
         const releases = byType(recorder, RELEASE);
         expect(releases.map((r) => r.name).sort()).to.deep.equal(["cilium-a", "cilium-b"]);
         for (const release of releases) {
-            expect(release.inputs).to.include({ chart: "cilium", version: "1.19.9", namespace: "kube-system", name: "cilium" });
+            expect(release.inputs).to.include({ chart: "cilium", version: "1.19.6", namespace: "kube-system", name: "cilium" });
             expect(release.inputs.repositoryOpts).to.deep.equal({ repo: "https://helm.cilium.io/" });
         }
     });
@@ -34,7 +36,8 @@ describe("workloads under mocks (default config)", function () {
         expect(a.kubeProxyReplacement).to.equal(true);
         expect(a.bpf).to.deep.equal({ masquerade: true });
         expect(a.aksbyocni).to.deep.equal({ enabled: true });
-        expect(a.nodeinit).to.deep.equal({ enabled: true });
+        // No nodeinit: it runs privileged and the AKS BYOCNI install steps dropped it (cilium 4927820129).
+        expect(a).to.not.have.property("nodeinit");
         expect(a.egressGateway).to.deep.equal({ enabled: true });
         expect(a.ipam.operator).to.deep.equal({ clusterPoolIPv4PodCIDRList: ["10.210.0.0/16"], clusterPoolIPv4MaskSize: 24 });
         expect(b.ipam.operator.clusterPoolIPv4PodCIDRList).to.deep.equal(["10.220.0.0/16"]);
@@ -151,6 +154,35 @@ describe("workloads under mocks (default config)", function () {
         expect(nextHop?.inputs.spec).to.deep.include({ externalTrafficPolicy: "Local", selector: { app: "egress-ip-assigner" } });
         // The frontend sits in the gateway subnet the routes assume.
         expect(parseCidr("10.10.8.0/24").first <= parseCidr("10.10.8.250/32").first).to.equal(true);
+    });
+
+    it("the program's provider loads the Azure SDK by package name only, and honours the stack config", async function () {
+        const text: string = one(recorder, FORWARDING).inputs.__provider;
+        const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]).sort();
+        expect(required).to.deep.equal(["@azure/arm-compute", "@azure/identity", "fs/promises"]);
+        expect(text).to.not.include(__dirname.replace(/\/test$/, ""));
+        const copy = deserialize(text);
+        await copy.configure!({ config: fakeConfig({ "azure-native:environment": "usgovernment" }) });
+        let message = "";
+        await copy.read!("id", { ...INPUTS, ipForwarding: true, scaleSets: [], changed: [] }).catch((error: Error) => (message = error.message));
+        expect(message).to.equal('Azure environment "usgovernment" (ARM_ENVIRONMENT or azure-native:environment) is not supported here; only the public cloud is');
+    });
+
+    it("is registered for A's gateway pool, after the pool", function () {
+        const forwarding = one(recorder, FORWARDING);
+        expect(forwarding.inputs).to.deep.include({ subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: "MC_egress-lab-rg_egress-lab-a_koreacentral", poolName: "egressgw" });
+        expect(forwarding.dependencies).to.include(one(recorder, "azure-native:containerservice:AgentPool", "egressgw").urn);
+    });
+
+    it("comes before every egress policy and the check, and B never waits for it", function () {
+        const forwarding = one(recorder, FORWARDING).urn;
+        const policies = byType(recorder, "kubernetes:cilium.io/v2:CiliumEgressGatewayPolicy");
+        expect(policies).to.have.length(2);
+        for (const policy of policies) {
+            expect(policy.dependencies, policy.name).to.include(forwarding);
+        }
+        expect([...transitiveDependencies(recorder, one(recorder, "command:local:Command").urn)]).to.include(forwarding);
+        expect([...transitiveDependencies(recorder, one(recorder, "kubernetes:helm.sh/v3:Release", "cilium-b").urn)]).to.not.include(forwarding);
     });
 
     it("keeps B's workloads independent of cluster A", function () {

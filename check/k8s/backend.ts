@@ -1,13 +1,11 @@
 // The Kubernetes backend: talks to both AKS clusters with @kubernetes/client-node (no kubectl).
 // Kubeconfigs come in as strings and are never logged or put on a command line.
 import * as k8s from "@kubernetes/client-node";
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { PassThrough, Writable } from "stream";
+import { Writable } from "stream";
 import { setTimeout as sleep } from "timers/promises";
-import { capturePod, CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/capture";
-import { ipForwardingCheckArgs, ipForwardingCheckCommand, ipForwardingVerdict } from "../../lib/egress";
+import { capturePod, captureSeconds, CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/capture";
 import { CaptureSession, CaptureSpec, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress, ProbeRequest, ProbeResponse } from "../backend";
 import { curlArgs, curlResponse, missingEgressEntries, parseEgressList, wantedEgressEntries } from "../curl";
 import { domainCurlArgs, domainCurlResponse } from "../domainVerdict";
@@ -15,8 +13,10 @@ import { hubbleObserveArgs, parseHubbleJson } from "../hubble";
 import { LineCapture } from "../lineCapture";
 import { CheckPlan, clientEgress } from "../plan";
 import { pcapArgs, pcapFileName, POD_PCAP_PATH, SavedPcap, savedPcap } from "../pcap";
-import { tcpdumpArgs } from "../tcpdump";
+import { tcpdumpArgs, tcpdumpMessages } from "../tcpdump";
 import { ClientFacts, TargetFacts, Topology } from "../types";
+import { checkIpForwarding, GatewayPoolRef } from "./ipForwarding";
+import { followLog } from "./logStream";
 
 export interface K8sBackendInput {
     readonly kubeconfigA: string;
@@ -24,45 +24,21 @@ export interface K8sBackendInput {
     readonly plan: CheckPlan;
     /** A's outbound public IP, from the stack. */
     readonly sourcePublicIp?: string;
-    /** Where A's gateway pool lives, to read its NICs' IP forwarding with the az CLI. */
+    /** Where A's gateway pool lives, to read its NICs' IP forwarding from Azure. */
     readonly gatewayPool?: GatewayPoolRef;
 }
 
-export interface GatewayPoolRef {
-    readonly nodeResourceGroup: string;
-    readonly poolName: string;
-}
-
-/**
- * Reads the gateway pool's IP forwarding with `az` when it is installed and logged in; says so
- * plainly either way. Never fatal: the probes show the consequence.
- */
-export function checkIpForwarding(pool: GatewayPoolRef, progress: Progress, seconds = 60): Promise<void> {
-    const command = ipForwardingCheckCommand(pool.nodeResourceGroup, pool.poolName);
-    return new Promise((resolve) => {
-        execFile("az", ipForwardingCheckArgs(pool.nodeResourceGroup, pool.poolName, "json"), { timeout: seconds * 1000 }, (error, stdout, stderr) => {
-            if (error && (error as NodeJS.ErrnoException).code === "ENOENT") {
-                progress(`az CLI not found; to verify the gateway pool's IP forwarding run: ${command}`);
-            } else if (error) {
-                progress(`could not read the gateway pool's IP forwarding (${stderr.trim().split("\n").pop() || error.message}); run: ${command}`);
-            } else {
-                const verdict = ipForwardingVerdict(stdout, pool.poolName);
-                progress(verdict.ok ? verdict.message : `WARNING: ${verdict.message}`);
-            }
-            resolve();
-        });
-    });
-}
+export type { GatewayPoolRef };
 
 export interface Waits {
     readonly serviceAddressSeconds: number;
     readonly podReadySeconds: number;
     readonly egressPolicySeconds: number;
-    readonly captureStartSeconds: number;
+    /** Bound on one preflight exec (the probes and Hubble reads carry their own). */
     readonly execSeconds: number;
 }
 
-export const DEFAULT_WAITS: Waits = { serviceAddressSeconds: 300, podReadySeconds: 120, egressPolicySeconds: 90, captureStartSeconds: 120, execSeconds: 20 };
+export const DEFAULT_WAITS: Waits = { serviceAddressSeconds: 300, podReadySeconds: 120, egressPolicySeconds: 90, execSeconds: 20 };
 
 interface Cluster {
     readonly label: string;
@@ -93,9 +69,31 @@ function cluster(label: string, kubeconfig: string): Cluster {
     };
 }
 
+function messageOf(error: unknown): string {
+    const e = error as { message?: unknown; error?: { message?: unknown } } | undefined;
+    if (typeof e?.message === "string" && e.message !== "") {
+        return e.message;
+    }
+    return typeof e?.error?.message === "string" ? e.error.message : String(error);
+}
+
+/**
+ * The HTTP status of a failed call: ApiException's `code`; for an exec, whose WebSocket handshake
+ * fails with ws 8's ErrorEvent and no code (client-node 1.4.0 web-socket-handler.js rejects with
+ * it), the status in its message "Unexpected server response: 403" (ws lib/websocket.js).
+ */
+export function httpStatusOf(error: unknown): number | undefined {
+    const code = (error as { code?: unknown } | undefined)?.code;
+    if (typeof code === "number") {
+        return code;
+    }
+    const handshake = /Unexpected server response: (\d{3})\b/.exec(messageOf(error));
+    return handshake ? Number(handshake[1]) : undefined;
+}
+
 /** A Kubernetes API error with what was being done, and a hint for RBAC. */
 export function describeApiError(error: unknown, what: string, clusterLabel: string): Error {
-    const code = (error as { code?: number }).code;
+    const code = httpStatusOf(error);
     if (code === 401) {
         return new Error(`cluster ${clusterLabel}: ${what}: unauthorized (401); the kubeconfig's credentials are not accepted`);
     }
@@ -105,7 +103,7 @@ export function describeApiError(error: unknown, what: string, clusterLabel: str
     if (code === 404) {
         return new Error(`cluster ${clusterLabel}: ${what}: not found (404)`);
     }
-    return new Error(`cluster ${clusterLabel}: ${what}: ${(error as Error).message ?? String(error)}`);
+    return new Error(`cluster ${clusterLabel}: ${what}: ${messageOf(error)}`);
 }
 
 async function call<T>(c: Cluster, what: string, fn: () => Promise<T>): Promise<T> {
@@ -154,6 +152,30 @@ function podProblem(pod: k8s.V1Pod): string | undefined {
     return undefined;
 }
 
+/**
+ * Why a capture pod will not run tcpdump, or undefined. A container that ended carries tcpdump's
+ * own stderr as its termination message (terminationMessagePolicy FallbackToLogsOnError).
+ */
+export function captureStartProblem(pod: k8s.V1Pod, node: string): string | undefined {
+    const state = pod.status?.containerStatuses?.[0]?.state;
+    if (state?.terminated) {
+        const { exitCode, reason, message } = state.terminated;
+        if (exitCode === 127) {
+            return `tcpdump is missing from the capture image on ${node} (exit 127)`;
+        }
+        const said = tcpdumpMessages(message ?? "");
+        return `capture pod on ${node} ended early (exit ${exitCode}, ${reason ?? "no reason"})${said.length > 0 ? `; tcpdump said: ${said.join(" | ")}` : ""}`;
+    }
+    const waiting = state?.waiting;
+    if (waiting && /ErrImagePull|ImagePullBackOff|CreateContainer|InvalidImageName/.test(waiting.reason ?? "")) {
+        return `capture pod on ${node} cannot start: ${waiting.reason}: ${waiting.message ?? ""}`;
+    }
+    if (pod.status?.phase === "Failed") {
+        return `capture pod on ${node} failed: ${pod.status.reason ?? ""} ${pod.status.message ?? ""}`;
+    }
+    return undefined;
+}
+
 /** Collects what a command writes, as bytes (a pcap) or text. */
 class Collector extends Writable {
     private readonly chunks: Buffer[] = [];
@@ -184,27 +206,37 @@ export class KubernetesBackend implements CheckBackend {
         this.b = cluster("B", input.kubeconfigB);
     }
 
-    /** Runs a command in a container with a deadline; returns exit code and output. */
+    /** Runs a command in a container with a deadline; returns exit code (null: none reported) and output. */
     private async run(c: Cluster, namespace: string, pod: string, container: string, command: string[], seconds = this.waits.execSeconds): Promise<{ code: number | null; stdout: string; stderr: string; bytes: Buffer }> {
         const stdout = new Collector();
         const stderr = new Collector();
+        const what = `exec in ${namespace}/${pod}`;
         let socket: { close(): void } | undefined;
+        let done = false;
+        let timer: NodeJS.Timeout | undefined;
         const status = new Promise<k8s.V1Status>((resolve, reject) => {
+            timer = setTimeout(() => reject(new Error(`${what} took longer than ${seconds} s`)), seconds * 1000);
             c.exec
                 .exec(namespace, pod, container, command, stdout, stderr, null, false, resolve)
                 .then((ws) => {
                     socket = ws;
+                    if (done) {
+                        // The deadline passed during the handshake: nobody waits for this exec any more.
+                        ws.close();
+                        return;
+                    }
                     ws.on("close", () => setTimeout(() => resolve({ status: "Unknown" }), 200));
                 })
-                .catch((error: unknown) => reject(describeApiError(error, `exec in ${namespace}/${pod}`, c.label)));
+                .catch((error: unknown) => reject(describeApiError(error, what, c.label)));
         });
-        const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`exec in ${namespace}/${pod} took longer than ${seconds} s`)), seconds * 1000));
         try {
-            const result = await Promise.race([status, timer]);
+            const result = await status;
             const exitCause = result.details?.causes?.find((cause) => cause.reason === "ExitCode");
             const code = result.status === "Success" ? 0 : exitCause ? Number(exitCause.message) : null;
             return { code, stdout: stdout.text, stderr: stderr.text, bytes: stdout.bytes };
         } finally {
+            done = true;
+            clearTimeout(timer);
             socket?.close();
         }
     }
@@ -246,6 +278,8 @@ export class KubernetesBackend implements CheckBackend {
         if (plan.egress.length > 0) {
             if (this.input.gatewayPool) {
                 await checkIpForwarding(this.input.gatewayPool, progress);
+            } else {
+                progress("WARNING: no gatewayPool in the input (stack output), so the gateway pool's IP forwarding is not verified");
             }
             await this.waitForAssigner(progress);
             await this.waitForEgressPolicies(clients, nodesA.items, progress);
@@ -353,9 +387,13 @@ export class KubernetesBackend implements CheckBackend {
 
     async startCapture(spec: CaptureSpec, progress: Progress): Promise<CaptureSession> {
         const namespace = this.input.plan.captureNamespace;
-        const capture = new LineCapture(spec.nodes);
+        const seconds = captureSeconds(spec.maxSeconds);
+        const capture = new LineCapture(spec.nodes, { maxPackets: spec.maxPackets, maxSeconds: seconds });
         const names = spec.nodes.map((_, i) => `${spec.runId}-cap-${i}`);
         const aborts: AbortController[] = [];
+        // One bound for the whole start: the capture's time budget counts it (check/budget.ts).
+        const deadline = Date.now() + spec.startSeconds * 1000;
+        const secondsLeft = (): number => Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
         let stopped = false;
         const saved: SavedPcap[] = [];
         const stop = async (): Promise<void> => {
@@ -378,46 +416,40 @@ export class KubernetesBackend implements CheckBackend {
         };
         this.activeStops.add(stop);
         try {
-            const args = [...(spec.pcap ? pcapArgs(POD_PCAP_PATH) : []), ...tcpdumpArgs({ ports: spec.ports, maxPackets: spec.maxPackets })];
+            const args = [...(spec.pcap ? pcapArgs(POD_PCAP_PATH) : []), ...tcpdumpArgs({ destinations: spec.destinations, maxPackets: spec.maxPackets })];
             for (const [i, node] of spec.nodes.entries()) {
                 const pcapBytes = spec.pcap?.bounds.maxBytesPerFile;
-                const manifest = capturePod({ name: names[i], namespace, runId: spec.runId, node, tcpdumpArgs: args, seconds: spec.maxSeconds, pcapBytes }) as k8s.V1Pod;
+                const manifest = capturePod({ name: names[i], namespace, runId: spec.runId, node, tcpdumpArgs: args, seconds, pcapBytes }) as k8s.V1Pod;
+                // Before the create call: no later than tcpdump can start, so its time bound is never overestimated.
+                capture.starting(node);
                 await call(this.b, `create capture pod on ${node}`, () => this.b.core.createNamespacedPod({ namespace, body: manifest }));
             }
             progress(`started ${names.length} capture pod(s) (${CAPTURE_RUN_LABEL}=${spec.runId}), waiting for them to run`);
             for (const [i, node] of spec.nodes.entries()) {
-                await waitFor(`capture pod ${names[i]} on ${node}`, this.waits.captureStartSeconds, progress, async () => {
+                await waitFor(`capture pod ${names[i]} on ${node}`, secondsLeft(), progress, async () => {
                     const pod = await call(this.b, `read capture pod ${names[i]}`, () => this.b.core.readNamespacedPod({ name: names[i], namespace }));
+                    const problem = captureStartProblem(pod, node);
+                    if (problem) {
+                        throw new Error(problem);
+                    }
                     const state = pod.status?.containerStatuses?.[0]?.state;
-                    if (state?.terminated) {
-                        const code = state.terminated.exitCode;
-                        throw new Error(
-                            code === 127
-                                ? `tcpdump is missing from the capture image on ${node} (exit 127)`
-                                : `capture pod on ${node} ended early (exit ${code}, ${state.terminated.reason ?? "no reason"})`,
-                        );
-                    }
                     const waiting = state?.waiting;
-                    if (waiting && /ErrImagePull|ImagePullBackOff|CreateContainer|InvalidImageName/.test(waiting.reason ?? "")) {
-                        throw new Error(`capture pod on ${node} cannot start: ${waiting.reason}: ${waiting.message ?? ""}`);
-                    }
-                    if (pod.status?.phase === "Failed") {
-                        throw new Error(`capture pod on ${node} failed: ${pod.status.reason ?? ""} ${pod.status.message ?? ""}`);
-                    }
                     return state?.running ? true : `${pod.status?.phase ?? "Unknown"}${waiting ? ` (${waiting.reason})` : ""}`;
                 });
-                const stream = new PassThrough();
-                stream.on("data", (chunk: Buffer) => capture.push(node, chunk.toString("utf8")));
-                stream.on("end", () => capture.end(node, "its log stream ended (tcpdump reached its packet or time bound, or the pod died)"));
-                aborts.push(await new k8s.Log(this.b.config).log(namespace, names[i], "tcpdump", stream, { follow: true }));
+                aborts.push(
+                    await followLog(this.b.config, namespace, names[i], "tcpdump", {
+                        onText: (text) => capture.push(node, text),
+                        onEnd: (reason) => capture.end(node, `${reason} (tcpdump reached its packet or time bound, or the pod died)`),
+                    }),
+                );
             }
-            await capture.waitUntilListening(this.waits.captureStartSeconds * 1000, () => capture.failure());
+            await capture.waitUntilListening(secondsLeft() * 1000);
             progress(`tcpdump is listening on ${spec.nodes.length} node(s) of B`);
         } catch (error) {
             await stop();
             throw error;
         }
-        return { mark: () => capture.mark(), since: (m) => capture.since(m), failure: () => (stopped ? undefined : capture.failure()), stop, saved: () => saved };
+        return { mark: () => capture.mark(), since: (m) => capture.since(m), gaps: () => (stopped ? [] : capture.gaps()), stop, saved: () => saved };
     }
 
     /** Copies a node's pcap out of its capture pod's sidecar, at most its bound (and one byte, to tell). */
@@ -441,7 +473,8 @@ export class KubernetesBackend implements CheckBackend {
     /** The pcap copies on the nodes live in the pods' memory-backed volumes: gone once the pods are. */
     private async waitUntilGone(namespace: string, names: readonly string[], progress: Progress): Promise<void> {
         try {
-            await waitFor(`capture pods of this run to be gone`, this.waits.captureStartSeconds, progress, async () => {
+            // Deleted with grace period 0: the kubelet removes them within seconds; a minute is plenty.
+            await waitFor("capture pods of this run to be gone", 60, progress, async () => {
                 const left = await this.b.core.listNamespacedPod({ namespace, labelSelector: `${CAPTURE_COMPONENT_LABEL}=capture` });
                 const still = left.items.map((p) => p.metadata?.name ?? "").filter((name) => names.includes(name));
                 return still.length === 0 ? true : `${still.join(", ")} still there`;
@@ -457,36 +490,34 @@ export class KubernetesBackend implements CheckBackend {
         await Promise.all([...this.activeStops].map((stop) => stop()));
     }
 
+    /** A transport error (handshake, timer) throws; the core makes it this probe's error. */
     async probe(request: ProbeRequest): Promise<ProbeResponse> {
-        const seconds = request.maxTimeSeconds + 10;
-        const out = await this.run(this.a, this.input.plan.namespace, request.client.name, "curl", curlArgs(request), seconds);
+        const out = await this.run(this.a, this.input.plan.namespace, request.client.name, "curl", curlArgs(request), request.timeoutSeconds);
         return curlResponse(out.code, out.stdout, out.stderr);
     }
 
     async domainProbe(request: DomainProbeRequest): Promise<DomainProbeResponse> {
-        const out = await this.run(this.a, this.input.plan.namespace, request.client.name, "curl", domainCurlArgs(request), request.maxTimeSeconds + 10);
+        const out = await this.run(this.a, this.input.plan.namespace, request.client.name, "curl", domainCurlArgs(request), request.timeoutSeconds);
         return domainCurlResponse(out.code, out.stdout, out.stderr);
     }
 
     /** `hubble observe` in the Cilium agent on the client's node (the CLI ships in the agent image, talking to its local socket). */
-    async domainFlows(client: ClientFacts, port: number, sinceEpochSeconds: number): Promise<DomainFlows> {
+    async domainFlows(client: ClientFacts, port: number, sinceEpochSeconds: number, timeoutSeconds: number): Promise<DomainFlows> {
         const agent = this.ciliumPodsA.find((p) => p.spec?.nodeName === client.node);
         if (!agent) {
             throw new Error(`no Cilium agent found on ${client.node}`);
         }
         // Two seconds of slack for clock skew between this machine and the node.
         const since = new Date(sinceEpochSeconds * 1000 - 2000);
-        const out = await this.run(this.a, "kube-system", agent.metadata?.name ?? "", "cilium-agent", hubbleObserveArgs(this.input.plan.namespace, client.name, port, since));
-        if (out.code === 127) {
-            throw new Error(`the hubble CLI is missing from ${agent.metadata?.name} (exit 127)`);
-        }
+        const args = hubbleObserveArgs(this.input.plan.namespace, client.name, port, since);
+        const out = await this.run(this.a, "kube-system", agent.metadata?.name ?? "", "cilium-agent", args, timeoutSeconds);
         if (out.code !== 0) {
             throw new Error(`hubble observe failed in ${agent.metadata?.name} (exit ${out.code}): ${out.stderr.trim().split("\n").pop()}`);
         }
         return { source: "hubble", flows: parseHubbleJson(out.stdout) };
     }
 
-    async flows(client: ClientFacts, sinceEpochSeconds: number): Promise<string[]> {
+    async flows(client: ClientFacts, sinceEpochSeconds: number, timeoutSeconds: number): Promise<string[]> {
         const agent = this.ciliumPodsA.find((p) => p.spec?.nodeName === client.node);
         if (!agent) {
             throw new Error(`no Cilium agent found on ${client.node}`);
@@ -501,7 +532,7 @@ export class KubernetesBackend implements CheckBackend {
             since,
             "--last",
             "20",
-        ]);
+        ], timeoutSeconds);
         if (out.code !== 0) {
             throw new Error(`hubble observe failed (exit ${out.code}): ${out.stderr.trim().split("\n").pop()}`);
         }

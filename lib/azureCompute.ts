@@ -1,0 +1,36 @@
+// The ScaleSetClient of lib/ipForwarding.ts on the official SDK, @azure/arm-compute 24.1.0 (Compute
+// API 2026-03-01, the newest release whose engines allow Node 20). The SDK is loaded only when a
+// client is made, so the program under test mocks and in preview never loads it.
+import type { ComputeManagementClient } from "@azure/arm-compute";
+import { azureCredential, CredentialMethod } from "./azureAuth";
+import { ScaleSetClient } from "./ipForwarding";
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+    const list: T[] = [];
+    for await (const item of items) {
+        list.push(item);
+    }
+    return list;
+}
+
+/** Adapts a ComputeManagementClient; every long-running call is awaited until Azure reports it done. */
+export function scaleSetClient(compute: ComputeManagementClient): ScaleSetClient {
+    return {
+        listScaleSets: (resourceGroup) => all(compute.virtualMachineScaleSets.list(resourceGroup)),
+        listInstances: (resourceGroup, scaleSet) => all(compute.virtualMachineScaleSetVMs.list(resourceGroup, scaleSet)),
+        updateScaleSet: async (resourceGroup, scaleSet, update, etag) => {
+            // update() returns a PollerLike, a Promise of the final result (@azure/core-lro 3).
+            await compute.virtualMachineScaleSets.update(resourceGroup, scaleSet, update, etag ? { ifMatch: etag } : {});
+        },
+        updateInstances: async (resourceGroup, scaleSet, instanceIds) => {
+            await compute.virtualMachineScaleSets.updateInstances(resourceGroup, scaleSet, { instanceIds });
+        },
+    };
+}
+
+/** A client for the subscription, signed in with `method` (lib/azureAuth.ts credentialMethod). */
+export async function azureScaleSetClient(subscriptionId: string, method: CredentialMethod): Promise<ScaleSetClient> {
+    const credential = await azureCredential(method);
+    const { ComputeManagementClient: Client } = await import("@azure/arm-compute");
+    return scaleSetClient(new Client(credential, subscriptionId));
+}

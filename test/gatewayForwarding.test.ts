@@ -1,0 +1,85 @@
+// The GatewayForwarding dynamic resource: its provider's create/read/diff/update against a fake
+// Azure, and the same provider after Pulumi's own closure serialization (as the engine runs it).
+// Its place in the program is tested with the other workloads (test/workloads.test.ts).
+import { expect } from "chai";
+import { ClientFactory, forwardingProvider } from "../components/gatewayForwarding";
+import { aksNic, deserialize, FakeAzure, fakeConfig, GATEWAY_VMSS, INPUTS, NODE_GROUP, scaleSet } from "./azureFake";
+import { SUBSCRIPTION_ID } from "./mocks";
+
+describe("GatewayForwarding provider (fake Azure)", function () {
+    it("create turns forwarding on and records what it set; a second create writes nothing", async function () {
+        const azure = new FakeAzure([scaleSet(GATEWAY_VMSS, "egressgw", undefined)]);
+        const provider = forwardingProvider(async () => azure);
+        const created = await provider.create(INPUTS);
+        expect(created.id).to.equal(`${NODE_GROUP}/egressgw`);
+        expect(created.outs).to.deep.include({ ...INPUTS, ipForwarding: true, changed: [`${GATEWAY_VMSS}: model`, `${GATEWAY_VMSS}: instances 0 (${GATEWAY_VMSS}000000)`] });
+        azure.calls.length = 0;
+        expect((await provider.update!("id", created.outs!, INPUTS)).outs?.changed).to.deep.equal([]);
+        expect(azure.writes()).to.deep.equal([]);
+    });
+
+    it("refresh sees a model AKS rewrote, diff asks for an update, and the update repairs it", async function () {
+        const azure = new FakeAzure([scaleSet(GATEWAY_VMSS, "egressgw", true)]);
+        const provider = forwardingProvider(async () => azure);
+        const outs = (await provider.create(INPUTS)).outs!;
+        expect(await provider.diff!("id", outs, INPUTS)).to.deep.equal({ changes: false });
+
+        azure.sets[0].nics = [aksNic(GATEWAY_VMSS)];
+        const refreshed = await provider.read!("id", outs);
+        expect(refreshed.props).to.deep.include({ ipForwarding: false });
+        expect(azure.writes()).to.deep.equal([]);
+        expect(await provider.diff!("id", refreshed.props!, INPUTS)).to.deep.equal({ changes: true });
+        const updated = await provider.update!("id", refreshed.props!, INPUTS);
+        expect(updated.outs).to.deep.include({ ipForwarding: true, changed: [`${GATEWAY_VMSS}: model`] });
+    });
+
+    it("replaces the resource when it points at another pool, and deletes nothing", async function () {
+        const azure = new FakeAzure([scaleSet(GATEWAY_VMSS, "egressgw", true)]);
+        const provider = forwardingProvider(async () => azure);
+        const outs = (await provider.create(INPUTS)).outs!;
+        expect(await provider.diff!("id", outs, { ...INPUTS, poolName: "gw2" })).to.deep.equal({ changes: true, replaces: ["poolName"], deleteBeforeReplace: false });
+        azure.calls.length = 0;
+        await provider.delete!("id", outs);
+        expect(azure.calls).to.deep.equal([]);
+    });
+
+    it("reads the azure-native stack config given to configure() when it makes its client", async function () {
+        const seen: string[] = [];
+        const factory: ClientFactory = async (subscriptionId, config) => {
+            seen.push(`${subscriptionId} ${config("tenantId")} ${config("clientSecret")}`);
+            return new FakeAzure([scaleSet(GATEWAY_VMSS, "egressgw", true)]);
+        };
+        const provider = forwardingProvider(factory);
+        await provider.configure!({ config: fakeConfig({ "azure-native:tenantId": "tenant-1", "azure-native:clientSecret": "s3cret" }) });
+        await provider.create(INPUTS);
+        expect(seen).to.deep.equal([`${SUBSCRIPTION_ID} tenant-1 s3cret`]);
+    });
+});
+
+describe("GatewayForwarding as the engine runs it (Pulumi closure serialization)", function () {
+    it("the serialized provider runs the core against its client and shares configure()'s config", async function () {
+        const seen: string[] = [];
+        // The client travels inside the closure as plain data and functions (the serializer does not
+        // carry class fields): a pool whose model is off until the PATCH, whose instance follows.
+        const provider = forwardingProvider(async (_subscriptionId, config) => {
+            if (config("environment")) {
+                throw new Error(`factory saw environment ${config("environment")}`);
+            }
+            const azure = { model: false, instance: false };
+            const nics = (on: boolean) => [{ name: GATEWAY_VMSS, enableIPForwarding: on }];
+            return {
+                listScaleSets: async () => [{ name: GATEWAY_VMSS, location: "koreacentral", tags: { "aks-managed-poolName": "egressgw" }, virtualMachineProfile: { networkProfile: { networkInterfaceConfigurations: nics(azure.model) } } }],
+                listInstances: async () => [{ instanceId: "0", location: "koreacentral", osProfile: { computerName: `${GATEWAY_VMSS}000000` }, networkProfileConfiguration: { networkInterfaceConfigurations: nics(azure.instance) } }],
+                updateScaleSet: async () => void (azure.model = true),
+                updateInstances: async () => void (azure.instance = azure.model),
+            };
+        });
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the serializer dynamic.Resource uses
+        const { serializeFunction } = require("@pulumi/pulumi/runtime/closure/serializeClosure") as typeof import("@pulumi/pulumi/runtime/closure/serializeClosure");
+        const copy = deserialize((await serializeFunction(() => provider, { allowSecrets: true })).text);
+        expect((await copy.create(INPUTS)).outs?.changed).to.deep.equal([`${GATEWAY_VMSS}: model`, `${GATEWAY_VMSS}: instances 0 (${GATEWAY_VMSS}000000)`]);
+        await copy.configure!({ config: fakeConfig({ "azure-native:environment": "china" }) });
+        await copy.create(INPUTS).catch((error: Error) => seen.push(error.message));
+        expect(seen).to.deep.equal(["factory saw environment china"]);
+    });
+});
