@@ -4,7 +4,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import { runBounds } from "../check/budget";
 import { parseCheckArgs } from "../check/main";
+import { AKS_OPTIONS } from "../check/run";
 import { pcapArgs, pcapBounds, pcapFileName, pcapSummary, PCAP_SNAPLEN, POD_PCAP_PATH, savedPcap } from "../check/pcap";
 import { capturePod, pcapVolumeSize } from "../lib/capture";
 import { captureBoundedPolicy, hostNetworkCapabilitiesPolicy, noPrivilegedPolicy } from "../policies/rules";
@@ -30,8 +32,9 @@ function pcapFile(lengths: readonly number[]): Buffer {
 describe("pcap files", function () {
     it("bounds each node's file by the capture's packet count times the bytes kept per packet, one file per node", function () {
         expect(pcapBounds(2, 484)).to.deep.equal({ maxFiles: 2, maxBytesPerFile: 24 + 484 * (16 + 160) });
-        // The AKS default: 12 probes x 4 attempts x 8 copies + 100 packets stays under 100 kB per node.
-        expect(pcapBounds(2, 12 * 4 * 8 + 100).maxBytesPerFile).to.be.below(100_000);
+        // The AKS default plan (12 probes, up to 16 for the Cluster coverage): about 0.27 MB per node, within its 2 MiB volume.
+        const aks = pcapBounds(2, runBounds(AKS_OPTIONS, 12 + 16, true).maxPackets).maxBytesPerFile;
+        expect([aks, pcapVolumeSize(aks)]).to.deep.equal([24 + 1544 * 176, "2Mi"]);
         expect(() => pcapBounds(0, 10)).to.throw(RangeError);
         expect(() => pcapBounds(1, 0)).to.throw(RangeError);
     });
