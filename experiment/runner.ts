@@ -4,7 +4,7 @@
 import * as path from "path";
 import { allVerdicts, readRunRecord, RUN_FILES, RunRecord, splitRows, StackObservation, writeRunDir } from "../check/runDir";
 import { ConfigError, LabConfig, parseLabConfig } from "../lib/config";
-import { observationTable } from "../lab/table";
+import { reportTables } from "../lab/table";
 import { Asker, confirmCost, costLines, NoTerminalError } from "./costPrompt";
 import { ExperimentFlags } from "./flags";
 import { Interrupt } from "./interrupt";
@@ -156,7 +156,7 @@ export async function runExperiment(d: RunnerDeps): Promise<number> {
     const record = recordFromOutputs(result.outputs) ?? readRunRecord(d.runDir);
     let code: number = interrupted ? EXIT.interrupted : result.failure ? EXIT.failed : EXIT.ok;
     if (record) {
-        print(observationTable(record.observations));
+        print(reportTables(record));
         writeRunDir(d.runDir, record);
         print(`run directory: ${d.runDir} (${RUN_FILES.observations}, ${RUN_FILES.picture})`);
         if (code === EXIT.ok && allVerdicts(record).some((v) => v !== "pass")) {

@@ -16,7 +16,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { exitWhenFlushed, writeAll } from "../check/output";
 import { CheckOptions, runCheck } from "../check/run";
-import { coverageSummaryLine } from "../check/coverage";
 import { reportJunit } from "../check/junit";
 import { defaultRunDir, RUN_FILES, writeRunDir } from "../check/runDir";
 import { CheckReport } from "../check/types";
@@ -25,7 +24,7 @@ import { LabConfig } from "../lib/config";
 import { NetnsBackend } from "./backend";
 import { acquireLock, environmentProblem, releaseLock } from "./netns";
 import { loadStackConfig } from "./stackConfig";
-import { domainTable, observationTable } from "./table";
+import { reportTables } from "./table";
 import { EMULATION, labTopology } from "./topology";
 
 /** Budgets for one machine: nothing settles, so no retries past a failed connect. */
@@ -135,13 +134,7 @@ async function main(): Promise<number> {
     log(`scenario from ${args.stackFile}`);
     const runDir = labRunDir(args, root, new Date());
     const report = await runLab(loadStackConfig(args.stackFile), log, { pcapDir: path.join(runDir, RUN_FILES.pcaps) });
-    const domains = report.domains ?? [];
-    const coverage = (report.coverage ?? []).map((row) => `  ${coverageSummaryLine(row)}`);
-    const table = [
-        observationTable(report.observations),
-        ...(coverage.length > 0 ? ["", "externalTrafficPolicy Cluster, both outcomes:", ...coverage] : []),
-        ...(domains.length > 0 ? ["", "domain allow-list on A (flow evidence emulated, in place of Hubble):", domainTable(domains)] : []),
-    ].join("\n");
+    const table = reportTables(report);
     const json = JSON.stringify(report, null, 2);
     if (args.json === "-") {
         process.stderr.write(`${table}\n`);

@@ -1,4 +1,5 @@
 // A readable table of the observations, for the terminal.
+import { ClusterCoverage, coverageSummaryLine } from "../check/coverage";
 import { DomainObservation, Observation } from "../check/types";
 
 function pad(cells: string[][]): string {
@@ -44,4 +45,15 @@ export function domainTable(rows: readonly DomainObservation[]): string {
         o.verdict === "pass" ? "pass" : `${o.verdict.toUpperCase()}: ${[...o.mismatches, ...o.missingEvidence].join("; ")}`,
     ]);
     return pad([header, ...cells]);
+}
+
+/** Every kind of row: the cross-cluster table, then both Cluster outcomes, then the domain allow-list. */
+export function reportTables(record: { readonly observations: readonly Observation[]; readonly coverage?: readonly ClusterCoverage[]; readonly domains?: readonly DomainObservation[] }): string {
+    const coverage = (record.coverage ?? []).map((row) => `  ${coverageSummaryLine(row)}`);
+    const domains = record.domains ?? [];
+    return [
+        observationTable(record.observations),
+        ...(coverage.length > 0 ? ["", "externalTrafficPolicy Cluster, both outcomes:", ...coverage] : []),
+        ...(domains.length > 0 ? ["", "domain allow-list on A (flow evidence: hubble on AKS, emulated in the offline lab):", domainTable(domains)] : []),
+    ].join("\n");
 }
