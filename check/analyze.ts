@@ -20,6 +20,8 @@ export interface ProbeMaterial {
     readonly attempts: number;
     readonly durationMs: number;
     readonly hubble: HubbleView;
+    /** Where the backend sent the probe, when it chooses (the lab); the wire must agree. */
+    readonly plannedReceivingNode?: string;
 }
 
 /** curl's exit codes that mean "could not connect": 7 (failed to connect) and 28 (timed out). */
@@ -141,6 +143,10 @@ export function analyzeProbe(material: ProbeMaterial): Observation {
         }
         if (target.externalTrafficPolicy === "Local" && arrival && arrival.node !== topology.receiver.node) {
             mismatches.push(`receiving node: expected ${topology.receiver.node} (Local), observed ${arrival.node}`);
+        }
+        if (material.plannedReceivingNode !== undefined && arrival && arrival.node !== material.plannedReceivingNode) {
+            // A lab whose load balancer never forwards would otherwise pass every Cluster row.
+            mismatches.push(`receiving node: planned ${material.plannedReceivingNode} (the lab's load balancer), observed ${arrival.node}`);
         }
     }
     return {

@@ -1,7 +1,8 @@
 // The small interface the check core drives. The Kubernetes backend (check/k8s) and the offline
 // network-namespace backend (lab/) implement it; tests use a fake.
+import { PcapBounds, SavedPcap } from "./pcap";
 import { CaptureDestination } from "./tcpdump";
-import { ClientFacts, TargetFacts, Topology } from "./types";
+import { ClientFacts, FlowRecord, TargetFacts, Topology } from "./types";
 
 export type Progress = (line: string) => void;
 
@@ -25,8 +26,12 @@ export interface CaptureSpec {
     readonly maxPackets: number;
     /** ...or after this many seconds, whichever comes first. */
     readonly maxSeconds: number;
+    /** Probe attempts the run can make, at most (the lab budgets its catch-up SYNs from it). */
+    readonly maxAttempts: number;
     /** The backend's capture bounds (starting, late lines); maxSeconds includes the start. */
     readonly timings: CaptureTimings;
+    /** Keep the packets as one pcap file per node in this local directory, within these bounds. */
+    readonly pcap?: { readonly dir: string; readonly bounds: PcapBounds };
 }
 
 /** Text a capture printed, per node. */
@@ -53,6 +58,8 @@ export interface CaptureSession {
     catchUp?(): Promise<string | undefined>;
     /** Stops tcpdump everywhere and removes what the capture created. Safe to call twice. */
     stop(): Promise<void>;
+    /** After stop: the pcap file of each node, in the spec's directory. */
+    saved?(): readonly SavedPcap[];
 }
 
 export interface ProbeRequest {
@@ -72,6 +79,33 @@ export interface ProbeResponse {
     readonly error?: string;
     /** curl's exit code; undefined when curl did not report one (exec failed, killed, timed out). */
     readonly exitCode?: number;
+    /** The B node the backend sent this probe to, when it chooses (the lab's load balancer); the SYN must arrive there. */
+    readonly plannedReceivingNode?: string;
+}
+
+export interface DomainProbeRequest {
+    readonly client: ClientFacts;
+    readonly domain: string;
+    readonly requestId: string;
+    readonly connectTimeoutSeconds: number;
+    readonly maxTimeSeconds: number;
+    /** The backend gives up on the whole probe (exec round trip included) after this long. */
+    readonly timeoutSeconds: number;
+}
+
+export interface DomainProbeResponse {
+    /** HTTP status of the first answer (redirects are not followed). */
+    readonly httpStatus?: number;
+    /** The address curl connected to. */
+    readonly remoteIp?: string;
+    readonly exitCode?: number;
+    /** Why there was no answer (curl's message and exit code). */
+    readonly error?: string;
+}
+
+export interface DomainFlows {
+    readonly source: "hubble" | "emulated";
+    readonly flows: readonly FlowRecord[];
 }
 
 export interface CheckBackend {
@@ -86,4 +120,8 @@ export interface CheckBackend {
     probe(request: ProbeRequest): Promise<ProbeResponse>;
     /** Hubble flows from the client since `sinceEpochSeconds`, within `timeoutSeconds`; undefined when not available. */
     flows?(client: ClientFacts, sinceEpochSeconds: number, timeoutSeconds: number): Promise<string[]>;
+    /** One HTTPS request from the domain client to a name. Never throws for a failed connection; may throw when curl cannot be run. */
+    domainProbe?(request: DomainProbeRequest): Promise<DomainProbeResponse>;
+    /** The client's flows to `port` since then, within `timeoutSeconds`: Hubble on AKS, the emulated datapath in the lab. */
+    domainFlows?(client: ClientFacts, port: number, sinceEpochSeconds: number, timeoutSeconds: number): Promise<DomainFlows>;
 }

@@ -2,6 +2,12 @@
 //
 //   pulumi stack output --json --show-secrets | npm run check            # report JSON on stdout
 //   pulumi stack output --json --show-secrets | npm run check -- --out report.json
+//   ... | npm run check -- --out-dir runs/check --junit junit.xml
+//
+// Options: --out FILE (the report JSON), --out-dir DIR (the run directory: observations.json,
+// topology.svg, junit.xml and pcap/), --junit FILE (the verdicts as JUnit XML). Every run keeps
+// each B node's capture as a pcap in <run dir>/pcap/: the --out-dir, else $EGRESS_LAB_RUN_DIR (the
+// experiment runner's), else runs/check-<UTC time>.
 //
 // Input (stdin, or the EGRESS_LAB_CHECK_INPUT variable): a JSON object with kubeconfigA,
 // kubeconfigB and checkPlan (the stack outputs), optionally sourcePublicIp and gatewayPool. Kubeconfigs are read
@@ -9,11 +15,13 @@
 // Exit codes: 0 all probes pass (or checkPlan.strict is false), 1 a probe failed or was
 // inconclusive, 2 an error. The process exits only once the report has been handed over whole.
 import * as fs from "fs";
+import * as path from "path";
+import { reportJunit } from "./junit";
 import { AKS_OPTIONS, GatewayPoolRef, KubernetesBackend } from "./k8s/backend";
 import { exitWhenFlushed, writeAll } from "./output";
 import { CheckPlan } from "./plan";
 import { runCheck } from "./run";
-import { RUN_DIR_ENV, writeRunDir } from "./runDir";
+import { defaultRunDir, RUN_DIR_ENV, RUN_FILES, writeRunDir } from "./runDir";
 
 export interface CheckInput {
     readonly kubeconfigA: string;
@@ -56,9 +64,38 @@ async function readStdin(): Promise<string> {
     return Buffer.concat(chunks).toString("utf8");
 }
 
+export interface CheckArgs {
+    readonly out?: string;
+    readonly outDir?: string;
+    readonly junit?: string;
+}
+
+/** The options; anything else is an error that shows the usage. */
+export function parseCheckArgs(argv: readonly string[]): CheckArgs {
+    const usage = "usage: npm run check -- [--out file] [--out-dir dir] [--junit file] (input on stdin)";
+    const args: Record<string, string> = {};
+    const names: Record<string, keyof CheckArgs> = { "--out": "out", "--out-dir": "outDir", "--junit": "junit" };
+    for (let i = 0; i < argv.length; i++) {
+        const name = names[argv[i]];
+        const value = argv[i + 1];
+        if (!name) {
+            throw new Error(`unknown option ${argv[i]}; ${usage}`);
+        }
+        if (value === undefined || value.startsWith("--")) {
+            throw new Error(`${argv[i]} needs a path; ${usage}`);
+        }
+        args[name] = value;
+        i++;
+    }
+    return args;
+}
+
 async function main(): Promise<number> {
-    const outIndex = process.argv.indexOf("--out");
-    const outFile = outIndex > 0 ? process.argv[outIndex + 1] : undefined;
+    const args = parseCheckArgs(process.argv.slice(2));
+    const outFile = args.out;
+    // The experiment runner names the run directory; the report, the JUnit file and the picture follow it there.
+    const namedRunDir = args.outDir ?? process.env[RUN_DIR_ENV];
+    const runDir = namedRunDir ?? defaultRunDir(process.cwd(), "check", new Date());
     const text = process.env.EGRESS_LAB_CHECK_INPUT ?? (process.stdin.isTTY ? "" : await readStdin());
     if (text.trim() === "") {
         throw new Error("no input: pipe `pulumi stack output --json --show-secrets` into `npm run check`");
@@ -77,16 +114,21 @@ async function main(): Promise<number> {
             void backend.stopAll().finally(() => process.exit(130));
         });
     }
-    const report = await runCheck(backend, { ...AKS_OPTIONS, progress: (line) => process.stderr.write(`${line}\n`) });
+    const progress = (line: string): void => void process.stderr.write(`${line}\n`);
+    const report = await runCheck(backend, { ...AKS_OPTIONS, pcapDir: path.join(runDir, RUN_FILES.pcaps), progress });
     const json = JSON.stringify(report, null, 2);
     if (outFile) {
         fs.writeFileSync(outFile, json);
     }
-    const runDir = process.env[RUN_DIR_ENV];
-    if (runDir) {
-        // Set by `npm run experiment`: the report reaches the run directory even when the probes fail `pulumi up`.
-        writeRunDir(runDir, report);
+    if (namedRunDir) {
+        // With the experiment runner, the report reaches the run directory even when the probes fail `pulumi up`.
+        writeRunDir(namedRunDir, report);
+        fs.writeFileSync(path.join(namedRunDir, RUN_FILES.junit), reportJunit(report));
     }
+    if (args.junit) {
+        fs.writeFileSync(args.junit, reportJunit(report));
+    }
+    progress(`run directory ${runDir}: pcaps in ${RUN_FILES.pcaps}/${namedRunDir ? `, ${RUN_FILES.observations}, ${RUN_FILES.picture}, ${RUN_FILES.junit}` : ""}`);
     await writeAll(process.stdout, `${json}\n`);
     return report.ok || !input.checkPlan.strict ? 0 : 1;
 }

@@ -17,6 +17,13 @@ export interface CheckPlan {
     readonly gatewayNodeLabel: string;
     readonly assigner: { readonly namespace: string; readonly name: string };
     readonly captureNamespace: string;
+    /** The domain allow-list: its client on A and the names to probe (absent when config lists none). */
+    readonly domains?: {
+        readonly policy: string;
+        readonly client: { readonly name: string; readonly label: string };
+        readonly allowed: readonly string[];
+        readonly blocked: readonly string[];
+    };
     /** Fail (exit 1) on a mismatch after the settling window; false only reports it. */
     readonly strict: boolean;
 }
@@ -38,6 +45,16 @@ export function checkPlan(config: LabConfig, strict = true): CheckPlan {
         gatewayNodeLabel: `${config.gateway.nodeLabelKey}=${config.gateway.nodeLabelValue}`,
         assigner: { namespace: GATEWAY_NAMESPACE, name: ASSIGNER_APP },
         captureNamespace: CAPTURE_NAMESPACE,
+        ...(config.domains
+            ? {
+                  domains: {
+                      policy: config.domains.policyName,
+                      client: { name: config.domains.client.name, label: labelText(config.domains.client.label) },
+                      allowed: config.domains.allowed,
+                      blocked: config.domains.blocked,
+                  },
+              }
+            : {}),
         strict,
     };
 }

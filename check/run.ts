@@ -6,6 +6,11 @@ import { CAPTURE_TCPDUMP_MAX_SECONDS } from "../lib/capture";
 import { analyzeProbe, summaryLine } from "./analyze";
 import { CaptureSession, CaptureTimings, CheckBackend, Progress, ProbeResponse } from "./backend";
 import { probeTimeoutSeconds, runBounds } from "./budget";
+import { within } from "./deadline";
+import { ClusterCoverage, coverageSummaryLine, coverClusterOutcomes } from "./coverage";
+import { runDomainProbes } from "./domains";
+import { domainSummaryLine } from "./domainVerdict";
+import { pcapBounds } from "./pcap";
 import { captureDestinations, parseTcpdump } from "./tcpdump";
 import { CheckReport, ClientFacts, HubbleView, Observation, TargetFacts, Topology, WireSighting } from "./types";
 
@@ -27,6 +32,10 @@ export interface CheckOptions {
     readonly retryDelayMs: number;
     /** The backend's capture bounds, handed to it in the CaptureSpec. */
     readonly capture: CaptureTimings;
+    /** Keep every node's capture as a pcap file in this local directory. */
+    readonly pcapDir?: string;
+    /** Extra probes per Cluster Service while one of its two outcomes is unseen (default 8). */
+    readonly coverageProbes?: number;
     readonly progress: Progress;
 }
 
@@ -69,19 +78,6 @@ async function collectSightings(capture: CaptureSession, mark: ReadonlyMap<strin
         await sleep(25);
     }
     return { sightings: sightingsSince(capture, mark) };
-}
-
-/** `promise`, or an error naming `what` once `seconds` have passed; the timer never outlives it. */
-async function within<T>(promise: Promise<T>, seconds: number, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} took longer than ${seconds} s`)), seconds * 1000);
-    });
-    try {
-        return await Promise.race([promise, expired]);
-    } finally {
-        clearTimeout(timer);
-    }
 }
 
 async function hubbleFor(backend: CheckBackend, client: ClientFacts, since: number, seconds: number): Promise<HubbleView> {
@@ -151,6 +147,7 @@ async function runProbe(backend: CheckBackend, capture: CaptureSession, probe: P
             attempts: attempt,
             durationMs: Date.now() - started,
             hubble: await hubbleFor(backend, probe.client, sinceEpoch, options.flowsSeconds),
+            plannedReceivingNode: response.plannedReceivingNode,
         });
         const settling = Date.now() < settleUntil;
         if (observation.verdict === "pass" || !settling || attempt === options.maxAttempts) {
@@ -175,26 +172,37 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
     if (plan.length === 0) {
         throw new Error("nothing to probe: no clients or no receiver targets");
     }
-    const bounds = runBounds(options, plan.length, backend.flows !== undefined);
+    // The Cluster coverage may probe each Cluster Service again: the capture must outlast those too.
+    const coverageProbes = options.coverageProbes ?? 8;
+    const extraProbes = topology.targets.filter((t) => t.externalTrafficPolicy === "Cluster").length * coverageProbes;
+    const bounds = runBounds(options, plan.length + extraProbes, backend.flows !== undefined);
     if (bounds.captureSeconds > CAPTURE_TCPDUMP_MAX_SECONDS) {
         throw new Error(
-            `${plan.length} probes may take up to ${bounds.captureSeconds} s with the capture start (${bounds.probeSeconds.toFixed(1)} s each at most), ` +
+            `${plan.length} probes${extraProbes > 0 ? ` and up to ${extraProbes} more for both Cluster outcomes` : ""} may take up to ${bounds.captureSeconds} s with the capture start (${bounds.probeSeconds.toFixed(1)} s each at most), ` +
                 `longer than a capture may run (${CAPTURE_TCPDUMP_MAX_SECONDS} s); probe fewer clients or targets per run`,
         );
     }
+    const nodes = topology.receiverNodes.map((n) => n.name);
     const capture = await backend.startCapture(
         {
             runId,
-            nodes: topology.receiverNodes.map((n) => n.name),
+            nodes,
             destinations: captureDestinations(topology),
             maxPackets: bounds.maxPackets,
             maxSeconds: bounds.captureSeconds,
+            maxAttempts: (plan.length + extraProbes) * options.maxAttempts,
             timings: options.capture,
+            ...(options.pcapDir ? { pcap: { dir: options.pcapDir, bounds: pcapBounds(nodes.length, bounds.maxPackets) } } : {}),
         },
         progress,
     );
     const observations: Observation[] = [];
     const reported: Reported = new Set();
+    let coverage: ClusterCoverage[] = [];
+    // The domain rows use another client and no capture on B: they run alongside, so a blocked
+    // name's connect timeout costs no extra wall time. Awaited below; never left unhandled.
+    const domainRun = runDomainProbes(backend, topology, runId, options);
+    domainRun.catch(() => undefined);
     try {
         for (const [i, probe] of plan.entries()) {
             const observation = await runProbe(backend, capture, probe, topology, runId, i, options, reported);
@@ -204,23 +212,45 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
                 progress(`    ${reason}`);
             }
         }
+        coverage = await coverClusterOutcomes({
+            topology,
+            observations,
+            probe: (client, target, n) => runProbe(backend, capture, { client, target }, topology, runId, plan.length + n, options, reported),
+            maxExtra: coverageProbes,
+            line: summaryLine,
+            progress,
+        });
+        for (const row of coverage) {
+            progress(`[coverage] ${coverageSummaryLine(row)}`);
+        }
     } finally {
+        await Promise.allSettled([domainRun]);
         await capture.stop();
     }
-    const count = (verdict: Observation["verdict"]): number => observations.filter((o) => o.verdict === verdict).length;
+    const domains = await domainRun;
+    const pcaps = capture.saved?.() ?? [];
+    for (const pcap of pcaps) {
+        progress(`pcap of ${pcap.node}: ${pcap.file} (${pcap.packets} packets, ${pcap.bytes} bytes)${pcap.note ? `: ${pcap.note}` : ""}`);
+    }
+    const rows: readonly { verdict: string }[] = [...observations, ...coverage, ...domains];
+    const count = (verdict: string): number => rows.filter((o) => o.verdict === verdict).length;
     const passed = count("pass");
+    const what = rows.length > observations.length ? "rows" : "probes";
     progress(
-        passed === observations.length
-            ? `all ${observations.length} probes pass`
-            : `${passed} of ${observations.length} probes pass, ${count("fail")} fail, ${count("inconclusive")} inconclusive`,
+        passed === rows.length
+            ? `all ${rows.length} ${what} pass`
+            : `${passed} of ${rows.length} ${what} pass, ${count("fail")} fail, ${count("inconclusive")} inconclusive`,
     );
     return {
         runId,
         backend: backend.name,
         startedAt: startedAt.toISOString(),
         durationMs: Date.now() - startedAt.getTime(),
-        ok: passed === observations.length,
+        ok: passed === rows.length,
         observations,
-        summary: observations.map(summaryLine),
+        coverage,
+        domains,
+        ...(options.pcapDir ? { pcaps } : {}),
+        summary: [...observations.map(summaryLine), ...coverage.map(coverageSummaryLine), ...domains.map(domainSummaryLine)],
     };
 }

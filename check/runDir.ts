@@ -3,7 +3,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { topologySvg } from "../picture/svg";
-import { Observation } from "./types";
+import type { ClusterCoverage } from "./coverage";
+import { DomainObservation, Observation } from "./types";
 
 export const RUN_FILES = {
     /** The report (CheckReport from the lab and the check; observations and summary from stack outputs). */
@@ -16,13 +17,40 @@ export const RUN_FILES = {
     pcaps: "pcap",
 } as const;
 
+/** runs/<name>-<UTC time>, e.g. runs/dev-20261127T180000Z (a stack, or "lab" and "check" for those). */
+export function defaultRunDir(root: string, name: string, now: Date): string {
+    const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+    return path.join(root, "runs", `${name.replace(/[^A-Za-z0-9_.-]/g, "_")}-${stamp}`);
+}
+
 /** Set by the experiment runner for `pulumi up`: the check writes its report there too, even when it fails. */
 export const RUN_DIR_ENV = "EGRESS_LAB_RUN_DIR";
 
 /** Anything with the observations: a CheckReport, or the stack outputs' observations and summary. */
 export interface RunRecord {
     readonly observations: readonly Observation[];
+    /** The rows of other kinds: both Cluster outcomes, and the domain allow-list. */
+    readonly coverage?: readonly ClusterCoverage[];
+    readonly domains?: readonly DomainObservation[];
     readonly summary: readonly string[];
+}
+
+/** A row of the `observations` stack output: cross-cluster rows carry no kind; the others name theirs. */
+export type StackObservation = Observation | ClusterCoverage | DomainObservation;
+
+/** The stack's one list of rows, split back by kind as a CheckReport holds them. */
+export function splitRows(rows: readonly StackObservation[]): Pick<RunRecord, "observations" | "coverage" | "domains"> {
+    const kind = (row: StackObservation): string | undefined => ("kind" in row ? row.kind : undefined);
+    return {
+        observations: rows.filter((r): r is Observation => kind(r) === undefined),
+        coverage: rows.filter((r): r is ClusterCoverage => kind(r) === "cluster-coverage"),
+        domains: rows.filter((r): r is DomainObservation => kind(r) === "domain"),
+    };
+}
+
+/** Every row's verdict, whatever its kind. */
+export function allVerdicts(record: RunRecord): string[] {
+    return [...record.observations, ...(record.coverage ?? []), ...(record.domains ?? [])].map((row) => row.verdict);
 }
 
 /** Writes the observations JSON and the picture; returns the paths written. */
@@ -42,5 +70,9 @@ export function readRunRecord(dir: string): RunRecord | undefined {
         return undefined;
     }
     const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<RunRecord>;
-    return Array.isArray(parsed.observations) ? { observations: parsed.observations, summary: parsed.summary ?? [] } : undefined;
+    if (!Array.isArray(parsed.observations)) {
+        return undefined;
+    }
+    const others = { ...(parsed.coverage ? { coverage: parsed.coverage } : {}), ...(parsed.domains ? { domains: parsed.domains } : {}) };
+    return { observations: parsed.observations, ...others, summary: parsed.summary ?? [] };
 }

@@ -103,7 +103,8 @@ export function parseTcpdump(text: string, node: string): WireSighting[] {
 /** True once tcpdump's stderr holds its "listening on <if>, link-type ..." banner, i.e. the
  *  capture is armed and traffic sent from now on will be seen. */
 export function isListening(text: string): boolean {
-    return /^listening on /m.test(text);
+    // With -w tcpdump 4.99 prefixes its program name ("tcpdump: listening on any, ..."), tcpdump.c.
+    return /^(?:tcpdump: )?listening on /m.test(text);
 }
 
 /** SYNs to `host`:`port` are captured, except those from `exceptFrom` (background traffic). */
@@ -176,7 +177,7 @@ export function isPacketLine(line: string): boolean {
 }
 
 /** Lines tcpdump prints about itself that say nothing: the start-up banner. */
-const ROUTINE = /^(listening on |tcpdump: verbose output suppressed|tcpdump: data link type )/;
+const ROUTINE = /^((?:tcpdump: )?listening on |tcpdump: verbose output suppressed|tcpdump: data link type )/;
 
 /** tcpdump's own messages in a capture's output (errors, the end-of-capture counts), for a report. */
 export function tcpdumpMessages(text: string, last = 5): string[] {

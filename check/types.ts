@@ -1,5 +1,7 @@
 // Records the check produces. Shared by the core, both backends, the Pulumi output and the lab.
 import { ReceiverPath, TrafficPolicy } from "../lib/config";
+import type { ClusterCoverage } from "./coverage";
+import type { SavedPcap } from "./pcap";
 
 /** One copy of a SYN as tcpdump printed it on one node. */
 export interface WireSighting {
@@ -57,6 +59,14 @@ export interface Topology {
     readonly receiverNodes: readonly { readonly name: string; readonly ip: string; readonly forwardSnatIp?: string }[];
     /** A's outbound public IP: the source B sees on the public path. */
     readonly sourcePublicIp?: string;
+    /** The domain allow-list's client on A and the names it probes, when config lists domains. */
+    readonly domains?: DomainPlan;
+}
+
+export interface DomainPlan {
+    readonly client: ClientFacts;
+    readonly allowed: readonly string[];
+    readonly blocked: readonly string[];
 }
 
 /** nginx's JSON answer: what the app saw. */
@@ -131,6 +141,57 @@ export interface Observation {
     readonly durationMs: number;
 }
 
+/** One flow from the client, as Hubble (AKS) or the lab's emulated datapath recorded it. */
+export interface FlowRecord {
+    /** ISO 8601, when the source gave one. */
+    readonly time?: string;
+    /** Hubble's verdict: FORWARDED, DROPPED, ... */
+    readonly verdict: string;
+    /** Hubble's drop_reason_desc for DROPPED flows, e.g. POLICY_DENIED. */
+    readonly dropReason?: string;
+    readonly source: string;
+    readonly sourcePort?: number;
+    readonly destination: string;
+    readonly destinationPort?: number;
+    /** The DNS names the destination IP had for this client (Cilium's FQDN cache; the lab's DNS proxy). */
+    readonly destinationNames: readonly string[];
+    /** One line, for the report. */
+    readonly summary: string;
+}
+
+/** The datapath's word on one domain probe. Required evidence: no flow fails the row. */
+export interface DomainEvidence {
+    /** "hubble" on AKS; "emulated" in the offline lab (its datapath's log, in place of Hubble). */
+    readonly source: "hubble" | "emulated";
+    readonly status: "ok" | "no-flow" | "unavailable" | "error";
+    /** The flow the verdict rests on. */
+    readonly flow?: FlowRecord;
+    readonly verdict?: string;
+    readonly dropReason?: string;
+    /** The client's flows to the domain's port during the attempt (bounded). */
+    readonly flows: readonly FlowRecord[];
+    readonly note?: string;
+}
+
+/** One row of the domain allow-list: the curl outcome and the flow evidence for one name. */
+export interface DomainObservation {
+    readonly kind: "domain";
+    readonly client: Observation["client"];
+    readonly domain: string;
+    readonly url: string;
+    /** "connect" for an allowed name, "blocked" for a name the allow-list leaves out. */
+    readonly expected: Outcome;
+    readonly curl: { readonly httpStatus?: number; readonly remoteIp?: string; readonly exitCode?: number; readonly error?: string };
+    readonly flow: DomainEvidence;
+    /** A missing flow fails the row (Hubble is required evidence); a curl that proves nothing leaves it inconclusive. */
+    readonly verdict: Verdict;
+    readonly mismatches: readonly string[];
+    readonly missingEvidence: readonly string[];
+    readonly attempts: number;
+    readonly errors: readonly string[];
+    readonly durationMs: number;
+}
+
 export interface CheckReport {
     readonly runId: string;
     readonly backend: string;
@@ -138,6 +199,12 @@ export interface CheckReport {
     readonly durationMs: number;
     readonly ok: boolean;
     readonly observations: readonly Observation[];
+    /** Per externalTrafficPolicy Cluster Service: were both outcomes (kept, forwarded) seen. */
+    readonly coverage?: readonly ClusterCoverage[];
+    /** The domain allow-list's rows, one per name. */
+    readonly domains?: readonly DomainObservation[];
+    /** The capture of each receiving node as a pcap file, when the run kept them. */
+    readonly pcaps?: readonly SavedPcap[];
     /** One line per record: source -> target, wire and app, with the verdict. */
     readonly summary: readonly string[];
 }

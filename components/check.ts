@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import { CheckPlan } from "../check/plan";
-import { CheckReport, Observation } from "../check/types";
+import { StackObservation } from "../check/runDir";
+import { CheckReport } from "../check/types";
 import { captureNamespace } from "../lib/capture";
 
 export interface CheckArgs {
@@ -52,7 +53,7 @@ export function parseReport(stdout: string): CheckReport {
  */
 export class Check extends pulumi.ComponentResource {
     public readonly command: command.local.Command;
-    public readonly observations: pulumi.Output<readonly Observation[]>;
+    public readonly observations: pulumi.Output<readonly StackObservation[]>;
     public readonly summary: pulumi.Output<readonly string[]>;
     public readonly plan: CheckPlan;
 
@@ -91,7 +92,7 @@ export class Check extends pulumi.ComponentResource {
         );
         // The command provider marks stdout secret because stdin is; the report holds addresses only.
         const report = pulumi.unsecret(this.command.stdout).apply(parseReport);
-        this.observations = report.apply((r) => r.observations);
+        this.observations = report.apply((r) => [...r.observations, ...(r.coverage ?? []), ...(r.domains ?? [])]);
         this.summary = report.apply((r) => r.summary);
         this.registerOutputs({ summary: this.summary });
     }

@@ -20,11 +20,13 @@ export interface ClientsArgs {
 /** curl pods on cluster A, one per configured client. */
 export class Clients extends pulumi.ComponentResource {
     public readonly pods: k8s.core.v1.Pod[];
+    public readonly namespace: k8s.core.v1.Namespace;
 
     constructor(name: string, args: ClientsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("egress-lab:clients:Clients", name, {}, opts);
         const childOpts = { parent: this, provider: args.provider };
         const namespace = new k8s.core.v1.Namespace(`${name}-ns`, demoNamespace(args.namespace), { ...childOpts, dependsOn: args.dependsOn });
+        this.namespace = namespace;
         this.pods = args.clients.map(
             (client) =>
                 new k8s.core.v1.Pod(

@@ -5,6 +5,7 @@ import { Check } from "./check";
 import { AksCluster } from "./aksCluster";
 import { Cilium } from "./cilium";
 import { Clients } from "./clients";
+import { DomainAllowList } from "./domainAllowList";
 import { EgressGateway } from "./egressGateway";
 import { GatewayForwarding } from "./gatewayForwarding";
 import { Network } from "./network";
@@ -29,6 +30,8 @@ export class EgressLab extends pulumi.ComponentResource {
     /** IP forwarding on the gateway pool's scale set, turned on by the program. */
     public readonly gatewayForwarding: GatewayForwarding;
     public readonly egressGateway: EgressGateway;
+    /** The domain allow-list on A, when config lists domains. */
+    public readonly domainAllowList?: DomainAllowList;
     public readonly check: Check;
 
     constructor(name: string, args: EgressLabArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -169,12 +172,29 @@ export class EgressLab extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        if (config.domains) {
+            this.domainAllowList = new DomainAllowList(
+                "fqdn",
+                {
+                    provider: this.clusterA.provider,
+                    namespace: config.demoNamespace,
+                    namespaceResource: this.clients.namespace,
+                    policyName: config.domains.policyName,
+                    client: config.domains.client,
+                    allowed: config.domains.allowed,
+                    avoidNodeLabel: config.clientsOnGatewayNode ? undefined : gatewayLabel,
+                    cilium: this.ciliumA.release,
+                },
+                { parent: this },
+            );
+        }
         const probed = [
             this.receiver.deployment,
             ...this.receiver.services,
             ...this.clients.pods,
             this.egressGateway.assigner,
             ...this.egressGateway.policies,
+            ...(this.domainAllowList ? [this.domainAllowList.pod, this.domainAllowList.policy] : []),
         ];
         this.check = new Check(
             "check",

@@ -4,7 +4,7 @@
 // Exit codes: 0 every probe passed, 1 a probe failed, 2 could not run or a step failed,
 // 3 the cost was declined, 130 interrupted.
 import * as path from "path";
-import { RUN_DIR_ENV } from "../check/runDir";
+import { defaultRunDir, RUN_DIR_ENV } from "../check/runDir";
 import { localWorkspace } from "./automation";
 import { terminalAsker } from "./costPrompt";
 import { FlagError, parseFlags, USAGE } from "./flags";
@@ -16,11 +16,7 @@ const ROOT = path.resolve(__dirname, "..");
 /** How long the CLI has to say it got a Ctrl-C itself before the runner forwards it. */
 const FORWARD_GRACE_MS = 2000;
 
-/** runs/<stack>-<UTC time>, e.g. runs/dev-20261127T180000Z. */
-export function defaultRunDir(root: string, stack: string, now: Date): string {
-    const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-    return path.join(root, "runs", `${stack.replace(/[^A-Za-z0-9_.-]/g, "_")}-${stamp}`);
-}
+export { defaultRunDir };
 
 async function main(): Promise<number> {
     const print = (line: string): void => void process.stdout.write(`${line}\n`);

@@ -2,10 +2,9 @@
 // stack, config, cost question, preview with the policy pack, up, table, run directory, and
 // --destroy even after a failure or Ctrl-C.
 import * as path from "path";
-import { readRunRecord, RUN_FILES, RunRecord, writeRunDir } from "../check/runDir";
-import { Observation } from "../check/types";
+import { allVerdicts, readRunRecord, RUN_FILES, RunRecord, splitRows, StackObservation, writeRunDir } from "../check/runDir";
 import { ConfigError, LabConfig, parseLabConfig } from "../lib/config";
-import { observationTable } from "../lab/table";
+import { reportTables } from "../lab/table";
 import { Asker, confirmCost, costLines, NoTerminalError } from "./costPrompt";
 import { ExperimentFlags } from "./flags";
 import { Interrupt } from "./interrupt";
@@ -60,7 +59,8 @@ function recordFromOutputs(outputs: Readonly<Record<string, unknown>> | undefine
         return undefined;
     }
     const summary = Array.isArray(outputs?.summary) ? (outputs.summary as string[]) : [];
-    return { observations: observations as Observation[], summary };
+    // The output holds every row; the table and the picture take the cross-cluster ones.
+    return { ...splitRows(observations as StackObservation[]), summary };
 }
 
 function changesText(changes: Readonly<Record<string, number>>): string {
@@ -156,10 +156,10 @@ export async function runExperiment(d: RunnerDeps): Promise<number> {
     const record = recordFromOutputs(result.outputs) ?? readRunRecord(d.runDir);
     let code: number = interrupted ? EXIT.interrupted : result.failure ? EXIT.failed : EXIT.ok;
     if (record) {
-        print(observationTable(record.observations));
+        print(reportTables(record));
         writeRunDir(d.runDir, record);
         print(`run directory: ${d.runDir} (${RUN_FILES.observations}, ${RUN_FILES.picture})`);
-        if (code === EXIT.ok && record.observations.some((o) => o.verdict !== "pass")) {
+        if (code === EXIT.ok && allVerdicts(record).some((v) => v !== "pass")) {
             code = EXIT.probesFailed;
         }
     }

@@ -3,17 +3,21 @@
 import * as fs from "fs";
 import * as path from "path";
 import { setTimeout as sleep } from "timers/promises";
-import { CaptureSession, CaptureSpec, CheckBackend, Progress, ProbeRequest, ProbeResponse } from "../check/backend";
+import { CaptureSession, CaptureSpec, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress, ProbeRequest, ProbeResponse } from "../check/backend";
 import { curlArgs, curlResponse } from "../check/curl";
 import { LineCapture } from "../check/lineCapture";
+import { pcapArgs, pcapBounds, SavedPcap } from "../check/pcap";
 import { CheckOptions } from "../check/run";
 import { parseTcpdump, tcpdumpArgs } from "../check/tcpdump";
-import { Topology } from "../check/types";
+import { ClientFacts, Topology } from "../check/types";
 import { captureSeconds } from "../lib/capture";
 import { ASSIGNER_SCRIPT } from "../lib/egress";
 import { nginxConf } from "../lib/receiver";
 import { labCaptureCommand } from "./capture";
 import { build, describeSweep, inNs, must, NsProcess, removeNamespaces, run, sweep, WORK_DIR_PREFIX } from "./netns";
+import { internetSetup } from "./internet";
+import { LabInternet } from "./internetRun";
+import { LabPcaps } from "./pcaps";
 import { renderSetup } from "./setup";
 import { LabTopology, namespaces, receivingNode } from "./topology";
 
@@ -40,7 +44,7 @@ export const LAB_OPTIONS: LabOptions = {
 /**
  * The catch-up SYNs (see catchUp): to each B node's own address on the discard port, where
  * nothing listens, from source ports above Linux's ephemeral range (32768-60999), so never a
- * probe's. Each node's capture sees one per attempt, on top of the packet budget the core set.
+ * probe's.
  */
 const CATCH_UP = { port: 9, firstSourcePort: 61000, sourcePorts: 1000 };
 
@@ -73,6 +77,10 @@ export class NetnsBackend implements CheckBackend {
     private readonly processes: NsProcess[] = [];
     private built = false;
     private catchUps = 0;
+    private internet?: LabInternet;
+    private pcaps?: LabPcaps;
+    /** Probes sent per (client, Service): the load balancer's plan moves on with each. */
+    private readonly rounds = new Map<string, number>();
 
     constructor(
         readonly topology: LabTopology,
@@ -89,8 +97,12 @@ export class NetnsBackend implements CheckBackend {
         const readyMs = this.options.readySeconds * 1000;
         this.workDir = fs.mkdtempSync(WORK_DIR_PREFIX);
         this.built = true;
-        await build(namespaces(t), renderSetup(t));
+        await build(namespaces(t), [...renderSetup(t), ...(t.domains ? internetSetup(t.domains, t.router) : [])]);
         progress(`built ${namespaces(t).length} network namespaces (${namespaces(t).join(", ")})`);
+        // The emulated internet comes up while nginx and the assigner do; awaited before probing.
+        this.internet = t.domains && new LabInternet(t.domains, this.workDir);
+        const internetUp = this.internet?.start(progress);
+        internetUp?.catch(() => undefined);
 
         const conf = path.join(this.workDir, "nginx.conf");
         // nginx logs to /dev/stdout, which cannot be opened when it is Node's socket: use a file.
@@ -129,25 +141,40 @@ export class NetnsBackend implements CheckBackend {
         });
         progress(`nginx answers on ${t.receiver.ip}:${t.receiver.port} in ${t.receiver.ns}`);
 
+        await internetUp;
+        const client = (c: LabTopology["clients"][number]): ClientFacts => ({ name: c.name, label: c.label, ip: c.ip, node: c.node.ns, nodeIp: c.node.ip, egress: c.egress });
         return {
-            clients: t.clients.map((c) => ({ name: c.name, label: c.label, ip: c.ip, node: c.node.ns, nodeIp: c.node.ip, egress: c.egress })),
+            clients: t.clients.map(client),
             targets: t.targets,
             receiver: { name: t.receiver.name, ip: t.receiver.ip, node: t.receiver.node.ns, nodeIp: t.receiver.node.ip, port: t.receiver.port },
             receiverNodes: t.bNodes.map((n) => ({ name: n.ns, ip: n.ip, forwardSnatIp: n.podGatewayIp })),
             sourcePublicIp: t.sourcePublicIp,
+            ...(t.domains
+                ? {
+                      domains: {
+                          client: client(t.domains.client),
+                          allowed: t.domains.sites.filter((s) => s.allowed).map((s) => s.domain),
+                          blocked: t.domains.sites.filter((s) => !s.allowed).map((s) => s.domain),
+                      },
+                  }
+                : {}),
         };
     }
 
     async startCapture(spec: CaptureSpec, progress: Progress): Promise<CaptureSession> {
         const t = this.topology;
         const seconds = captureSeconds(spec.maxSeconds);
-        const maxPackets = spec.maxPackets + t.clients.length * t.targets.length * this.options.maxAttempts;
+        // One catch-up SYN per node per attempt, on top of the core's budget (and in the pcaps).
+        const maxPackets = spec.maxPackets + spec.maxAttempts;
         const capture = new LineCapture(spec.nodes, { maxPackets, maxSeconds: seconds });
         const catchUpTargets = t.bNodes.filter((n) => spec.nodes.includes(n.ns)).map((n) => ({ host: n.ip, port: CATCH_UP.port }));
         const args = tcpdumpArgs({ destinations: [...spec.destinations, ...catchUpTargets], maxPackets });
+        const pcaps = spec.pcap && new LabPcaps({ ...spec.pcap, bounds: pcapBounds(spec.nodes.length, maxPackets) });
+        this.pcaps = pcaps;
+        let saved: SavedPcap[] = [];
         const dumps = spec.nodes.map((node) => {
             capture.starting(node);
-            const [command, ...rest] = labCaptureCommand(seconds, args);
+            const [command, ...rest] = labCaptureCommand(seconds, [...(pcaps ? pcapArgs(pcaps.fileOf(node)) : []), ...args]);
             const dump = new NsProcess(node, command, rest);
             dump.child.stdout!.on("data", lines((text) => capture.push(node, text)));
             dump.child.stderr!.on("data", lines((text) => capture.push(node, text)));
@@ -171,7 +198,9 @@ export class NetnsBackend implements CheckBackend {
             stop: async () => {
                 stopping = true;
                 await Promise.all(dumps.map((d) => d.stop(500)));
+                saved = pcaps?.collect(spec.nodes) ?? [];
             },
+            saved: () => saved,
         };
     }
 
@@ -208,19 +237,38 @@ export class NetnsBackend implements CheckBackend {
         const t = this.topology;
         const index = t.clients.findIndex((c) => c.name === request.client.name);
         const target = t.targets.find((x) => x.service === request.target.service)!;
-        // The load balancer's choice of node, made explicit and deterministic per probe.
-        const node = receivingNode(t, index, target);
+        // The load balancer's choice of node, made explicit and deterministic per probe; a repeated
+        // probe of the same pair goes to the next node of the plan, so extra probes can cover both outcomes.
+        const key = `${request.client.name}->${target.service}`;
+        const round = this.rounds.get(key) ?? 0;
+        this.rounds.set(key, round + 1);
+        const node = receivingNode(t, index + round, target);
         await must("ip", ["-n", t.router, "route", "replace", `${target.address}/32`, "via", node.ip]);
         const [curl, ...curlOptions] = curlArgs(request);
         const [cmd, args] = inNs(t.clients[index].ns, curl, curlOptions);
         const result = await run(cmd, args, undefined, request.timeoutSeconds * 1000);
-        return curlResponse(result.code, result.stdout, result.stderr);
+        return { ...curlResponse(result.code, result.stdout, result.stderr), plannedReceivingNode: node.ns };
+    }
+
+    async domainProbe(request: DomainProbeRequest): Promise<DomainProbeResponse> {
+        if (!this.internet) {
+            return { error: "the lab has no emulated internet: the config lists no domains" };
+        }
+        return this.internet.probe(request);
+    }
+
+    async domainFlows(client: ClientFacts, port: number, sinceEpochSeconds: number): Promise<DomainFlows> {
+        if (!this.internet) {
+            throw new Error("the lab has no emulated internet: the config lists no domains");
+        }
+        return this.internet.flows(client, port, sinceEpochSeconds);
     }
 
     /** Stops every process (the assigner removes its IPs on SIGTERM), ends whatever is left in the
      *  namespaces, and deletes them. */
     async teardown(): Promise<void> {
-        await Promise.all(this.processes.splice(0).map((p) => p.stop(1000)));
+        await Promise.all([...this.processes.splice(0), ...(this.internet?.running ?? [])].map((p) => p.stop(1000)));
+        this.pcaps?.remove();
         if (this.built) {
             await removeNamespaces(namespaces(this.topology));
         }

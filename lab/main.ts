@@ -6,13 +6,18 @@
 //   sudo npm run lab -- --json out.json      # ... or into a file
 //   sudo npm run lab -- --svg topology.svg   # the picture of what B saw
 //   sudo npm run lab -- --out-dir runs/lab   # observations.json and topology.svg in one folder
+//   sudo npm run lab -- --junit junit.xml    # the verdicts as JUnit XML, one test case per row
+//
+// Every run keeps each B node's capture as a pcap file in <run dir>/pcap/: the --out-dir, else
+// next to the --json file, else runs/lab-<UTC time>.
 //
 // Exit codes: 0 every probe passed, 1 a probe failed or was inconclusive, 2 the lab could not run.
 import * as fs from "fs";
 import * as path from "path";
 import { exitWhenFlushed, writeAll } from "../check/output";
-import { runCheck } from "../check/run";
-import { RUN_FILES, writeRunDir } from "../check/runDir";
+import { CheckOptions, runCheck } from "../check/run";
+import { reportJunit } from "../check/junit";
+import { defaultRunDir, RUN_FILES, writeRunDir } from "../check/runDir";
 import { CheckReport } from "../check/types";
 import { topologySvg } from "../picture/svg";
 import { LabConfig } from "../lib/config";
@@ -20,7 +25,7 @@ import { LAB_OPTIONS, NetnsBackend } from "./backend";
 import { LabLock } from "./lock";
 import { environmentProblem, privilegeProblem } from "./netns";
 import { loadStackConfig } from "./stackConfig";
-import { observationTable } from "./table";
+import { reportTables } from "./table";
 import { EMULATION, labTopology } from "./topology";
 
 /** Set once SIGINT or SIGTERM arrived: the handler owns the exit from then on. */
@@ -34,15 +39,18 @@ export interface LabArgs {
     readonly svg?: string;
     /** Run directory: the observations JSON and the picture under RUN_FILES names. */
     readonly outDir?: string;
+    /** The verdicts as JUnit XML go to this file. */
+    readonly junit?: string;
 }
 
-const USAGE = "usage: npm run lab -- [Pulumi.<stack>.yaml] [--json [file]] [--svg file] [--out-dir dir]";
+const USAGE = "usage: npm run lab -- [Pulumi.<stack>.yaml] [--json [file]] [--svg file] [--out-dir dir] [--junit file]";
 
 export function parseArgs(argv: readonly string[], root: string): LabArgs {
     let stackFile = path.join(root, "Pulumi.dev.yaml");
     let json: string | undefined;
     let svg: string | undefined;
     let outDir: string | undefined;
+    let junit: string | undefined;
     const valueOf = (i: number): string => {
         const next = argv[i + 1];
         if (next === undefined || next.startsWith("--")) {
@@ -58,30 +66,37 @@ export function parseArgs(argv: readonly string[], root: string): LabArgs {
             svg = valueOf(i++);
         } else if (argv[i] === "--out-dir") {
             outDir = valueOf(i++);
+        } else if (argv[i] === "--junit") {
+            junit = valueOf(i++);
         } else if (argv[i].startsWith("--")) {
             throw new Error(`unknown option ${argv[i]}; ${USAGE}`);
         } else {
             stackFile = path.resolve(argv[i]);
         }
     }
-    return { stackFile, json, svg, outDir };
+    return { stackFile, json, svg, outDir, junit };
+}
+
+/** Where a run keeps its pcaps: the run directory's, or next to the JSON file, or runs/lab-<UTC time>. */
+export function labRunDir(args: Pick<LabArgs, "outDir" | "json">, root: string, now: Date): string {
+    return args.outDir ?? (args.json && args.json !== "-" ? path.dirname(path.resolve(args.json)) : defaultRunDir(root, "lab", now));
 }
 
 /**
  * Runs the lab for one validated config; tears everything down on success, failure and signals.
  * Takes the machine-wide lab lock (or runs under the lock of the process that started it).
  */
-export async function runLab(config: LabConfig, log: (line: string) => void, lock = new LabLock()): Promise<CheckReport> {
+export async function runLab(config: LabConfig, log: (line: string) => void, options: Pick<CheckOptions, "pcapDir"> & { readonly lock?: LabLock } = {}): Promise<CheckReport> {
+    // As the Pulumi program does (index.ts): the config's warnings, before anything else.
+    for (const warning of config.warnings) {
+        log(`warning: ${warning}`);
+    }
     const problem = await environmentProblem();
     if (problem) {
         throw new Error(problem);
     }
     const topology = labTopology(config);
-    const held = lock.acquire();
-    // As the Pulumi program does (index.ts): the config's warnings, before anything runs.
-    for (const warning of config.warnings) {
-        log(`warning: ${warning}`);
-    }
+    const held = (options.lock ?? new LabLock()).acquire();
     log(`emulation values: A's outbound public IP ${EMULATION.sourcePublicIp}, public frontends in ${EMULATION.publicRange}`);
     const backend = new NetnsBackend(topology);
     let tornDown: Promise<void> | undefined;
@@ -98,7 +113,7 @@ export async function runLab(config: LabConfig, log: (line: string) => void, loc
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
     try {
-        return await runCheck(backend, { ...LAB_OPTIONS, progress: log });
+        return await runCheck(backend, { ...LAB_OPTIONS, pcapDir: options.pcapDir, progress: log });
     } finally {
         await teardown();
         process.removeListener("SIGINT", onSignal);
@@ -112,11 +127,13 @@ async function main(): Promise<number> {
     if (problem) {
         throw new Error(problem);
     }
-    const args = parseArgs(process.argv.slice(2), path.resolve(__dirname, ".."));
+    const root = path.resolve(__dirname, "..");
+    const args = parseArgs(process.argv.slice(2), root);
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
     log(`scenario from ${args.stackFile}`);
-    const report = await runLab(loadStackConfig(args.stackFile), log);
-    const table = observationTable(report.observations);
+    const runDir = labRunDir(args, root, new Date());
+    const report = await runLab(loadStackConfig(args.stackFile), log, { pcapDir: path.join(runDir, RUN_FILES.pcaps) });
+    const table = reportTables(report);
     const json = JSON.stringify(report, null, 2);
     if (args.json === "-") {
         process.stderr.write(`${table}\n`);
@@ -134,8 +151,14 @@ async function main(): Promise<number> {
     }
     if (args.outDir) {
         writeRunDir(args.outDir, report);
-        log(`run directory ${args.outDir}: ${RUN_FILES.observations}, ${RUN_FILES.picture}`);
+        fs.writeFileSync(path.join(args.outDir, RUN_FILES.junit), reportJunit(report));
+        log(`run directory ${args.outDir}: ${RUN_FILES.observations}, ${RUN_FILES.picture}, ${RUN_FILES.junit}, ${RUN_FILES.pcaps}/`);
     }
+    if (args.junit) {
+        fs.writeFileSync(args.junit, reportJunit(report));
+        log(`JUnit XML written to ${args.junit}`);
+    }
+    log(`pcaps in ${path.join(runDir, RUN_FILES.pcaps)} (tcpdump -r <file> -nn -tt reads them)`);
     log(`${report.ok ? "all probes pass" : "some probes fail"} in ${(report.durationMs / 1000).toFixed(2)} s`);
     return report.ok ? 0 : 1;
 }

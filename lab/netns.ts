@@ -199,6 +199,10 @@ export async function build(namespaces: readonly string[], setups: readonly Name
         if (sysctls) {
             await must(...inNs(setup.ns, "sh", ["-c", sysctls]));
         }
+        if (setup.ipset) {
+            const [cmd, args] = inNs(setup.ns, "ipset", ["restore"]);
+            await must(cmd, args, setup.ipset);
+        }
         if (setup.iptables) {
             const [cmd, args] = inNs(setup.ns, "iptables-restore", []);
             await must(cmd, args, setup.iptables);
@@ -244,6 +248,10 @@ export const REQUIRED_TOOLS: readonly { tool: string; debian: string }[] = [
     { tool: "unshare", debian: "util-linux" },
     { tool: "setpriv", debian: "util-linux" },
     { tool: "timeout", debian: "coreutils" },
+    // The domain allow-list's emulated internet and DNS proxy.
+    { tool: "dnsmasq", debian: "dnsmasq-base" },
+    { tool: "ipset", debian: "ipset" },
+    { tool: "openssl", debian: "openssl" },
 ];
 
 /** Why this process may not run the lab (not Linux, not root), or undefined. Reads no file. */

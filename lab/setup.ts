@@ -8,6 +8,8 @@ export interface NamespaceSetup {
     readonly ip: readonly string[];
     /** Written under /proc/sys/net inside the namespace. */
     readonly sysctls: Readonly<Record<string, string>>;
+    /** Input for `ipset restore` inside the namespace, applied before iptables (whose rules may name the sets). */
+    readonly ipset?: string;
     /** Input for `iptables-restore` inside the namespace, if any. */
     readonly iptables?: string;
 }
@@ -26,7 +28,7 @@ function uplink(node: LabNodeSpec): string[] {
 }
 
 /** A pod: a /32 on eth0 and its node's veth as default gateway, as Cilium wires an endpoint. */
-function podSide(ns: string, ip: string, gateway: string): NamespaceSetup {
+export function podSide(ns: string, ip: string, gateway: string): NamespaceSetup {
     return {
         ns,
         ip: ["link set lo up", "link set eth0 up", `addr add ${ip}/32 dev eth0`, `route add ${gateway} dev eth0`, `route add default via ${gateway} dev eth0`],

@@ -1,7 +1,7 @@
 // The offline lab's emulated topology, as plain data derived from the same config as the Pulumi
 // program. Pure: no namespaces are touched here, so it is tested without root.
 import * as cidr from "../lib/cidr";
-import { LabConfig } from "../lib/config";
+import { DomainAllowList, LabConfig } from "../lib/config";
 import { labelText } from "../lib/labels";
 import { RECEIVER_CONTAINER_PORT, RECEIVER_PORT } from "../lib/receiver";
 import { checkPlan, clientEgress } from "../check/plan";
@@ -22,7 +22,16 @@ export const EMULATION = {
     publicFirstHost: 20,
     /** Link between A's worker and gateway node, standing in for Cilium's VXLAN tunnel. */
     tunnel: { worker: "169.254.42.1", gateway: "169.254.42.2", prefix: 30 },
+    /**
+     * The internet the domain allow-list reaches, in the public range (so A's traffic to it is
+     * SNATed to A's outbound public IP, as Azure does): its router link, its DNS server, and one
+     * HTTPS site per configured name from host 100 on (B's frontends use 20 and up).
+     */
+    internet: { routerIp: "203.0.113.1", hostIp: "203.0.113.2", dnsIp: "203.0.113.53", firstSiteHost: 100 },
 } as const;
+
+/** The emulated internet's namespace. */
+export const INTERNET_NS = `${LAB_PREFIX}inet`;
 
 export interface LabNodeSpec {
     /** Namespace, also the node name the check reports. */
@@ -47,6 +56,20 @@ export interface LabClient extends LabPodSpec {
     readonly egress?: ClientFacts["egress"];
 }
 
+export interface LabSite {
+    readonly domain: string;
+    readonly ip: string;
+    readonly allowed: boolean;
+}
+
+/** The domain allow-list in the lab: its client on A's worker and one internet site per name. */
+export interface LabDomains {
+    readonly client: LabClient;
+    /** A's kube-dns address: the worker's DNS proxy answers there (Cilium redirects pod DNS to its proxy). */
+    readonly dnsServiceIp: string;
+    readonly sites: readonly LabSite[];
+}
+
 export interface LabTopology {
     readonly router: string;
     readonly aWorker: LabNodeSpec;
@@ -59,6 +82,8 @@ export interface LabTopology {
     readonly aVnetCidr: string;
     readonly sourcePublicIp: string;
     readonly publicRange: string;
+    /** Present when config lists domains. */
+    readonly domains?: LabDomains;
 }
 
 function node(ns: string, subnet: cidr.Cidr, host: number, podRange: cidr.Cidr, podBlock: number): LabNodeSpec {
@@ -69,6 +94,23 @@ function node(ns: string, subnet: cidr.Cidr, host: number, podRange: cidr.Cidr, 
         gatewayIp: cidr.hostAt(subnet, 1),
         podCidr,
         podGatewayIp: cidr.hostAt(cidr.parseCidr(podCidr), 1),
+    };
+}
+
+/** The allow-list's client on A's worker, after the cross-cluster clients, and one site address per name. */
+function labDomains(domains: DomainAllowList, worker: LabNodeSpec, clientCount: number, dnsServiceIp: string): LabDomains {
+    const publicRange = cidr.parseCidr(EMULATION.publicRange);
+    const names = [...domains.allowed.map((domain) => ({ domain, allowed: true })), ...domains.blocked.map((domain) => ({ domain, allowed: false }))];
+    return {
+        client: {
+            ns: `${LAB_PREFIX}a-${domains.client.name}`,
+            name: domains.client.name,
+            ip: cidr.hostAt(cidr.parseCidr(worker.podCidr), 11 + clientCount),
+            node: worker,
+            label: labelText(domains.client.label),
+        },
+        dnsServiceIp,
+        sites: names.map((n, i) => ({ ...n, ip: cidr.hostAt(publicRange, EMULATION.internet.firstSiteHost + i) })),
     };
 }
 
@@ -126,23 +168,26 @@ export function labTopology(config: LabConfig): LabTopology {
         aVnetCidr: config.clusterA.vnetCidr,
         sourcePublicIp: EMULATION.sourcePublicIp,
         publicRange: EMULATION.publicRange,
+        ...(config.domains ? { domains: labDomains(config.domains, aWorker, clients.length, config.clusterA.dnsServiceIp) } : {}),
     };
 }
 
 /** Every namespace of the topology, routers first. */
 export function namespaces(t: LabTopology): string[] {
-    return [t.router, t.aWorker.ns, t.aGateway.ns, ...t.bNodes.map((n) => n.ns), ...t.clients.map((c) => c.ns), t.receiver.ns];
+    const domains = t.domains ? [INTERNET_NS, t.domains.client.ns] : [];
+    return [t.router, t.aWorker.ns, t.aGateway.ns, ...t.bNodes.map((n) => n.ns), ...t.clients.map((c) => c.ns), t.receiver.ns, ...domains];
 }
 
 /**
  * Which B node the "load balancer" hands a probe to. Local: the backend's node (only it passes
- * Azure's health probe). Cluster: alternating by client, so both outcomes show: even clients to
- * the other node (forwarded and SNATed), odd clients to the backend's node (kept).
+ * Azure's health probe). Cluster: alternating, so both outcomes show: even turns to the other
+ * node (forwarded and SNATed), odd turns to the backend's node (kept). The turn is the client's
+ * index plus how often that client probed that Service before, so a repeated probe moves on.
  */
-export function receivingNode(t: LabTopology, clientIndex: number, target: TargetFacts): LabNodeSpec {
+export function receivingNode(t: LabTopology, turn: number, target: TargetFacts): LabNodeSpec {
     const backend = t.receiver.node;
     if (target.externalTrafficPolicy === "Local") {
         return backend;
     }
-    return clientIndex % 2 === 0 ? (t.bNodes.find((n) => n !== backend) ?? backend) : backend;
+    return turn % 2 === 0 ? (t.bNodes.find((n) => n !== backend) ?? backend) : backend;
 }

@@ -1,7 +1,7 @@
 // The short-lived capture pod the check starts on every node of B. Pure; the policy pack, the
 // offline lab and the tests read the same manifest and capabilities.
 import { IMAGES } from "./images";
-import { networkToolSecurity, podSecurityLabels } from "./podSecurity";
+import { networkToolSecurity, podSecurityLabels, restrictedContainerSecurity } from "./podSecurity";
 
 export const CAPTURE_COMPONENT_LABEL = "egress-lab/component";
 export const CAPTURE_RUN_LABEL = "egress-lab/run";
@@ -39,6 +39,17 @@ export interface CapturePodInput {
     readonly tcpdumpArgs: readonly string[];
     /** tcpdump is ended after this many seconds (see captureSeconds); the pod dies 30 s later at the latest. */
     readonly seconds: number;
+    /**
+     * Keep the packets as a pcap file of at most this many bytes (tcpdumpArgs then write to
+     * /pcap/capture.pcap): a memory-backed emptyDir, so the copy on the node goes with the pod and
+     * never touches its disk, and a sidecar without privileges that the check reads the file from.
+     */
+    readonly pcapBytes?: number;
+}
+
+/** The pcap volume: the file's bound plus room for the file system, in MiB. */
+export function pcapVolumeSize(bytes: number): string {
+    return `${Math.ceil(bytes / 1048576) + 1}Mi`;
 }
 
 /** tcpdump's time bound in a capture pod: whole seconds, from 1 to CAPTURE_TCPDUMP_MAX_SECONDS. */
@@ -48,6 +59,7 @@ export function captureSeconds(seconds: number): number {
 
 export function capturePod(input: CapturePodInput): Record<string, unknown> {
     const seconds = captureSeconds(input.seconds);
+    const pcap = input.pcapBytes !== undefined;
     return {
         apiVersion: "v1",
         kind: "Pod",
@@ -76,8 +88,23 @@ export function capturePod(input: CapturePodInput): Record<string, unknown> {
                     terminationMessagePolicy: "FallbackToLogsOnError",
                     securityContext: networkToolSecurity(CAPTURE_CAPABILITIES),
                     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+                    ...(pcap ? { volumeMounts: [{ name: "pcap", mountPath: "/pcap" }] } : {}),
                 },
+                ...(pcap
+                    ? [
+                          {
+                              name: "pcap",
+                              image: IMAGES.capture,
+                              // Only holds the pod open so the check can read the file after tcpdump stopped.
+                              command: ["sleep", String(seconds + 30)],
+                              securityContext: { ...restrictedContainerSecurity(), runAsUser: 65534, runAsGroup: 65534 },
+                              resources: { requests: { cpu: "5m", memory: "8Mi" }, limits: { memory: "32Mi" } },
+                              volumeMounts: [{ name: "pcap", mountPath: "/pcap", readOnly: true }],
+                          },
+                      ]
+                    : []),
             ],
+            ...(pcap ? { volumes: [{ name: "pcap", emptyDir: { medium: "Memory", sizeLimit: pcapVolumeSize(input.pcapBytes!) } }] } : {}),
         },
     };
 }

@@ -15,6 +15,7 @@ import { CLUSTER_POOL_MASK_SIZE } from "./cilium";
 import { systemPoolVmSizeProblem, vmSizeProblem } from "./vmSizes";
 import { ciliumVersionProblem, ciliumVersionWarnings, kubernetesVersionProblem, kubernetesVersionWarning } from "./versions";
 import { dnsLabelProblem, Label, labelText, parseLabel } from "./labels";
+import { domainNameProblem, FQDN_POLICY_NAME } from "./fqdn";
 
 export type ConfigType = "string" | "integer" | "boolean" | "array";
 
@@ -55,6 +56,9 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
     { key: "egressMappings", type: "array", default: ["app=client1:10.10.100.51", "app=client2:10.10.100.52"], description: "Egress gateway policies as labelKey=labelValue:egressIP (pods in the demo namespace)." },
     { key: "egressDestinationCidrs", type: "array", default: ["clusterBVnet"], description: "Destinations the egress policies cover: CIDRs, or clusterBVnet for B's VNet; 0.0.0.0/0 for all." },
     { key: "egressNextHopIp", type: "string", default: "10.10.8.250", description: "Static frontend of the internal HA-ports LB in front of the gateway node; the egress IP routes point at it." },
+    { key: "fqdnClient", type: "string", default: "curl-fqdn:app=fqdn-client", description: "Client pod on A (name:labelKey=labelValue) that the domain allow-list selects; its own pod, so no cross-cluster row changes." },
+    { key: "fqdnAllowedDomains", type: "array", default: ["google.com", "github.com"], description: "Domains the allow-list (CiliumNetworkPolicy toFQDNs) lets fqdnClient reach on 443; both lists empty turns it off." },
+    { key: "fqdnBlockedDomains", type: "array", default: ["naver.com"], description: "Domains the check expects to be blocked for fqdnClient (they resolve, their SYNs are dropped)." },
     { key: "checkNonce", type: "string", default: "initial", description: "Change it to re-run the check on purpose, e.g. pulumi config set checkNonce $(date +%s)." },
     { key: "checkStrict", type: "boolean", default: true, description: "Fail pulumi up when a probe still mismatches after the settling window; false only reports it." },
     // A default is required: Pulumi makes a project key without one mandatory in every stack (pulumi/pulumi#21797).
@@ -121,6 +125,18 @@ export interface EgressSettings {
     readonly destinationCidrs: readonly string[];
 }
 
+/** The domain allow-list on A: one client, the names it may reach, the names the check expects blocked. */
+export interface DomainAllowList {
+    /** Name of the CiliumNetworkPolicy (namespace: demo). */
+    readonly policyName: string;
+    readonly client: ClientSpec;
+    readonly allowed: readonly string[];
+    readonly blocked: readonly string[];
+}
+
+/** Each domain is one probe; the offline lab gives each an address of its emulated internet. */
+export const MAX_DOMAINS = 16;
+
 export interface LabConfig {
     readonly location: string;
     readonly resourceGroupName: string;
@@ -136,6 +152,8 @@ export interface LabConfig {
     readonly clients: readonly ClientSpec[];
     readonly clientsOnGatewayNode: boolean;
     readonly egress: EgressSettings;
+    /** Undefined when fqdnAllowedDomains and fqdnBlockedDomains are both empty. */
+    readonly domains?: DomainAllowList;
     readonly check: { readonly nonce: string; readonly strict: boolean };
     /** When the lab should be gone (UTC, whole seconds, ISO 8601 with Z); undefined: no expiry. */
     readonly expiresAt?: string;
@@ -512,6 +530,66 @@ function readDestinations(reader: Reader, problems: Problems, vnetB: NamedRange 
     return result;
 }
 
+/** A list of distinct host names (lib/fqdn.ts); every bad entry is its own problem. */
+function readDomains(reader: Reader, problems: Problems, key: string): string[] | undefined {
+    const values = reader.stringArray(key);
+    if (values === undefined) {
+        return undefined;
+    }
+    const bad = values.map((name) => [name, domainNameProblem(name)] as const).filter(([, found]) => found !== undefined);
+    bad.forEach(([name, found]) => problems.add(key, name, found!));
+    const duplicate = values.find((v, i) => values.indexOf(v) !== i);
+    if (duplicate !== undefined) {
+        problems.add(key, values, `lists "${duplicate}" more than once`);
+    }
+    return bad.length === 0 && duplicate === undefined ? values : undefined;
+}
+
+/**
+ * The allow-list's client must be a pod of its own: the policy default-denies every other egress
+ * of the pods it selects, so a label that a cross-cluster client or an egress mapping uses would
+ * change their rows.
+ */
+function readDomainAllowList(reader: Reader, problems: Problems, clients: readonly ClientSpec[] | undefined, mappings: readonly EgressMapping[] | undefined): DomainAllowList | undefined {
+    const allowed = readDomains(reader, problems, "fqdnAllowedDomains");
+    const blocked = readDomains(reader, problems, "fqdnBlockedDomains");
+    const entry = reader.string("fqdnClient");
+    if (allowed === undefined || blocked === undefined || entry === undefined) {
+        return undefined;
+    }
+    const both = allowed.filter((name) => blocked.includes(name));
+    if (both.length > 0) {
+        problems.add("fqdnBlockedDomains", blocked, `also lists ${both.map((b) => `"${b}"`).join(", ")} in fqdnAllowedDomains; a name is either allowed or blocked`);
+    }
+    if (allowed.length + blocked.length > MAX_DOMAINS) {
+        problems.add("fqdnAllowedDomains", allowed, `and fqdnBlockedDomains hold ${allowed.length + blocked.length} names together; at most ${MAX_DOMAINS} (each is one probe)`);
+    }
+    const colon = entry.indexOf(":");
+    const name = colon > 0 ? entry.slice(0, colon) : "";
+    const label = colon > 0 ? parseLabel(entry.slice(colon + 1)) : "is not name:labelKey=labelValue, e.g. curl-fqdn:app=fqdn-client";
+    const found = typeof label === "string" ? label : dnsLabelProblem(name);
+    if (found) {
+        problems.add("fqdnClient", entry, found);
+        return undefined;
+    }
+    const client = { name, label: label as Label };
+    const sameLabel = (other: Label): boolean => other.key === client.label.key && other.value === client.label.value;
+    const clash = clients?.find((c) => c.name === name || sameLabel(c.label));
+    if (clash) {
+        problems.add(
+            "fqdnClient",
+            entry,
+            clash.name === name
+                ? `repeats the pod name "${name}" of clients; the allow-list needs a pod of its own`
+                : `carries ${labelText(client.label)} like client "${clash.name}"; the policy would default-deny that client's cross-cluster traffic, so give the allow-list a label of its own`,
+        );
+    } else if (mappings?.some((m) => sameLabel(m.selector))) {
+        problems.add("fqdnClient", entry, `carries ${labelText(client.label)}, which egressMappings also selects; give the allow-list a label of its own`);
+    }
+    // Any problem above stops parseLabConfig before this value is used.
+    return allowed.length + blocked.length === 0 ? undefined : { policyName: FQDN_POLICY_NAME, client, allowed, blocked };
+}
+
 /** A UTC instant written the one way the runner writes it, so tags and comparisons stay simple. */
 export function expiresAtProblem(value: string): string | undefined {
     if (value === "never") {
@@ -636,6 +714,8 @@ export function parseLabConfig(raw: RawConfig): LabConfig {
         }
     }
 
+    const domains = readDomainAllowList(reader, problems, clients, mappings);
+
     const checkNonce = reader.string("checkNonce");
     const checkStrict = reader.boolean("checkStrict");
     const expiresAt = checkName(problems, "expiresAt", reader.string("expiresAt"), expiresAtProblem);
@@ -684,6 +764,7 @@ export function parseLabConfig(raw: RawConfig): LabConfig {
             mappings: mappings!,
             destinationCidrs: destinationCidrs!,
         },
+        domains,
         check: { nonce: checkNonce!, strict: checkStrict! },
         expiresAt: expiresAt === "never" ? undefined : expiresAt,
         gateway: {

@@ -3,12 +3,15 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { cidrProblem } from "../lib/cidr";
 import { CILIUM_CHART, ciliumValuesProblems } from "../lib/cilium";
 import { egressPolicyProblems } from "../lib/egress";
+import { fqdnPolicyProblems } from "../lib/fqdn";
 import { ciliumVersionProblem } from "../lib/versions";
 import { subject } from "./props";
 
 export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 /** Any apiVersion: a cilium.io/v2alpha1 policy is caught by the validator's apiVersion check. */
 export const EGRESS_POLICY_TYPE = /^kubernetes:cilium\.io\/[^:]+:CiliumEgressGatewayPolicy$/;
+/** Namespaced CiliumNetworkPolicies of any apiVersion (not the cluster-wide kind). */
+export const NETWORK_POLICY_TYPE = /^kubernetes:cilium\.io\/[^:]+:CiliumNetworkPolicy$/;
 
 /** "cilium", or a repository-qualified "<repo>/cilium" / "oci://.../cilium". */
 export function isCiliumChart(chart: unknown): boolean {
@@ -63,6 +66,23 @@ export const egressGatewayPolicyPolicy: ResourceValidationPolicy = {
         }
         const what = subject(args);
         for (const problem of egressPolicyProblems(args.props, cidrProblem)) {
+            reportViolation(`${what}: ${problem}`);
+        }
+    },
+};
+
+export const ciliumNetworkPolicyPolicy: ResourceValidationPolicy = {
+    name: "cilium-network-policy-valid",
+    description:
+        "CiliumNetworkPolicies (the domain allow-list) are namespaced cilium.io/v2 objects with only fields every supported Cilium version knows, " +
+        "select a label (never every pod of the namespace), and pair toFQDNs with a DNS rule so Cilium's DNS proxy can learn the addresses.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        if (!NETWORK_POLICY_TYPE.test(args.type)) {
+            args.notApplicable("applies only to CiliumNetworkPolicy");
+        }
+        const what = subject(args);
+        for (const problem of fqdnPolicyProblems(args.props)) {
             reportViolation(`${what}: ${problem}`);
         }
     },

@@ -1,12 +1,12 @@
 // Every policy of the egress-lab pack, importable without starting a PolicyPack (index.ts does that).
 import { Policies } from "@pulumi/policy";
 import { aksByocniPolicy, nodeBudgetPolicy } from "./azure";
-import { ciliumReleasePolicy, egressGatewayPolicyPolicy } from "./cilium";
+import { ciliumNetworkPolicyPolicy, ciliumReleasePolicy, egressGatewayPolicyPolicy } from "./cilium";
 import { commandKubeconfigPolicy } from "./commands";
 import { captureBoundedPolicy, capturePrivilegesPolicy, hostNetworkCapabilitiesPolicy, noPrivilegedPolicy, serviceTrafficPolicyPolicy } from "./workloads";
 
 export { aksByocniPolicy, nodeBudgetPolicy } from "./azure";
-export { ciliumReleasePolicy, egressGatewayPolicyPolicy } from "./cilium";
+export { ciliumNetworkPolicyPolicy, ciliumReleasePolicy, egressGatewayPolicyPolicy } from "./cilium";
 export { commandKubeconfigPolicy } from "./commands";
 export { captureBoundedPolicy, capturePrivilegesPolicy, hostNetworkCapabilitiesPolicy, noPrivilegedPolicy, serviceTrafficPolicyPolicy } from "./workloads";
 
@@ -15,6 +15,7 @@ export const EGRESS_LAB_POLICIES: Policies = [
     aksByocniPolicy,
     ciliumReleasePolicy,
     egressGatewayPolicyPolicy,
+    ciliumNetworkPolicyPolicy,
     noPrivilegedPolicy,
     hostNetworkCapabilitiesPolicy,
     captureBoundedPolicy,

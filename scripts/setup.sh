@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=()
-for pair in ip:iproute2 iptables-restore:iptables tcpdump:tcpdump curl:curl nginx:nginx-light unshare:util-linux setpriv:util-linux chromium:chromium; do
+for pair in ip:iproute2 iptables-restore:iptables tcpdump:tcpdump curl:curl nginx:nginx-light unshare:util-linux setpriv:util-linux dnsmasq:dnsmasq-base ipset:ipset openssl:openssl chromium:chromium; do
     tool=${pair%%:*}
     command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || packages+=("${pair##*:}")
 done

@@ -267,8 +267,10 @@ describe("check core with a fake backend", function () {
         const backend = new FakeBackend(correct, { ...TOPOLOGY, clients: many });
         let error: Error | undefined;
         await run(backend, AKS_OPTIONS).catch((e: Error) => (error = e));
-        // 120 s to start, 240 probes of 34.6 s at most (no Hubble in the fake), 10 s to stop.
-        expect(error?.message).to.equal("240 probes may take up to 8434 s with the capture start (34.6 s each at most), longer than a capture may run (1770 s); probe fewer clients or targets per run");
+        // 120 s to start, 240 probes and 2 x 8 for the Cluster coverage, 34.6 s each at most (no Hubble in the fake), 10 s to stop.
+        expect(error?.message).to.equal(
+            "240 probes and up to 16 more for both Cluster outcomes may take up to 8988 s with the capture start (34.6 s each at most), longer than a capture may run (1770 s); probe fewer clients or targets per run",
+        );
         expect(backend.calls).to.deep.equal(["sweep", "discover"]);
     });
 

@@ -4,15 +4,18 @@
 // bounded, for a live run to finish), and the labs it starts, in process or as children, run
 // under it. No test here touches a lock it does not hold.
 import { expect } from "chai";
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parseTcpdump } from "../check/tcpdump";
 import { Observation } from "../check/types";
 import { parseLabConfig } from "../lib/config";
 import { runLab } from "../lab/main";
 import { HeldLock, LabLock, lineage, lockText } from "../lab/lock";
 import { labNamespaces, NamespacedProcess, NamespaceId, namespaceIds, processesIn, sweep } from "../lab/netns";
+import { loadStackConfig } from "../lab/stackConfig";
+import { labTopology, namespaces } from "../lab/topology";
 import { topologySvg } from "../picture/svg";
 import { requireRoot } from "./rootOnly";
 import { expectRowsDrawn } from "./svgAssertions";
@@ -30,9 +33,13 @@ async function labNamespaceIds(): Promise<Map<string, NamespaceId>> {
     return namespaceIds(await labNamespaces());
 }
 
+/** Labs started as children; a failed test leaves none running (see afterEach). */
+const children: ChildProcess[] = [];
+
 /** The lab as `npm run lab` starts it, in its own process group so the group can be killed whole. */
 function labChild(stdio: "pipe" | "ignore" = "ignore"): { child: ChildProcess; stderr: () => string; waitFor: (text: string) => Promise<void>; exited: Promise<number | null> } {
     const child = spawn(process.execPath, ["--require", "tsx/cjs", "lab/main.ts"], { cwd: ROOT, stdio: ["ignore", stdio, "pipe"], detached: true });
+    children.push(child);
     let stderr = "";
     const waiters: (() => void)[] = [];
     child.stderr!.on("data", (d: Buffer) => {
@@ -77,6 +84,16 @@ describe("offline lab, for real (root)", function () {
         await sweep();
     });
 
+    afterEach(async function () {
+        const running = children.splice(0).filter((c) => c.exitCode === null && c.signalCode === null);
+        for (const child of running) {
+            process.kill(-child.pid!, "SIGKILL");
+        }
+        if (running.length > 0) {
+            await sweep();
+        }
+    });
+
     after(function () {
         held?.release();
     });
@@ -84,12 +101,17 @@ describe("offline lab, for real (root)", function () {
     it("shows every (client, path, policy) of the default config on the wire and at the app, with every SYN copy", async function () {
         const lines: string[] = [];
         let ids = new Map<string, NamespaceId>();
-        const report = await runLab(parseLabConfig({}), (l) => {
-            lines.push(l);
-            if (l.startsWith("tcpdump is listening")) {
-                ids = namespaceIds(fs.readdirSync("/run/netns").filter((n) => n.startsWith("egl-")));
-            }
-        });
+        const pcapDir = fs.mkdtempSync(path.join(os.tmpdir(), "egl-pcap-"));
+        const report = await runLab(
+            parseLabConfig({}),
+            (l) => {
+                lines.push(l);
+                if (l.startsWith("tcpdump is listening")) {
+                    ids = namespaceIds(fs.readdirSync("/run/netns").filter((n) => n.startsWith("egl-")));
+                }
+            },
+            { pcapDir },
+        );
         const o = report.observations;
         expect(o).to.have.length(12);
         // [wire source at B, receiving node, app's remote_addr, verdict]
@@ -119,33 +141,47 @@ describe("offline lab, for real (root)", function () {
             const forwarded = observation.wire.receivingNode === "egl-b-node1" ? [arrival, `egl-b-node1 eth0 Out ${app}`] : [arrival];
             expect(copies.sort(), observation.service).to.deep.equal([...forwarded, ...(forwarded.length === 2 ? backendNode : backendNode.slice(1))].sort());
         }
+        // The allow-list: allowed names answer through the DNS proxy's set; naver.com resolves, its SYN is dropped.
+        expect(report.domains!.map((d) => [d.domain, d.curl.httpStatus, d.curl.exitCode, d.flow.source, d.flow.verdict, d.flow.dropReason, d.flow.flow?.destination, d.flow.flow?.destinationNames, d.verdict])).to.deep.equal([
+            ["google.com", 200, 0, "emulated", "FORWARDED", undefined, "203.0.113.100", ["google.com"], "pass"],
+            ["github.com", 200, 0, "emulated", "FORWARDED", undefined, "203.0.113.101", ["github.com"], "pass"],
+            ["naver.com", undefined, 28, "emulated", "DROPPED", "POLICY_DENIED", "203.0.113.102", ["naver.com"], "pass"],
+        ]);
+        // Both Cluster outcomes were seen on each Cluster Service without extra probes (the plan alternates by client).
+        expect(report.coverage!.map((c) => [c.service, c.kept.seen, c.forwarded.seen, c.extraProbes, c.verdict])).to.deep.equal([
+            ["receiver-internal-cluster", true, true, 0, "pass"],
+            ["receiver-public-cluster", true, true, 0, "pass"],
+        ]);
+        expect(report.summary).to.have.length(12 + 2 + 3);
+        // One pcap per B node, which tcpdump -r reads back to the very SYNs the live capture printed.
+        expect(report.pcaps!.map((p) => [p.node, p.file, p.note])).to.deep.equal(["egl-b-node0", "egl-b-node1"].map((n) => [n, path.join(pcapDir, `${n}.pcap`), undefined]));
+        for (const pcap of report.pcaps!) {
+            const reread = parseTcpdump(execFileSync("tcpdump", ["-r", pcap.file, "-nn", "-tt"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }), pcap.node);
+            const printed = o.flatMap((x) => x.wire.sightings).filter((x) => x.node === pcap.node);
+            const key = (x: { source: string; sourcePort: number; target: string; targetPort: number }) => `${x.source}:${x.sourcePort}>${x.target}:${x.targetPort}`;
+            expect(reread.map(key)).to.include.members(printed.map(key));
+            expect(reread).to.have.length(pcap.packets);
+        }
+        fs.rmSync(pcapDir, { recursive: true, force: true });
         expect(report.ok).to.equal(true);
         expect(lines.filter((l) => l.startsWith("warning:"))).to.deep.equal([]);
-        expect(ids.size).to.equal(9);
+        expect([...ids.keys()].sort()).to.deep.equal(namespaces(labTopology(parseLabConfig({}))).sort());
         // The picture (npm run lab -- --svg) carries every row's addresses, as the table does.
         expectRowsDrawn(topologySvg(o), o);
         expect(await leftovers()).to.deep.equal([]);
         expect(processesIn(ids)).to.deep.equal([]);
     });
 
-    it("blocks an egress-gateway client on the public path when the policy covers 0.0.0.0/0, and prints the config's warnings", async function () {
-        const config = parseLabConfig({
-            clients: ["curl:app=client", "curl1:app=client1"],
-            egressMappings: ["app=client1:10.10.100.51"],
-            egressDestinationCidrs: ["0.0.0.0/0"],
-            receiverPaths: ["public"],
-            externalTrafficPolicies: ["Local"],
-            clusterBNodeCount: 1,
-        });
-        const lines: string[] = [];
-        const report = await runLab(config, (l) => lines.push(l));
-        // The block is proven: curl timed out connecting (28) while the capture ran whole.
+    it("blocks an egress-gateway client on the public path when the policy covers 0.0.0.0/0; one client still shows both Cluster outcomes", async function () {
+        const config = parseLabConfig({ clients: ["curl:app=client", "curl1:app=client1"], egressMappings: ["app=client1:10.10.100.51"], egressDestinationCidrs: ["0.0.0.0/0"], receiverPaths: ["public"], externalTrafficPolicies: ["Cluster"] });
+        const report = await runLab(config, () => undefined);
+        // The block is proven: curl timed out connecting (28) while both captures ran whole.
         expect(report.observations.map((x) => [x.client.pod, x.expected.outcome, x.app?.remote_addr, x.wire.source, x.curlExitCode, x.verdict])).to.deep.equal([
-            ["curl", "connect", "198.51.100.7", "198.51.100.7", 0, "pass"],
+            ["curl", "connect", "10.220.1.1", "198.51.100.7", 0, "pass"],
             ["curl1", "blocked", undefined, undefined, 28, "pass"],
         ]);
-        expect(lines.filter((l) => l.startsWith("warning:"))).to.deep.equal(config.warnings.map((w) => `warning: ${w}`));
-        expect(lines).to.include("warning: clusterBNodeCount is 1: the receiver cannot show the externalTrafficPolicy: Cluster hop to another node.");
+        // Only curl connects, and its planned node was the other one: one extra probe shows "kept".
+        expect(report.coverage!.map((c) => [c.service, c.kept.seen, c.forwarded.seen, c.extraProbes, c.verdict])).to.deep.equal([["receiver-public-cluster", true, true, 1, "pass"]]);
         expect(await leftovers()).to.deep.equal([]);
     });
 
@@ -153,7 +189,8 @@ describe("offline lab, for real (root)", function () {
         const lab = labChild();
         await lab.waitFor("[3/12]");
         const ids = await labNamespaceIds();
-        expect(ids.size).to.equal(9);
+        // npm run lab runs Pulumi.dev.yaml's scenario.
+        expect([...ids.keys()].sort()).to.deep.equal(namespaces(labTopology(loadStackConfig(path.join(ROOT, "Pulumi.dev.yaml")))).sort());
         lab.child.kill("SIGTERM");
         expect(await lab.exited).to.equal(143);
         expect(lab.stderr()).to.include("SIGTERM: tearing down");
@@ -161,7 +198,7 @@ describe("offline lab, for real (root)", function () {
         expect(processesIn(ids)).to.deep.equal([]);
     });
 
-    it("refuses to run while another live run holds the lock, and leaves that lock alone", async function () {
+    it("prints the config's warnings, then refuses to run while another live run holds the lock, and leaves that lock alone", async function () {
         // A lock of its own in a private directory, held by a live process: the real one stays ours.
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "egl-lock-test-"));
         const lock = new LabLock(path.join(dir, "lab.lock"));
@@ -169,7 +206,10 @@ describe("offline lab, for real (root)", function () {
         try {
             fs.writeFileSync(lock.file, lockText(holder.pid!));
             let error: Error | undefined;
-            await runLab(parseLabConfig({}), () => undefined, lock).catch((e: Error) => (error = e));
+            const lines: string[] = [];
+            await runLab(parseLabConfig({ clusterBNodeCount: 1 }), (l) => lines.push(l), { lock }).catch((e: Error) => (error = e));
+            // As `pulumi up` does (index.ts), before anything else.
+            expect(lines).to.deep.equal(["warning: clusterBNodeCount is 1: the receiver cannot show the externalTrafficPolicy: Cluster hop to another node."]);
             expect(error?.message).to.equal(`another lab run (pid ${holder.pid}) is in progress; wait for it to finish or stop it, then run again`);
             expect(fs.readFileSync(lock.file, "utf8")).to.equal(lockText(holder.pid!));
             expect(await labNamespaces()).to.deep.equal([]);

@@ -1,7 +1,7 @@
 // The offline lab's model, without root: addresses from config, the node choice, and every rule.
 import { expect } from "chai";
 import { parseLabConfig } from "../lib/config";
-import { parseArgs } from "../lab/main";
+import { labRunDir, parseArgs } from "../lab/main";
 import { missingToolsProblem } from "../lab/netns";
 import { renderSetup, UDR_TABLE } from "../lab/setup";
 import { rawFromStackYaml } from "../lab/stackConfig";
@@ -94,13 +94,21 @@ describe("offline lab topology (pure)", function () {
     });
 
     it("parses its command line", function () {
-        expect(parseArgs([], "/repo")).to.deep.equal({ stackFile: "/repo/Pulumi.dev.yaml", json: undefined, svg: undefined, outDir: undefined });
+        expect(parseArgs([], "/repo")).to.deep.equal({ stackFile: "/repo/Pulumi.dev.yaml", json: undefined, svg: undefined, outDir: undefined, junit: undefined });
         expect(parseArgs(["--json"], "/repo").json).to.equal("-");
         expect(parseArgs(["--json", "out.json"], "/repo").json).to.equal("out.json");
         expect(parseArgs(["--json", "--svg", "t.svg", "--out-dir", "runs/x"], "/repo")).to.deep.include({ json: "-", svg: "t.svg", outDir: "runs/x" });
-        const usage = "usage: npm run lab -- [Pulumi.<stack>.yaml] [--json [file]] [--svg file] [--out-dir dir]";
+        expect(parseArgs(["--junit", "j.xml"], "/repo").junit).to.equal("j.xml");
+        const usage = "usage: npm run lab -- [Pulumi.<stack>.yaml] [--json [file]] [--svg file] [--out-dir dir] [--junit file]";
         expect(() => parseArgs(["--fast"], "/repo")).to.throw(`unknown option --fast; ${usage}`);
         expect(() => parseArgs(["--svg"], "/repo")).to.throw(`--svg needs a path; ${usage}`);
         expect(() => parseArgs(["--out-dir", "--json"], "/repo")).to.throw(`--out-dir needs a path; ${usage}`);
+    });
+
+    it("keeps the pcaps in the run directory, next to the JSON file, or in a new one under runs/", function () {
+        const now = new Date("2026-11-27T18:00:05.123Z");
+        expect(labRunDir({ outDir: "runs/x", json: "r.json" }, "/repo", now)).to.equal("runs/x");
+        expect(labRunDir({ json: "/tmp/out/r.json" }, "/repo", now)).to.equal("/tmp/out");
+        expect(labRunDir({ json: "-" }, "/repo", now)).to.equal("/repo/runs/lab-20261127T180005Z");
     });
 });

@@ -15,12 +15,14 @@ import { capturePod as checkCapturePodManifest } from "../lib/capture";
 import { ciliumValues } from "../lib/cilium";
 import { clientPod } from "../lib/clients";
 import { assignerDaemonSet, egressGatewayPolicy, nextHopService } from "../lib/egress";
+import { fqdnPolicy } from "../lib/fqdn";
 import { receiverManifests } from "../lib/receiver";
 import { networkToolSecurity, restrictedContainerSecurity } from "../lib/podSecurity";
 import {
     aksByocniPolicy,
     captureBoundedPolicy,
     capturePrivilegesPolicy,
+    ciliumNetworkPolicyPolicy,
     ciliumReleasePolicy,
     commandKubeconfigPolicy,
     EGRESS_LAB_POLICIES,
@@ -251,12 +253,13 @@ const CHECK_SCRIPT = 'kubectl --kubeconfig <(printf %s "$KUBECONFIG_A") -n demo 
 const AKS_KUBECONFIG = "apiVersion: v1\nclusters:\n- cluster:\n    server: https://a.hcp.azmk8s.io:443\n  name: a\nkind: Config\nusers:\n- name: u\n  user:\n    token: t\n";
 
 describe("policy pack (policies/)", function () {
-    it("lists ten uniquely named policies; all but the budget and the kubeconfig remediation are mandatory", function () {
+    it("lists eleven uniquely named policies; all but the budget and the kubeconfig remediation are mandatory", function () {
         const levels = Object.fromEntries(EGRESS_LAB_POLICIES.map((p) => [p.name, p.enforcementLevel]));
         expect(levels).to.deep.equal({
             "aks-byocni-custom-subnet": "mandatory",
             "cilium-release-pinned-and-valid": "mandatory",
             "cilium-egress-gateway-policy-valid": "mandatory",
+            "cilium-network-policy-valid": "mandatory",
             "no-privileged-containers": "mandatory",
             "host-network-and-capabilities": "mandatory",
             "capture-pods-bounded": "mandatory",
@@ -265,7 +268,7 @@ describe("policy pack (policies/)", function () {
             "command-kubeconfig-secret": "remediate",
             "node-hourly-budget": "advisory",
         });
-        expect(EGRESS_LAB_POLICIES).to.have.length(10);
+        expect(EGRESS_LAB_POLICIES).to.have.length(11);
     });
 
     describe("aks-byocni-custom-subnet", function () {
@@ -339,6 +342,30 @@ describe("policy pack (policies/)", function () {
 
         it("does not apply to other charts", async function () {
             expect(await validate(ciliumReleasePolicy, RELEASE, "nginx", { chart: "ingress-nginx" })).to.deep.equal({ violations: [], notApplicable: "applies only to the cilium chart" });
+        });
+    });
+
+    describe("cilium-network-policy-valid", function () {
+        const CNP = "kubernetes:cilium.io/v2:CiliumNetworkPolicy";
+        const allowList = (): Record<string, unknown> =>
+            JSON.parse(JSON.stringify(fqdnPolicy({ name: "fqdn-allow-list", namespace: "demo", client: { key: "app", value: "fqdn-client" }, allowed: ["google.com"] })));
+
+        it("passes the program's own allow-list", async function () {
+            expect(await validate(ciliumNetworkPolicyPolicy, CNP, "fqdn-policy", allowList())).to.deep.equal({ violations: [] });
+        });
+
+        it("refuses an allow-list without its DNS rule, or one that selects every pod", async function () {
+            const props = allowList() as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- fixture surgery
+            props.spec.egress.shift();
+            props.spec.endpointSelector = { matchLabels: {} };
+            expect((await validate(ciliumNetworkPolicyPolicy, CNP, "fqdn-policy", props)).violations).to.deep.equal([
+                `${CNP} "fqdn-policy": spec.endpointSelector is empty: it selects every pod in the namespace and default-denies their egress; select the domain client's label`,
+                `${CNP} "fqdn-policy": spec.egress has toFQDNs but no DNS rule (toPorts with port 53 and rules.dns): Cilium's DNS proxy never sees the answers, so toFQDNs never matches`,
+            ]);
+        });
+
+        it("leaves other kinds alone", async function () {
+            expect(await validate(ciliumNetworkPolicyPolicy, "kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy", "x", {})).to.have.property("notApplicable");
         });
     });
 
@@ -663,6 +690,7 @@ describe("policy pack (policies/)", function () {
             expect([...applied].sort()).to.deep.equal([
                 "aks-byocni-custom-subnet",
                 "cilium-egress-gateway-policy-valid",
+                "cilium-network-policy-valid",
                 "cilium-release-pinned-and-valid",
                 "host-network-and-capabilities",
                 "no-privileged-containers",

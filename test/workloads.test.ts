@@ -1,6 +1,7 @@
 // Cilium, receiver, clients, egress gateway: what the program registers on both clusters.
 import { expect } from "chai";
 import { EgressLab } from "../components/egressLab";
+import { fqdnPolicyProblems } from "../lib/fqdn";
 import { parseCidr, cidrProblem } from "../lib/cidr";
 import { parseLabConfig } from "../lib/config";
 import { egressPolicyProblems } from "../lib/egress";
@@ -77,6 +78,7 @@ describe("workloads under mocks (default config)", function () {
         expect([...ofReceiver].some((u) => u.endsWith("::cluster-a"))).to.equal(false);
         const pods = byType(recorder, "kubernetes:core/v1:Pod");
         expect(pods.map((p) => `${p.inputs.metadata.name}:${JSON.stringify(p.inputs.metadata.labels)}`).sort()).to.deep.equal([
+            'curl-fqdn:{"app":"fqdn-client","egress-lab/role":"client"}',
             'curl1:{"app":"client1","egress-lab/role":"client"}',
             'curl2:{"app":"client2","egress-lab/role":"client"}',
             'curl:{"app":"client","egress-lab/role":"client"}',
@@ -87,6 +89,22 @@ describe("workloads under mocks (default config)", function () {
                 { matchExpressions: [{ key: "egress-gateway", operator: "NotIn", values: ["true"] }] },
             ]);
         }
+    });
+
+    it("creates the domain allow-list after Cilium: a valid namespaced policy selecting only its own client", function () {
+        const policies = byType(recorder, "kubernetes:cilium.io/v2:CiliumNetworkPolicy");
+        expect(policies).to.have.length(1);
+        const policy = policies[0];
+        const manifest = { apiVersion: policy.inputs.apiVersion, kind: policy.inputs.kind, metadata: policy.inputs.metadata, spec: policy.inputs.spec };
+        expect(fqdnPolicyProblems(manifest)).to.deep.equal([]);
+        expect(policy.inputs.metadata).to.deep.equal({ name: "fqdn-allow-list", namespace: "demo" });
+        expect(policy.inputs.spec.endpointSelector).to.deep.equal({ matchLabels: { app: "fqdn-client" } });
+        expect(policy.inputs.spec.egress[1].toFQDNs).to.deep.equal([{ matchName: "google.com" }, { matchName: "github.com" }]);
+        expect([...transitiveDependencies(recorder, policy.urn)].some((u) => u.endsWith("::cilium-a"))).to.equal(true);
+        const check = one(recorder, "command:local:Command", "check");
+        const beforeCheck = transitiveDependencies(recorder, check.urn);
+        expect(beforeCheck.has(policy.urn)).to.equal(true);
+        expect(beforeCheck.has(one(recorder, "kubernetes:core/v1:Pod", "fqdn-curl-fqdn").urn)).to.equal(true);
     });
 
     it("creates one valid, cluster-scoped policy per mapping, after Cilium and the assigner", function () {

@@ -1,13 +1,18 @@
 // The Kubernetes backend: talks to both AKS clusters with @kubernetes/client-node (no kubectl).
 // Kubeconfigs come in as strings and are never logged or put on a command line.
 import * as k8s from "@kubernetes/client-node";
+import * as fs from "fs";
+import * as path from "path";
 import { Writable } from "stream";
 import { setTimeout as sleep } from "timers/promises";
 import { capturePod, captureSeconds, CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/capture";
-import { CaptureSession, CaptureSpec, CheckBackend, Progress, ProbeRequest, ProbeResponse } from "../backend";
+import { CaptureSession, CaptureSpec, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress, ProbeRequest, ProbeResponse } from "../backend";
 import { curlArgs, curlResponse, missingEgressEntries, parseEgressList, wantedEgressEntries } from "../curl";
+import { domainCurlArgs, domainCurlResponse } from "../domainVerdict";
+import { hubbleObserveArgs, parseHubbleJson } from "../hubble";
 import { LineCapture } from "../lineCapture";
 import { CheckPlan, clientEgress } from "../plan";
+import { pcapArgs, pcapFileName, POD_PCAP_PATH, SavedPcap, savedPcap } from "../pcap";
 import { CheckOptions } from "../run";
 import { tcpdumpArgs, tcpdumpMessages } from "../tcpdump";
 import { ClientFacts, TargetFacts, Topology } from "../types";
@@ -184,12 +189,18 @@ export function captureStartProblem(pod: k8s.V1Pod, node: string): string | unde
     return undefined;
 }
 
-/** Collects what a command writes. */
+/** Collects what a command writes, as bytes (a pcap) or text. */
 class Collector extends Writable {
-    text = "";
+    private readonly chunks: Buffer[] = [];
     _write(chunk: Buffer, _encoding: string, done: () => void): void {
-        this.text += chunk.toString("utf8");
+        this.chunks.push(Buffer.from(chunk));
         done();
+    }
+    get bytes(): Buffer {
+        return Buffer.concat(this.chunks);
+    }
+    get text(): string {
+        return this.bytes.toString("utf8");
     }
 }
 
@@ -209,7 +220,7 @@ export class KubernetesBackend implements CheckBackend {
     }
 
     /** Runs a command in a container with a deadline; returns exit code (null: none reported) and output. */
-    private async run(c: Cluster, namespace: string, pod: string, container: string, command: string[], seconds = this.waits.execSeconds): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    private async run(c: Cluster, namespace: string, pod: string, container: string, command: string[], seconds = this.waits.execSeconds): Promise<{ code: number | null; stdout: string; stderr: string; bytes: Buffer }> {
         const stdout = new Collector();
         const stderr = new Collector();
         const what = `exec in ${namespace}/${pod}`;
@@ -235,7 +246,7 @@ export class KubernetesBackend implements CheckBackend {
             const result = await status;
             const exitCause = result.details?.causes?.find((cause) => cause.reason === "ExitCode");
             const code = result.status === "Success" ? 0 : exitCause ? Number(exitCause.message) : null;
-            return { code, stdout: stdout.text, stderr: stderr.text };
+            return { code, stdout: stdout.text, stderr: stderr.text, bytes: stdout.bytes };
         } finally {
             done = true;
             clearTimeout(timer);
@@ -263,22 +274,19 @@ export class KubernetesBackend implements CheckBackend {
         this.ciliumPodsA = agents.items;
         progress(`A has ${nodesA.items.length} node(s), B has ${receiverNodes.length}`);
 
-        const clients: ClientFacts[] = [];
-        for (const spec of plan.clients) {
+        const clientFacts = async (spec: { name: string; label: string }): Promise<ClientFacts> => {
             const pod = await waitFor(`client pod ${plan.namespace}/${spec.name} on A`, this.waits.podReadySeconds, progress, async () => {
                 const found = await call(this.a, `read pod ${plan.namespace}/${spec.name}`, () => this.a.core.readNamespacedPod({ name: spec.name, namespace: plan.namespace }));
                 return podProblem(found) ?? found;
             });
             const node = pod.spec?.nodeName ?? "";
-            clients.push({
-                name: spec.name,
-                label: spec.label,
-                ip: pod.status?.podIP ?? "",
-                node,
-                nodeIp: nodeIpA.get(node) ?? "",
-                egress: clientEgress(plan, spec.label),
-            });
+            return { name: spec.name, label: spec.label, ip: pod.status?.podIP ?? "", node, nodeIp: nodeIpA.get(node) ?? "", egress: clientEgress(plan, spec.label) };
+        };
+        const clients: ClientFacts[] = [];
+        for (const spec of plan.clients) {
+            clients.push(await clientFacts(spec));
         }
+        const domains = plan.domains && { client: await clientFacts(plan.domains.client), allowed: plan.domains.allowed, blocked: plan.domains.blocked };
 
         if (plan.egress.length > 0) {
             if (this.input.gatewayPool) {
@@ -327,6 +335,7 @@ export class KubernetesBackend implements CheckBackend {
             },
             receiverNodes,
             sourcePublicIp: this.input.sourcePublicIp,
+            ...(domains ? { domains } : {}),
         };
     }
 
@@ -399,23 +408,31 @@ export class KubernetesBackend implements CheckBackend {
         const deadline = Date.now() + spec.timings.startSeconds * 1000;
         const secondsLeft = (): number => Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
         let stopped = false;
+        const saved: SavedPcap[] = [];
         const stop = async (): Promise<void> => {
             if (stopped) {
                 return;
             }
             stopped = true;
             aborts.forEach((a) => a.abort());
+            if (spec.pcap) {
+                saved.push(...(await Promise.all(spec.nodes.map((node, i) => this.copyPcap(namespace, names[i], node, spec.pcap!)))));
+            }
             await Promise.all(
                 names.map((name) => this.b.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => undefined)),
             );
             this.activeStops.delete(stop);
             progress(`deleted ${names.length} capture pod(s) of ${spec.runId}`);
+            if (spec.pcap) {
+                await this.waitUntilGone(namespace, names, progress);
+            }
         };
         this.activeStops.add(stop);
         try {
-            const args = tcpdumpArgs({ destinations: spec.destinations, maxPackets: spec.maxPackets });
+            const args = [...(spec.pcap ? pcapArgs(POD_PCAP_PATH) : []), ...tcpdumpArgs({ destinations: spec.destinations, maxPackets: spec.maxPackets })];
             for (const [i, node] of spec.nodes.entries()) {
-                const manifest = capturePod({ name: names[i], namespace, runId: spec.runId, node, tcpdumpArgs: args, seconds }) as k8s.V1Pod;
+                const pcapBytes = spec.pcap?.bounds.maxBytesPerFile;
+                const manifest = capturePod({ name: names[i], namespace, runId: spec.runId, node, tcpdumpArgs: args, seconds, pcapBytes }) as k8s.V1Pod;
                 // Before the create call: no later than tcpdump can start, so its time bound is never overestimated.
                 capture.starting(node);
                 await call(this.b, `create capture pod on ${node}`, () => this.b.core.createNamespacedPod({ namespace, body: manifest }));
@@ -445,7 +462,40 @@ export class KubernetesBackend implements CheckBackend {
             await stop();
             throw error;
         }
-        return { mark: () => capture.mark(), since: (m) => capture.since(m), gaps: () => (stopped ? [] : capture.gaps()), stop };
+        return { mark: () => capture.mark(), since: (m) => capture.since(m), gaps: () => (stopped ? [] : capture.gaps()), stop, saved: () => saved };
+    }
+
+    /** Copies a node's pcap out of its capture pod's sidecar, at most its bound (and one byte, to tell). */
+    private async copyPcap(namespace: string, pod: string, node: string, pcap: NonNullable<CaptureSpec["pcap"]>): Promise<SavedPcap> {
+        const file = path.join(pcap.dir, pcapFileName(node));
+        const max = pcap.bounds.maxBytesPerFile;
+        try {
+            const out = await this.run(this.b, namespace, pod, "pcap", ["head", "-c", String(max + 1), POD_PCAP_PATH]);
+            if (out.code !== 0) {
+                return { node, file, bytes: 0, packets: 0, note: `could not read ${POD_PCAP_PATH} in ${pod} (exit ${out.code}): ${out.stderr.trim().split("\n").pop()}` };
+            }
+            fs.mkdirSync(pcap.dir, { recursive: true });
+            fs.writeFileSync(file, out.bytes.subarray(0, max));
+            const copy = savedPcap(node, file, pcap.bounds);
+            return out.bytes.length > max ? { ...copy, note: `cut at its bound of ${max} bytes` } : copy;
+        } catch (error) {
+            return { node, file, bytes: 0, packets: 0, note: `could not copy the pcap from ${pod}: ${(error as Error).message}` };
+        }
+    }
+
+    /** The pcap copies on the nodes live in the pods' memory-backed volumes: gone once the pods are. */
+    private async waitUntilGone(namespace: string, names: readonly string[], progress: Progress): Promise<void> {
+        try {
+            // Deleted with grace period 0: the kubelet removes them within seconds; a minute is plenty.
+            await waitFor("capture pods of this run to be gone", 60, progress, async () => {
+                const left = await this.b.core.listNamespacedPod({ namespace, labelSelector: `${CAPTURE_COMPONENT_LABEL}=capture` });
+                const still = left.items.map((p) => p.metadata?.name ?? "").filter((name) => names.includes(name));
+                return still.length === 0 ? true : `${still.join(", ")} still there`;
+            });
+            progress("capture pods gone: their pcap volumes (memory-backed emptyDir) went with them");
+        } catch (error) {
+            progress(`WARNING: ${(error as Error).message}; the next run's sweep deletes them`);
+        }
     }
 
     /** Deletes whatever capture is still running, e.g. on SIGINT. */
@@ -457,6 +507,27 @@ export class KubernetesBackend implements CheckBackend {
     async probe(request: ProbeRequest): Promise<ProbeResponse> {
         const out = await this.run(this.a, this.input.plan.namespace, request.client.name, "curl", curlArgs(request), request.timeoutSeconds);
         return curlResponse(out.code, out.stdout, out.stderr);
+    }
+
+    async domainProbe(request: DomainProbeRequest): Promise<DomainProbeResponse> {
+        const out = await this.run(this.a, this.input.plan.namespace, request.client.name, "curl", domainCurlArgs(request), request.timeoutSeconds);
+        return domainCurlResponse(out.code, out.stdout, out.stderr);
+    }
+
+    /** `hubble observe` in the Cilium agent on the client's node (the CLI ships in the agent image, talking to its local socket). */
+    async domainFlows(client: ClientFacts, port: number, sinceEpochSeconds: number, timeoutSeconds: number): Promise<DomainFlows> {
+        const agent = this.ciliumPodsA.find((p) => p.spec?.nodeName === client.node);
+        if (!agent) {
+            throw new Error(`no Cilium agent found on ${client.node}`);
+        }
+        // Two seconds of slack for clock skew between this machine and the node.
+        const since = new Date(sinceEpochSeconds * 1000 - 2000);
+        const args = hubbleObserveArgs(this.input.plan.namespace, client.name, port, since);
+        const out = await this.run(this.a, "kube-system", agent.metadata?.name ?? "", "cilium-agent", args, timeoutSeconds);
+        if (out.code !== 0) {
+            throw new Error(`hubble observe failed in ${agent.metadata?.name} (exit ${out.code}): ${out.stderr.trim().split("\n").pop()}`);
+        }
+        return { source: "hubble", flows: parseHubbleJson(out.stdout) };
     }
 
     async flows(client: ClientFacts, sinceEpochSeconds: number, timeoutSeconds: number): Promise<string[]> {

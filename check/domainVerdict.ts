@@ -1,0 +1,160 @@
+// The domain allow-list's rows: the curl command, and the verdict from curl's outcome plus the
+// datapath's flow (Hubble on AKS, the emulated datapath in the lab). Pure.
+import { CURL_CONNECT_FAILURES, verdictOf } from "./analyze";
+import { DomainProbeRequest, DomainProbeResponse } from "./backend";
+import { dnsName, POLICY_DROP_REASONS } from "./hubble";
+import { ClientFacts, DomainEvidence, DomainObservation, FlowRecord, Outcome } from "./types";
+
+/** The allow-list covers HTTPS, as the notes probe it. */
+export const DOMAIN_PORT = 443;
+
+export function domainUrl(domain: string): string {
+    return `https://${domain}/`;
+}
+
+/**
+ * The same request on AKS and in the lab: the status and the address of the first answer, no
+ * redirect followed (https://google.com answers 301), TLS verified (against `caFile` in the lab).
+ */
+export function domainCurlArgs(request: DomainProbeRequest, caFile?: string): string[] {
+    return [
+        "curl",
+        "-sS",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code} %{remote_ip}",
+        "--connect-timeout",
+        String(request.connectTimeoutSeconds),
+        "--max-time",
+        String(request.maxTimeSeconds),
+        "-H",
+        `X-Request-Id: ${request.requestId}`,
+        ...(caFile ? ["--cacert", caFile] : []),
+        domainUrl(request.domain),
+    ];
+}
+
+export function domainCurlResponse(exitCode: number | null, stdout: string, stderr: string): DomainProbeResponse {
+    const [status, remoteIp] = stdout.trim().split(/\s+/);
+    if (exitCode === 0 && /^[1-5]\d\d$/.test(status ?? "")) {
+        return { httpStatus: Number(status), ...(remoteIp ? { remoteIp } : {}), exitCode: 0 };
+    }
+    const message = stderr.trim().split("\n").pop() || "no output";
+    return { ...(exitCode === null ? {} : { exitCode }), error: `${message} (exit ${exitCode ?? "signal"})` };
+}
+
+/** The flows that concern this domain: named for it, or to the address curl reached. */
+export function flowsFor(flows: readonly FlowRecord[], domain: string, remoteIp?: string): FlowRecord[] {
+    const name = dnsName(domain);
+    return flows.filter((f) => f.destinationNames.includes(name) || (remoteIp !== undefined && f.destination === remoteIp));
+}
+
+function isPolicyDrop(flow: FlowRecord): boolean {
+    return flow.verdict === "DROPPED" && POLICY_DROP_REASONS.includes(flow.dropReason ?? "");
+}
+
+/** The evidence for one attempt: the deciding flow, or why there is none. */
+export function domainEvidence(source: DomainEvidence["source"], flows: readonly FlowRecord[], domain: string, expected: Outcome, remoteIp?: string): DomainEvidence {
+    const named = flowsFor(flows, domain, remoteIp);
+    const candidates = named.length > 0 ? named : flows;
+    if (candidates.length === 0) {
+        return { source, status: "no-flow", flows: [], note: `no flow from the client to port ${DOMAIN_PORT} in the attempt's window` };
+    }
+    const wanted = expected === "connect" ? (f: FlowRecord) => f.verdict === "FORWARDED" : isPolicyDrop;
+    const flow = candidates.find(wanted) ?? candidates.find((f) => f.verdict === "DROPPED") ?? candidates[0];
+    return {
+        source,
+        status: "ok",
+        flow,
+        verdict: flow.verdict,
+        ...(flow.dropReason ? { dropReason: flow.dropReason } : {}),
+        flows: candidates.slice(0, 20),
+        ...(named.length === 0 ? { note: `no flow names ${domain} or its address; judged on the client's flows in the attempt's window` } : {}),
+    };
+}
+
+export interface DomainMaterial {
+    readonly client: ClientFacts;
+    readonly domain: string;
+    readonly expected: Outcome;
+    readonly response: DomainProbeResponse;
+    readonly evidence: DomainEvidence;
+    readonly attempts: number;
+    readonly errors: readonly string[];
+    readonly durationMs: number;
+}
+
+function evidenceName(evidence: DomainEvidence): string {
+    return evidence.source === "hubble" ? "hubble" : "emulated datapath";
+}
+
+function flowText(evidence: DomainEvidence): string {
+    return evidence.verdict ? `${evidence.verdict}${evidence.dropReason ? ` (${evidence.dropReason})` : ""}` : evidence.status;
+}
+
+/**
+ * Pass: an allowed name answers and the flow is FORWARDED; a blocked name does not connect (curl
+ * exit 7 or 28, as for the cross-cluster rows: a policy drop is silent, so the SYN goes unanswered)
+ * and the flow is DROPPED for policy. The flow is required evidence: without one the row fails.
+ * A curl that did not run to its end, or that failed otherwise (exit 6: the name did not
+ * resolve), proves nothing about the allow-list: inconclusive, unless something contradicts.
+ */
+export function analyzeDomain(m: DomainMaterial): DomainObservation {
+    const { response, evidence } = m;
+    const mismatches: string[] = [];
+    const missingEvidence: string[] = [];
+    const who = evidenceName(evidence);
+    const curlRan = response.exitCode !== undefined;
+    if (m.expected === "connect") {
+        if (!curlRan && response.httpStatus === undefined) {
+            missingEvidence.push(`curl: did not run to its end: ${response.error ?? "no answer"}`);
+        } else if (response.httpStatus === undefined) {
+            mismatches.push(`curl: expected an HTTP answer, observed ${response.error ?? "nothing"}`);
+        }
+        if (evidence.status !== "ok") {
+            mismatches.push(`${who}: expected a FORWARDED flow, observed ${evidence.status}${evidence.note ? ` (${evidence.note})` : ""}; the flow is required evidence`);
+        } else if (evidence.verdict !== "FORWARDED") {
+            mismatches.push(`${who}: expected FORWARDED, observed ${flowText(evidence)}: ${evidence.flow?.summary}`);
+        }
+    } else {
+        if (response.httpStatus !== undefined) {
+            mismatches.push(`curl: expected no connection, observed HTTP ${response.httpStatus}${response.remoteIp ? ` from ${response.remoteIp}` : ""}`);
+        } else if (!CURL_CONNECT_FAILURES.includes(response.exitCode ?? -1)) {
+            missingEvidence.push(`curl: a block needs curl to fail to connect (exit 7 or 28), observed ${curlRan ? response.error : `no exit code: ${response.error ?? "no answer"}`}`);
+        }
+        if (evidence.status !== "ok") {
+            mismatches.push(`${who}: expected a DROPPED (POLICY_DENIED) flow, observed ${evidence.status}${evidence.note ? ` (${evidence.note})` : ""}; the flow is required evidence`);
+        } else if (!evidence.flow || !isPolicyDrop(evidence.flow)) {
+            mismatches.push(`${who}: expected DROPPED for policy, observed ${flowText(evidence)}: ${evidence.flow?.summary}`);
+        }
+    }
+    return {
+        kind: "domain",
+        client: { pod: m.client.name, label: m.client.label, podIp: m.client.ip, node: m.client.node, nodeIp: m.client.nodeIp },
+        domain: m.domain,
+        url: domainUrl(m.domain),
+        expected: m.expected,
+        curl: {
+            ...(response.httpStatus !== undefined ? { httpStatus: response.httpStatus } : {}),
+            ...(response.remoteIp ? { remoteIp: response.remoteIp } : {}),
+            ...(response.exitCode !== undefined ? { exitCode: response.exitCode } : {}),
+            ...(response.error ? { error: response.error } : {}),
+        },
+        flow: evidence,
+        verdict: verdictOf(mismatches, missingEvidence),
+        mismatches,
+        missingEvidence,
+        attempts: m.attempts,
+        errors: m.errors,
+        durationMs: m.durationMs,
+    };
+}
+
+/** One line per domain row: what curl got, what the datapath said, the verdict. */
+export function domainSummaryLine(o: DomainObservation): string {
+    const curl = o.curl.httpStatus !== undefined ? `HTTP ${o.curl.httpStatus}${o.curl.remoteIp ? ` from ${o.curl.remoteIp}` : ""}` : (o.curl.error ?? "no answer");
+    const flow = o.flow.flow ? `${flowText(o.flow)} to ${o.flow.flow.destination}${o.flow.flow.destinationPort ? `:${o.flow.flow.destinationPort}` : ""}` : o.flow.status;
+    const expected = o.expected === "connect" ? "allowed" : "blocked";
+    return `${o.client.pod} (${o.client.label}) -> ${o.url} (${expected}): curl ${curl}, ${evidenceName(o.flow)} ${flow} [${o.verdict}]`;
+}
