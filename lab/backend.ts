@@ -29,7 +29,8 @@ export type LabOptions = Omit<CheckOptions, "progress"> & {
 /** Every bound of a lab run in one place. One machine: nothing settles, so no retries past a
  *  failed connect, and every wait is short. */
 export const LAB_OPTIONS: LabOptions = {
-    connectTimeoutSeconds: 1,
+    // A connect inside one machine takes well under a millisecond; a block costs only this long.
+    connectTimeoutSeconds: 0.5,
     maxTimeSeconds: 2,
     // The lab kills a curl that outlives --max-time by this much (see probe).
     probeSlackSeconds: 2,
