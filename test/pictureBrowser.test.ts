@@ -10,10 +10,10 @@ import * as path from "path";
 import { promisify } from "util";
 import { PNG } from "pngjs";
 import { topologySvg } from "../picture/svg";
+import { CHROMIUM, chromiumArgs } from "../scripts/chromium";
 import { PICTURE_OBSERVATIONS } from "./pictureFixtures";
 
 const run = promisify(execFile);
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => fs.existsSync(p));
 
 interface Box {
     readonly x: number;
@@ -41,20 +41,6 @@ out.id = "measure";
 out.textContent = JSON.stringify({ viewBox: box(svg.viewBox.baseVal), texts });
 document.body.appendChild(out);
 `;
-
-function chromiumArgs(profile: string): string[] {
-    return [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        `--user-data-dir=${profile}`,
-    ];
-}
 
 function unescapeHtml(text: string): string {
     return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
