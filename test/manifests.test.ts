@@ -1,15 +1,12 @@
 // The pure manifest and values functions, without Pulumi.
 import { expect } from "chai";
 import { cidrProblem } from "../lib/cidr";
-import { ciliumValues, ciliumValuesProblems } from "../lib/cilium";
+import { ASSIGNER_SCRIPT } from "../lib/assignerScript";
+import { ciliumValues } from "../lib/cilium";
 import { clientPod } from "../lib/clients";
-import {
-    ASSIGNER_SCRIPT,
-    assignerDaemonSet,
-    egressGatewayPolicy,
-    egressPolicyProblems,
-    egressRoutes,
-} from "../lib/egress";
+import { assignerDaemonSet, egressGatewayPolicy, egressRoutes } from "../lib/egress";
+import { ciliumValuesProblems } from "../policies/ciliumValues";
+import { egressPolicyProblems } from "../policies/egressPolicy";
 import { nginxConf, receiverManifests } from "../lib/receiver";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are read as plain JSON here */
