@@ -1,4 +1,5 @@
 // Cilium Helm values for an AKS BYOCNI cluster, as a pure function.
+import { CiliumValues } from "./ciliumValuesTypes";
 
 export const CILIUM_CHART = { name: "cilium", repo: "https://helm.cilium.io/", namespace: "kube-system" } as const;
 
@@ -17,14 +18,13 @@ export interface CiliumValuesInput {
     readonly egressGateway: boolean;
 }
 
-export type HelmValues = { [key: string]: HelmValue };
-export type HelmValue = string | number | boolean | HelmValue[] | HelmValues;
-
 /**
- * Values valid in every supported line (checked against values.schema.json of 1.16.4, 1.19.6, 1.20.0). Types matter: the chart's values.schema.json rejects a string
- * where a number belongs. kubeProxyReplacement is the boolean true ("strict" was removed, cilium#32711).
+ * Values valid in every supported line: CiliumValues is generated from values.schema.json of
+ * 1.16.4, 1.19.6 and 1.20.0 (scripts/ciliumValuesTypes.ts), so a misspelt key or a string where
+ * the schema wants a number does not compile. kubeProxyReplacement is the boolean true ("strict"
+ * was removed, cilium#32711).
  */
-export function ciliumValues(input: CiliumValuesInput): HelmValues {
+export function ciliumValues(input: CiliumValuesInput): CiliumValues {
     return {
         // The AKS BYOCNI install steps set only this; nodeinit (privileged) was dropped from them as
         // not required (cilium commit 4927820129; k8s-install-helm.rst AKS tab at v1.20.0-pre.4).
