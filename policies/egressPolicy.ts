@@ -1,6 +1,6 @@
 // What the policy pack checks in a CiliumEgressGatewayPolicy: outside input (any program's
 // resource), so validated at run time. The lab's own policies are typed (lib/egress.ts).
-import { isRecord } from "./props";
+import { isRecord } from "../lib/records";
 
 const POLICY_SPEC_KEYS = ["selectors", "destinationCIDRs", "excludedCIDRs", "egressGateway"];
 const SELECTOR_KEYS = ["podSelector", "namespaceSelector"];
