@@ -1,5 +1,5 @@
 // Cilium Helm values for an AKS BYOCNI cluster, as a pure function.
-import { CiliumValues } from "./ciliumValuesTypes";
+import type { CiliumValues } from "./ciliumValuesTypes";
 
 export const CILIUM_CHART = { name: "cilium", repo: "https://helm.cilium.io/", namespace: "kube-system" } as const;
 

@@ -118,8 +118,9 @@ export interface MatchLabels {
 
 /**
  * The fields this program sets; each is in the CiliumEgressGatewayPolicy CRD (cilium.io/v2) of
- * 1.16.4, 1.19.6 and 1.20.0 (spec.selectors[].podSelector, spec.destinationCIDRs,
- * spec.egressGateway.nodeSelector and .egressIP).
+ * 1.16.4 and 1.19.x, and of 1.20.0-pre.4 (pkg/k8s/apis/cilium.io/client/crds/v2/
+ * ciliumegressgatewaypolicies.yaml): the required selectors, destinationCIDRs and
+ * egressGateway.nodeSelector, plus egressGateway.egressIP.
  */
 export interface CiliumEgressGatewayPolicyManifest extends k8s.apiextensions.CustomResourceArgs {
     readonly apiVersion: "cilium.io/v2";
