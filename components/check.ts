@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { CheckPlan } from "../check/plan";
 import { StackObservation } from "../check/runDir";
 import { CheckReport } from "../check/types";
-import { captureNamespace } from "../lib/capture";
+import { namespaceManifest } from "../lib/namespace";
 
 export interface CheckArgs {
     /** Kubernetes provider of cluster B, where the capture namespace lives. */
@@ -60,7 +60,7 @@ export class Check extends pulumi.ComponentResource {
     constructor(name: string, args: CheckArgs, opts?: pulumi.ComponentResourceOptions) {
         super("egress-lab:check:Check", name, {}, opts);
         this.plan = args.plan;
-        const namespace = new k8s.core.v1.Namespace(`${name}-capture-ns`, captureNamespace(args.plan.captureNamespace), {
+        const namespace = new k8s.core.v1.Namespace(`${name}-capture-ns`, namespaceManifest(args.plan.captureNamespace, "privileged"), {
             parent: this,
             provider: args.providerB,
         });

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { clientPod, demoNamespace } from "../lib/clients";
+import { clientPod } from "../lib/clients";
 import { ClientSpec } from "../lib/config";
 import { Label } from "../lib/labels";
+import { namespaceManifest } from "../lib/namespace";
 
 export interface ClientsArgs {
     /** Kubernetes provider of cluster A. */
@@ -25,7 +26,7 @@ export class Clients extends pulumi.ComponentResource {
     constructor(name: string, args: ClientsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("egress-lab:clients:Clients", name, {}, opts);
         const childOpts = { parent: this, provider: args.provider };
-        const namespace = new k8s.core.v1.Namespace(`${name}-ns`, demoNamespace(args.namespace), { ...childOpts, dependsOn: args.dependsOn });
+        const namespace = new k8s.core.v1.Namespace(`${name}-ns`, namespaceManifest(args.namespace, "restricted"), { ...childOpts, dependsOn: args.dependsOn });
         this.namespace = namespace;
         this.pods = args.clients.map(
             (client) =>

@@ -7,11 +7,11 @@ import {
     assignerDaemonSet,
     egressGatewayPolicy,
     egressRoutes,
-    gatewayNamespace,
+    GATEWAY_NAMESPACE,
     nextHopService,
 } from "../lib/egress";
+import { namespaceManifest } from "../lib/namespace";
 import { Label } from "../lib/labels";
-import { asArgs } from "../lib/manifest";
 
 /** A route table that must route egress IPs to the gateway. */
 export interface RouteTableRef {
@@ -60,17 +60,17 @@ export class EgressGateway extends pulumi.ComponentResource {
         const k8sOpts = { parent: this, provider: args.provider };
         const egressIps = args.mappings.map((m) => m.egressIp);
 
-        const namespace = new k8s.core.v1.Namespace(`${name}-ns`, gatewayNamespace(), { ...k8sOpts, dependsOn: [args.cilium] });
+        const namespace = new k8s.core.v1.Namespace(`${name}-ns`, namespaceManifest(GATEWAY_NAMESPACE, "privileged"), { ...k8sOpts, dependsOn: [args.cilium] });
         const script = new k8s.core.v1.ConfigMap(`${name}-script`, assignerConfigMap(), { ...k8sOpts, dependsOn: [namespace] });
         // Pulumi waits for the DaemonSet to be ready, and it is ready only while every IP is present.
         this.assigner = new k8s.apps.v1.DaemonSet(
             `${name}-assigner`,
-            asArgs<k8s.apps.v1.DaemonSetArgs>(assignerDaemonSet({ egressIps, gatewayNodeLabel: args.gatewayNodeLabel })),
+            assignerDaemonSet({ egressIps, gatewayNodeLabel: args.gatewayNodeLabel }),
             { ...k8sOpts, dependsOn: [script, args.gatewayPool, args.cilium] },
         );
         this.nextHop = new k8s.core.v1.Service(
             `${name}-next-hop`,
-            asArgs<k8s.core.v1.ServiceArgs>(nextHopService({ frontendIp: args.nextHopIp, subnetName: args.nextHopSubnetName })),
+            nextHopService({ frontendIp: args.nextHopIp, subnetName: args.nextHopSubnetName }),
             { ...k8sOpts, dependsOn: [namespace] },
         );
 
@@ -96,14 +96,12 @@ export class EgressGateway extends pulumi.ComponentResource {
             (mapping) =>
                 new k8s.apiextensions.CustomResource(
                     `${name}-${mapping.policyName.replace(/^egress-/, "")}`,
-                    asArgs<k8s.apiextensions.CustomResourceArgs>(
-                        egressGatewayPolicy({
-                            mapping,
-                            namespace: args.podNamespace,
-                            gatewayNodeLabel: args.gatewayNodeLabel,
-                            destinationCidrs: args.destinationCidrs,
-                        }),
-                    ),
+                    egressGatewayPolicy({
+                        mapping,
+                        namespace: args.podNamespace,
+                        gatewayNodeLabel: args.gatewayNodeLabel,
+                        destinationCidrs: args.destinationCidrs,
+                    }),
                     { ...k8sOpts, dependsOn: [args.cilium, this.assigner, args.gatewayForwarding] },
                 ),
         );

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ReceiverPath, TrafficPolicy } from "../lib/config";
-import { asArgs } from "../lib/manifest";
 import { receiverManifests } from "../lib/receiver";
 
 export interface ReceiverArgs {
@@ -38,12 +37,12 @@ export class Receiver extends pulumi.ComponentResource {
 
         const namespace = new k8s.core.v1.Namespace(`${name}-ns`, manifests.namespace, { ...childOpts, dependsOn: args.dependsOn });
         const configMap = new k8s.core.v1.ConfigMap(`${name}-nginx`, manifests.configMap, { ...childOpts, dependsOn: [namespace] });
-        this.deployment = new k8s.apps.v1.Deployment(name, asArgs<k8s.apps.v1.DeploymentArgs>(manifests.deployment), { ...childOpts, dependsOn: [configMap] });
+        this.deployment = new k8s.apps.v1.Deployment(name, manifests.deployment, { ...childOpts, dependsOn: [configMap] });
         this.services = manifests.services.map(
             (s) => new k8s.core.v1.Service(`${name}-${s.path}-${s.policy.toLowerCase()}`, s.manifest, { ...childOpts, dependsOn: [namespace] }),
         );
         this.endpoints = manifests.services.map((s, i) => ({
-            service: (s.manifest.metadata as { name: string }).name,
+            service: s.name,
             path: s.path,
             externalTrafficPolicy: s.policy,
             address: this.services[i].status.loadBalancer.ingress.apply((ingress) => ingress?.[0]?.ip ?? ""),

@@ -11,7 +11,7 @@ import { CheckOptions } from "../check/run";
 import { parseTcpdump, tcpdumpArgs } from "../check/tcpdump";
 import { ClientFacts, Topology } from "../check/types";
 import { captureSeconds } from "../lib/capture";
-import { ASSIGNER_SCRIPT } from "../lib/egress";
+import { ASSIGNER_SCRIPT } from "../lib/assignerScript";
 import { nginxConf } from "../lib/receiver";
 import { labCaptureCommand } from "./capture";
 import { build, describeSweep, inNs, must, NsProcess, removeNamespaces, run, sweep, WORK_DIR_PREFIX } from "./netns";

@@ -1,7 +1,10 @@
 // The short-lived capture pod the check starts on every node of B. Pure; the policy pack, the
 // offline lab and the tests read the same manifest and capabilities.
+// The pod goes to the API through @kubernetes/client-node (check/k8s), so it is typed as that
+// client's V1Pod; its namespace is created by Pulumi (components/check.ts, lib/namespace.ts).
+import type { V1Pod } from "@kubernetes/client-node";
 import { IMAGES } from "./images";
-import { networkToolSecurity, podSecurityLabels, restrictedContainerSecurity } from "./podSecurity";
+import { networkToolSecurity, restrictedContainerSecurity } from "./podSecurity";
 
 export const CAPTURE_COMPONENT_LABEL = "egress-lab/component";
 export const CAPTURE_RUN_LABEL = "egress-lab/run";
@@ -24,11 +27,6 @@ export const CAPTURE_TCPDUMP_MAX_SECONDS = CAPTURE_MAX_SECONDS - CAPTURE_DEADLIN
  *   it at its bound without CAP_KILL.
  */
 export const CAPTURE_CAPABILITIES: readonly string[] = ["NET_RAW"];
-
-export function captureNamespace(name: string): Record<string, unknown> {
-    // hostNetwork and NET_RAW are refused by the baseline and restricted levels.
-    return { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: podSecurityLabels("privileged") } };
-}
 
 export interface CapturePodInput {
     readonly name: string;
@@ -57,9 +55,10 @@ export function captureSeconds(seconds: number): number {
     return Math.min(Math.max(1, Math.ceil(seconds)), CAPTURE_TCPDUMP_MAX_SECONDS);
 }
 
-export function capturePod(input: CapturePodInput): Record<string, unknown> {
+export function capturePod(input: CapturePodInput): V1Pod {
     const seconds = captureSeconds(input.seconds);
-    const pcap = input.pcapBytes !== undefined;
+    const pcapBytes = input.pcapBytes;
+    const pcap = pcapBytes !== undefined;
     return {
         apiVersion: "v1",
         kind: "Pod",
@@ -104,7 +103,7 @@ export function capturePod(input: CapturePodInput): Record<string, unknown> {
                       ]
                     : []),
             ],
-            ...(pcap ? { volumes: [{ name: "pcap", emptyDir: { medium: "Memory", sizeLimit: pcapVolumeSize(input.pcapBytes!) } }] } : {}),
+            ...(pcap ? { volumes: [{ name: "pcap", emptyDir: { medium: "Memory", sizeLimit: pcapVolumeSize(pcapBytes) } }] } : {}),
         },
     };
 }

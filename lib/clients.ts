@@ -1,12 +1,9 @@
 // Client pods on cluster A: curl, non-root, sleeping until the check execs into them.
+import type * as k8s from "@pulumi/kubernetes";
 import { ClientSpec } from "./config";
 import { IMAGES } from "./images";
 import { Label } from "./labels";
-import { podSecurityLabels, restrictedContainerSecurity } from "./podSecurity";
-
-export function demoNamespace(name: string): Record<string, unknown> {
-    return { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: podSecurityLabels("restricted") } };
-}
+import { restrictedContainerSecurity } from "./podSecurity";
 
 export interface ClientPodInput {
     readonly client: ClientSpec;
@@ -15,7 +12,7 @@ export interface ClientPodInput {
     readonly avoidNodeLabel?: Label;
 }
 
-export function clientPod(input: ClientPodInput): Record<string, unknown> {
+export function clientPod(input: ClientPodInput): k8s.types.input.core.v1.Pod {
     const { client, namespace, avoidNodeLabel } = input;
     return {
         apiVersion: "v1",

@@ -1,9 +1,13 @@
-// The egress gateway on cluster A: the assigner that holds the egress IPs, the internal HA-ports
-// load balancer the Azure routes point at, the Azure routes, and the CiliumEgressGatewayPolicies.
+// The egress gateway's manifests on cluster A: the assigner that holds the egress IPs, the internal
+// HA-ports load balancer the Azure routes point at, the Azure routes, and the
+// CiliumEgressGatewayPolicies. The assigner's script is in lib/assignerScript.ts; the policy pack
+// validates the policies (policies/egressPolicy.ts).
+import type * as k8s from "@pulumi/kubernetes";
+import { ASSIGNER_SCRIPT } from "./assignerScript";
 import { EgressMapping } from "./config";
 import { IMAGES } from "./images";
 import { Label } from "./labels";
-import { networkToolSecurity, podSecurityLabels } from "./podSecurity";
+import { networkToolSecurity } from "./podSecurity";
 import { INTERNAL_LB_ANNOTATION } from "./receiver";
 
 export const GATEWAY_NAMESPACE = "egress-gateway-system";
@@ -13,58 +17,12 @@ export const HA_PORTS_ANNOTATION = "service.beta.kubernetes.io/azure-load-balanc
 export const STATIC_IPV4_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-ipv4";
 export const INTERNAL_SUBNET_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-internal-subnet";
 
-/**
- * Holds each egress IP as a /32 on the node's primary interface while running, re-adds it if it
- * disappears, and removes it on `remove`, SIGTERM or SIGINT. POSIX sh; works with busybox's `ip`
- * (the DaemonSet) and iproute2 (the offline lab, which runs this same text).
- */
-export const ASSIGNER_SCRIPT = `#!/bin/sh
-# usage: assigner.sh run|check|remove
-# env: EGRESS_IPS="ip ip ...", EGRESS_DEVICE (default: the default route's device), EGRESS_INTERVAL (s)
-set -eu
-: "\${EGRESS_IPS:?EGRESS_IPS is empty}"
-DEV="\${EGRESS_DEVICE:-}"
-if [ -z "$DEV" ]; then
-  DEV=$(ip -4 route show default | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit } }')
-fi
-if [ -z "$DEV" ]; then echo "egress-ip-assigner: no default route; set EGRESS_DEVICE" >&2; exit 1; fi
-has() { ip -4 addr show dev "$DEV" | grep -qF "inet $1/32 "; }
-add_all() {
-  for ip in $EGRESS_IPS; do
-    if ! has "$ip"; then ip -4 addr add "$ip/32" dev "$DEV"; echo "added $ip/32 on $DEV"; fi
-  done
-}
-remove_all() {
-  for ip in $EGRESS_IPS; do
-    if has "$ip"; then ip -4 addr del "$ip/32" dev "$DEV"; echo "removed $ip/32 from $DEV"; fi
-  done
-}
-check_all() {
-  for ip in $EGRESS_IPS; do
-    if ! has "$ip"; then echo "missing $ip/32 on $DEV" >&2; return 1; fi
-  done
-}
-case "\${1:-run}" in
-  run)
-    trap 'remove_all; exit 0' TERM INT
-    while :; do add_all; sleep "\${EGRESS_INTERVAL:-10}" & wait $! || true; done ;;
-  check) check_all ;;
-  remove) remove_all ;;
-  *) echo "usage: $0 run|check|remove" >&2; exit 2 ;;
-esac
-`;
-
 export interface AssignerInput {
     readonly egressIps: readonly string[];
     readonly gatewayNodeLabel: Label;
 }
 
-export function gatewayNamespace(): Record<string, unknown> {
-    // hostNetwork and NET_ADMIN are refused by the baseline and restricted levels.
-    return { apiVersion: "v1", kind: "Namespace", metadata: { name: GATEWAY_NAMESPACE, labels: podSecurityLabels("privileged") } };
-}
-
-export function assignerConfigMap(): Record<string, unknown> {
+export function assignerConfigMap(): k8s.types.input.core.v1.ConfigMap {
     return {
         apiVersion: "v1",
         kind: "ConfigMap",
@@ -73,7 +31,7 @@ export function assignerConfigMap(): Record<string, unknown> {
     };
 }
 
-export function assignerDaemonSet(input: AssignerInput): Record<string, unknown> {
+export function assignerDaemonSet(input: AssignerInput): k8s.types.input.apps.v1.DaemonSet {
     const labels = { app: ASSIGNER_APP };
     const script = ["/bin/sh", "/opt/egress-lab/assigner.sh"];
     return {
@@ -122,7 +80,7 @@ export interface NextHopInput {
  * for a UDR next hop. externalTrafficPolicy Local with the hostNetwork assigner as endpoint makes
  * only gateway nodes pass the health probe.
  */
-export function nextHopService(input: NextHopInput): Record<string, unknown> {
+export function nextHopService(input: NextHopInput): k8s.types.input.core.v1.Service {
     return {
         apiVersion: "v1",
         kind: "Service",
@@ -153,8 +111,31 @@ export interface EgressPolicyInput {
     readonly destinationCidrs: readonly string[];
 }
 
+/** matchLabels, as both selectors of a CiliumEgressGatewayPolicy use it. */
+export interface MatchLabels {
+    readonly matchLabels: Readonly<Record<string, string>>;
+}
+
+/**
+ * The fields this program sets; each is in the CiliumEgressGatewayPolicy CRD (cilium.io/v2) of
+ * 1.16.4 and 1.19.x, and of 1.20.0-pre.4 (pkg/k8s/apis/cilium.io/client/crds/v2/
+ * ciliumegressgatewaypolicies.yaml): the required selectors, destinationCIDRs and
+ * egressGateway.nodeSelector, plus egressGateway.egressIP.
+ */
+export interface CiliumEgressGatewayPolicyManifest extends k8s.apiextensions.CustomResourceArgs {
+    readonly apiVersion: "cilium.io/v2";
+    readonly kind: "CiliumEgressGatewayPolicy";
+    /** No namespace: the kind is cluster-scoped. */
+    readonly metadata: { readonly name: string };
+    readonly spec: {
+        readonly selectors: readonly { readonly podSelector: MatchLabels }[];
+        readonly destinationCIDRs: readonly string[];
+        readonly egressGateway: { readonly nodeSelector: MatchLabels; readonly egressIP: string };
+    };
+}
+
 /** A CiliumEgressGatewayPolicy using only fields valid from Cilium 1.16 on. Cluster-scoped. */
-export function egressGatewayPolicy(input: EgressPolicyInput): Record<string, unknown> {
+export function egressGatewayPolicy(input: EgressPolicyInput): CiliumEgressGatewayPolicyManifest {
     return {
         apiVersion: "cilium.io/v2",
         kind: "CiliumEgressGatewayPolicy",
@@ -195,92 +176,4 @@ export function egressRoutes(egressIps: readonly string[], nextHopIp: string): A
         nextHopType: "VirtualAppliance",
         nextHopIpAddress: nextHopIp,
     }));
-}
-
-const POLICY_SPEC_KEYS = ["selectors", "destinationCIDRs", "excludedCIDRs", "egressGateway"];
-const SELECTOR_KEYS = ["podSelector", "namespaceSelector"];
-const GATEWAY_KEYS = ["nodeSelector", "egressIP", "interface"];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function matchLabelsOf(selector: unknown): Record<string, unknown> | undefined {
-    return isRecord(selector) && isRecord(selector.matchLabels) ? selector.matchLabels : undefined;
-}
-
-/**
- * Why a CiliumEgressGatewayPolicy is not valid in every Cilium version this lab supports (1.16 on),
- * or is unsafe (selects pods in every namespace). Empty when fine. Shared with the policy pack.
- */
-export function egressPolicyProblems(policy: unknown, cidrProblem: (cidr: string) => string | undefined): string[] {
-    const problems: string[] = [];
-    if (!isRecord(policy)) {
-        return ["is not an object"];
-    }
-    if (policy.apiVersion !== "cilium.io/v2") {
-        problems.push(`apiVersion is ${JSON.stringify(policy.apiVersion)}; must be "cilium.io/v2"`);
-    }
-    const metadata = isRecord(policy.metadata) ? policy.metadata : {};
-    if (metadata.namespace !== undefined) {
-        problems.push("metadata.namespace is set; CiliumEgressGatewayPolicy is cluster-scoped");
-    }
-    const spec = isRecord(policy.spec) ? policy.spec : undefined;
-    if (!spec) {
-        return [...problems, "spec is missing"];
-    }
-    for (const key of Object.keys(spec)) {
-        if (!POLICY_SPEC_KEYS.includes(key)) {
-            problems.push(`spec.${key} is not valid in every supported Cilium version (allowed: ${POLICY_SPEC_KEYS.join(", ")})`);
-        }
-    }
-    const selectors = spec.selectors;
-    if (!Array.isArray(selectors) || selectors.length === 0) {
-        problems.push("spec.selectors must list at least one selector");
-    } else {
-        selectors.forEach((selector, i) => {
-            if (!isRecord(selector)) {
-                problems.push(`spec.selectors[${i}] is not an object`);
-                return;
-            }
-            for (const key of Object.keys(selector)) {
-                if (!SELECTOR_KEYS.includes(key)) {
-                    problems.push(`spec.selectors[${i}].${key} is not valid in every supported Cilium version (allowed: ${SELECTOR_KEYS.join(", ")})`);
-                }
-            }
-            const podLabels = matchLabelsOf(selector.podSelector);
-            const scoped = podLabels?.["io.kubernetes.pod.namespace"] !== undefined || selector.namespaceSelector !== undefined;
-            if (!scoped) {
-                problems.push(`spec.selectors[${i}] selects pods in every namespace; add io.kubernetes.pod.namespace or a namespaceSelector`);
-            }
-        });
-    }
-    const destinations = spec.destinationCIDRs;
-    if (!Array.isArray(destinations) || destinations.length === 0) {
-        problems.push("spec.destinationCIDRs must list at least one CIDR");
-    } else {
-        for (const cidr of [...destinations, ...(Array.isArray(spec.excludedCIDRs) ? spec.excludedCIDRs : [])]) {
-            const found = typeof cidr === "string" ? cidrProblem(cidr) : "is not a string";
-            if (found) {
-                problems.push(`CIDR ${JSON.stringify(cidr)} ${found}`);
-            }
-        }
-    }
-    const gateway = spec.egressGateway;
-    if (!isRecord(gateway)) {
-        problems.push("spec.egressGateway is missing");
-    } else {
-        for (const key of Object.keys(gateway)) {
-            if (!GATEWAY_KEYS.includes(key)) {
-                problems.push(`spec.egressGateway.${key} is not valid (allowed: ${GATEWAY_KEYS.join(", ")})`);
-            }
-        }
-        if (!matchLabelsOf(gateway.nodeSelector) && !isRecord(gateway.nodeSelector)) {
-            problems.push("spec.egressGateway.nodeSelector is required");
-        }
-        if ((gateway.egressIP === undefined) === (gateway.interface === undefined)) {
-            problems.push("spec.egressGateway must set exactly one of egressIP and interface");
-        }
-    }
-    return problems;
 }

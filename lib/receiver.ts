@@ -1,8 +1,10 @@
 // The receiver on cluster B: nginx answering with what it saw, behind one LoadBalancer Service
 // per (path, externalTrafficPolicy). Pure functions: plain objects in, manifests out.
+import type * as k8s from "@pulumi/kubernetes";
 import { ReceiverPath, TrafficPolicy } from "./config";
 import { IMAGES } from "./images";
-import { podSecurityLabels, restrictedContainerSecurity } from "./podSecurity";
+import { namespaceManifest } from "./namespace";
+import { restrictedContainerSecurity } from "./podSecurity";
 
 export const RECEIVER_APP = "traffic-receiver";
 export const RECEIVER_PORT = 80;
@@ -50,19 +52,28 @@ export interface ReceiverManifestsInput {
     readonly policies: readonly TrafficPolicy[];
 }
 
+/** One LoadBalancer Service of the receiver, with the name it is created under. */
+export interface ReceiverService {
+    readonly path: ReceiverPath;
+    readonly policy: TrafficPolicy;
+    readonly name: string;
+    readonly manifest: k8s.types.input.core.v1.Service;
+}
+
 export interface ReceiverManifests {
-    readonly namespace: Record<string, unknown>;
-    readonly configMap: Record<string, unknown>;
-    readonly deployment: Record<string, unknown>;
-    readonly services: readonly { path: ReceiverPath; policy: TrafficPolicy; manifest: Record<string, unknown> }[];
+    readonly namespace: k8s.types.input.core.v1.Namespace;
+    readonly configMap: k8s.types.input.core.v1.ConfigMap;
+    readonly deployment: k8s.types.input.apps.v1.Deployment;
+    readonly services: readonly ReceiverService[];
 }
 
 export function receiverManifests(input: ReceiverManifestsInput): ReceiverManifests {
     const labels = { app: RECEIVER_APP };
     const services = input.paths.flatMap((path) =>
-        input.policies.map((policy) => ({
+        input.policies.map((policy): ReceiverService => ({
             path,
             policy,
+            name: serviceName(path, policy),
             manifest: {
                 apiVersion: "v1",
                 kind: "Service",
@@ -82,11 +93,7 @@ export function receiverManifests(input: ReceiverManifestsInput): ReceiverManife
         })),
     );
     return {
-        namespace: {
-            apiVersion: "v1",
-            kind: "Namespace",
-            metadata: { name: input.namespace, labels: podSecurityLabels("restricted") },
-        },
+        namespace: namespaceManifest(input.namespace, "restricted"),
         configMap: {
             apiVersion: "v1",
             kind: "ConfigMap",

@@ -1,10 +1,12 @@
-// Cilium: the Helm release and the CiliumEgressGatewayPolicies, checked by the program's own validators.
+// Cilium: the Helm release, the CiliumEgressGatewayPolicies and the CiliumNetworkPolicies, checked
+// by the pack's validators (ciliumValues.ts, egressPolicy.ts, fqdnPolicy.ts).
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { cidrProblem } from "../lib/cidr";
-import { CILIUM_CHART, ciliumValuesProblems } from "../lib/cilium";
-import { egressPolicyProblems } from "../lib/egress";
-import { fqdnPolicyProblems } from "../lib/fqdn";
+import { CILIUM_CHART } from "../lib/cilium";
 import { ciliumVersionProblem } from "../lib/versions";
+import { ciliumValuesProblems } from "./ciliumValues";
+import { egressPolicyProblems } from "./egressPolicy";
+import { fqdnPolicyProblems } from "./fqdnPolicy";
 import { subject } from "./props";
 
 export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";

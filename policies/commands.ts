@@ -13,7 +13,8 @@
 //   before the engine stores it, and violations of the validation are still reported (and block)
 //   as "mandatory" (the SDK downgrades "remediate" to "mandatory" for violations).
 import { ResourceRemediation, ResourceValidationPolicy, Secret } from "@pulumi/policy";
-import { isMarkedSecret, isRecord, stateOf, subject, unproxy } from "./props";
+import { isRecord } from "../lib/records";
+import { isMarkedSecret, stateOf, subject, unproxy } from "./props";
 
 export const COMMAND_TYPES: readonly string[] = ["command:local:Command", "command:remote:Command"];
 

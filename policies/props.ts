@@ -6,6 +6,7 @@
 // "known later" is a fine answer (a subnet ID that the same stack creates).
 import { ResourceValidationArgs, Secret, UnknownValueError } from "@pulumi/policy";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { isRecord } from "../lib/records";
 
 /** What `peek` returns for a value the engine does not know yet. */
 export const UNKNOWN: unique symbol = Symbol("unknown during preview");
@@ -13,10 +14,6 @@ export const UNKNOWN: unique symbol = Symbol("unknown during preview");
 /** The SDK's proxies answer these two keys (policy/proxy.js, policy/secret.js). */
 const IS_SPECIAL_PROXY = "__isSpecialProxy";
 const SPECIAL_PROXY_TARGET = "__getSpecialProxyTarget";
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** `container[key]`, or UNKNOWN when the SDK says the value is not known yet. */
 export function peek(container: unknown, key: string | number): unknown {

@@ -4,7 +4,8 @@ import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy
 import { TRAFFIC_POLICIES } from "../lib/config";
 import { CAPTURE_CAPABILITIES, CAPTURE_COMPONENT_LABEL, CAPTURE_MAX_SECONDS } from "../lib/capture";
 import { ASSIGNER_APP, GATEWAY_NAMESPACE } from "../lib/egress";
-import { isRecord, peek, stateOf, subject } from "./props";
+import { isRecord } from "../lib/records";
+import { peek, stateOf, subject } from "./props";
 
 export const POD = "kubernetes:core/v1:Pod";
 export const DAEMON_SET = "kubernetes:apps/v1:DaemonSet";

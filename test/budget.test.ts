@@ -21,10 +21,9 @@ describe("capture budget", function () {
         expect(bounds.captureSeconds).to.equal(Math.ceil(120 + 12 * 44.6 + 10));
         expect(bounds.captureSeconds).to.be.at.most(CAPTURE_TCPDUMP_MAX_SECONDS);
         // The pod's own bound is exactly that, its deadline 30 s later.
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- reading a plain manifest
-        const pod = capturePod({ name: "c", namespace: "n", runId: "r", node: "b", tcpdumpArgs: [], seconds: bounds.captureSeconds }) as any;
-        expect(pod.spec.containers[0].command.slice(0, 2)).to.deep.equal(["timeout", String(bounds.captureSeconds)]);
-        expect(pod.spec.activeDeadlineSeconds).to.equal(bounds.captureSeconds + 30);
+        const pod = capturePod({ name: "c", namespace: "n", runId: "r", node: "b", tcpdumpArgs: [], seconds: bounds.captureSeconds });
+        expect(pod.spec?.containers[0].command?.slice(0, 2)).to.deep.equal(["timeout", String(bounds.captureSeconds)]);
+        expect(pod.spec?.activeDeadlineSeconds).to.equal(bounds.captureSeconds + 30);
     });
 
     it("holds every copy of every SYN the probes can send, plus background, per node", function () {

@@ -1,15 +1,13 @@
 // The pure manifest and values functions, without Pulumi.
 import { expect } from "chai";
 import { cidrProblem } from "../lib/cidr";
-import { ciliumValues, ciliumValuesProblems } from "../lib/cilium";
+import { ASSIGNER_SCRIPT } from "../lib/assignerScript";
+import { ciliumValues } from "../lib/cilium";
 import { clientPod } from "../lib/clients";
-import {
-    ASSIGNER_SCRIPT,
-    assignerDaemonSet,
-    egressGatewayPolicy,
-    egressPolicyProblems,
-    egressRoutes,
-} from "../lib/egress";
+import { assignerDaemonSet, egressGatewayPolicy, egressRoutes } from "../lib/egress";
+import { namespaceManifest } from "../lib/namespace";
+import { ciliumValuesProblems } from "../policies/ciliumValues";
+import { egressPolicyProblems } from "../policies/egressPolicy";
 import { nginxConf, receiverManifests } from "../lib/receiver";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are read as plain JSON here */
@@ -151,5 +149,23 @@ describe("Azure side of the egress IPs", function () {
         expect(egressRoutes(["10.10.100.51"], "10.10.8.250")).to.deep.equal([
             { name: "egress-10-10-100-51", addressPrefix: "10.10.100.51/32", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.10.8.250" },
         ]);
+    });
+});
+
+describe("namespaces (lib/namespace.ts)", function () {
+    it("builds every namespace the lab creates from a name and a Pod Security level", function () {
+        expect(namespaceManifest("demo", "restricted")).to.deep.equal({
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: { name: "demo", labels: { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" } },
+        });
+        expect(namespaceManifest("egress-gateway-system", "privileged").metadata).to.deep.equal({
+            name: "egress-gateway-system",
+            labels: { "pod-security.kubernetes.io/enforce": "privileged", "pod-security.kubernetes.io/enforce-version": "latest" },
+        });
+    });
+
+    it("gives the receiver's namespace the restricted level", function () {
+        expect(receiverManifests({ namespace: "demo", paths: ["internal"], policies: ["Local"] }).namespace).to.deep.equal(namespaceManifest("demo", "restricted"));
     });
 });

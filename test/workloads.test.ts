@@ -1,10 +1,10 @@
 // Cilium, receiver, clients, egress gateway: what the program registers on both clusters.
 import { expect } from "chai";
 import { EgressLab } from "../components/egressLab";
-import { fqdnPolicyProblems } from "../lib/fqdn";
 import { parseCidr, cidrProblem } from "../lib/cidr";
 import { parseLabConfig } from "../lib/config";
-import { egressPolicyProblems } from "../lib/egress";
+import { egressPolicyProblems } from "../policies/egressPolicy";
+import { fqdnPolicyProblems } from "../policies/fqdnPolicy";
 import { buildLab, byType, installMocks, one, Recorder, settle, SUBSCRIPTION_ID, transitiveDependencies } from "./mocks";
 import { deserialize, fakeConfig, INPUTS } from "./azureFake";
 

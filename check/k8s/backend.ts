@@ -432,7 +432,7 @@ export class KubernetesBackend implements CheckBackend {
             const args = [...(spec.pcap ? pcapArgs(POD_PCAP_PATH) : []), ...tcpdumpArgs({ destinations: spec.destinations, maxPackets: spec.maxPackets })];
             for (const [i, node] of spec.nodes.entries()) {
                 const pcapBytes = spec.pcap?.bounds.maxBytesPerFile;
-                const manifest = capturePod({ name: names[i], namespace, runId: spec.runId, node, tcpdumpArgs: args, seconds, pcapBytes }) as k8s.V1Pod;
+                const manifest = capturePod({ name: names[i], namespace, runId: spec.runId, node, tcpdumpArgs: args, seconds, pcapBytes });
                 // Before the create call: no later than tcpdump can start, so its time bound is never overestimated.
                 capture.starting(node);
                 await call(this.b, `create capture pod on ${node}`, () => this.b.core.createNamespacedPod({ namespace, body: manifest }));
