@@ -172,7 +172,7 @@ describe("experiment runner (fake stack operations)", function () {
         expect(t.workspaceCalls).to.deep.equal(["listStacks", "openStack dev"]);
         expect(t.stack.calls).to.deep.equal(["config", "preview", "up"]);
         expect(t.stack.engine?.policyPacks).to.deep.equal(["/repo/policies"]);
-        expect(t.printed).to.include.members(["stack dev: created", "Estimated cost while the lab exists: $0.72/h for nodes, OS disks, load balancers and public IPs (pay-as-you-go list prices):"]);
+        expect(t.printed).to.include.members(["stack dev: created", "Estimated cost while the lab exists: $1.35/h for nodes, OS disks, load balancers and public IPs (pay-as-you-go list prices):"]);
         expect(t.printed).to.include("  egress-lab-a gateway pool (egressgw) 1 × Standard_D2s_v5 = $0.12/h");
         expect(t.asked).to.deep.equal(["Create or update stack dev at this cost? [y/N] "]);
         expect(t.streamed.join("")).to.include("+ azure-native:resources:ResourceGroup lab-rg created");
@@ -319,7 +319,7 @@ describe("experiment runner (fake stack operations)", function () {
         expect(await t.run()).to.equal(EXIT.failed);
         expect(t.stack.calls).to.deep.equal(["config"]);
         expect(t.printed).to.include(
-            'egress-lab configuration has 2 problems:\n  - clusterANodeCount: "0" must be a whole number from 1 to 10\n  - expiresAt: "tomorrow" is not a UTC time of the form 2026-11-27T18:00:00Z, or never',
+            'egress-lab configuration has 2 problems:\n  - clusterANodeCount: "0" must be a whole number from 2 to 10\n  - expiresAt: "tomorrow" is not a UTC time of the form 2026-11-27T18:00:00Z, or never',
         );
     });
 
