@@ -13,7 +13,7 @@ import { Network } from "./network";
 import { Receiver } from "./receiver";
 
 export interface EgressLabArgs {
-    /** The validated configuration (lib/config.ts). */
+    /** The validated configuration (lib/config/). */
     readonly config: LabConfig;
     /** Non-secret azure-native settings as ARM_* variables, for the check's Azure reads. */
     readonly azureEnvironment?: Readonly<Record<string, string>>;
