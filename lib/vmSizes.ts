@@ -1,4 +1,5 @@
-// VM size checks. Every AKS node needs at least 2 vCPUs and 4 GiB; system pools need more (below).
+// VM size checks. Any AKS pool: at least 2 vCPUs ("Restricted VM sizes",
+// learn.microsoft.com/azure/aks/quotas-skus-regions); system pools need more (below).
 
 /** vCPUs as the size name states them: the number after the family letters (D2s_v5 -> 2, DS2_v2 -> 2). */
 export function vcpusFromName(vmSize: string): number | undefined {

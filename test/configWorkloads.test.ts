@@ -1,4 +1,4 @@
-// Config of the workloads, egress and check (lib/config/clients.ts, egress.ts, check.ts) and the reader's coercion.
+// Config of the workloads, egress and check (lib/config/workloads.ts, egress.ts, check.ts) and the reader's coercion.
 import { expect } from "chai";
 import { CONFIG_SCHEMA, parseLabConfig } from "../lib/config";
 import { parseCidr } from "../lib/cidr";

@@ -9,15 +9,15 @@ import {
 } from "../azureNames";
 import { systemPoolVmSizeProblem, vmSizeProblem } from "../vmSizes";
 import { ciliumVersionProblem, ciliumVersionWarnings, kubernetesVersionProblem, kubernetesVersionWarning } from "../versions";
-import { checkName, Complete, isComplete, Problems, Reader } from "./reader";
+import { checkName, isComplete, Problems, Reader } from "./reader";
 
 /**
  * AKS system pools need at least two nodes ("System node pools have the following restrictions",
  * learn.microsoft.com/azure/aks/use-system-pools, ms.date 04/30/2026); both clusters have one
  * system pool only, so each count is that pool's.
  */
-export const MIN_SYSTEM_POOL_NODES = 2;
-export const MAX_NODES = 10;
+const MIN_SYSTEM_POOL_NODES = 2;
+const MAX_NODES = 10;
 
 /** Where the lab lives and what the two clusters are called. */
 export interface Site {
@@ -89,8 +89,6 @@ export interface NodeReads {
     readonly nodeVmSize: string | undefined;
     readonly gatewayVmSize: string | undefined;
 }
-
-export type Nodes = Complete<NodeReads>;
 
 export function readNodes(reader: Reader, problems: Problems): NodeReads {
     return {

@@ -5,7 +5,7 @@ import { Cidr } from "../cidr";
 import { dnsPrefixFor } from "../azureNames";
 import { readCheck } from "./check";
 import { readCiliumVersion, readKubernetesVersion, readNodes, readSite } from "./clusters";
-import { readWorkloads } from "./clients";
+import { readWorkloads } from "./workloads";
 import { readEgress } from "./egress";
 import { readDomainAllowList } from "./fqdn";
 import { ClusterRole, ClusterSettings, LabConfig } from "./model";

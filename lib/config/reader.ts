@@ -122,11 +122,12 @@ export class Reader {
                 return undefined;
             }
         }
-        if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || v.trim() === "")) {
+        const strings = Array.isArray(value) ? value.filter((v): v is string => typeof v === "string" && v.trim() !== "") : [];
+        if (!Array.isArray(value) || strings.length !== value.length) {
             this.problems.add(key, value, "must be a list of non-empty strings, e.g. [\"a\", \"b\"]");
             return undefined;
         }
-        return value as string[];
+        return strings;
     }
 
     /** A list that must hold at least one entry; `allowed` says what entries may be. */
@@ -159,15 +160,17 @@ export function readChoices<T extends string>(reader: Reader, problems: Problems
     if (values === undefined) {
         return undefined;
     }
-    const unknown = values.filter((v) => !(allowed as readonly string[]).includes(v));
+    const isAllowed = (v: string): v is T => allowed.some((a) => a === v);
+    const known = values.filter(isAllowed);
+    const unknown = values.filter((v) => !isAllowed(v));
     if (unknown.length > 0) {
         problems.add(key, values, `has unknown value${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `"${u}"`).join(", ")}; allowed: ${allowedText}`);
         return undefined;
     }
-    const duplicates = values.filter((v, i) => values.indexOf(v) !== i);
+    const duplicates = known.filter((v, i) => known.indexOf(v) !== i);
     if (duplicates.length > 0) {
         problems.add(key, values, `lists "${duplicates[0]}" more than once`);
         return undefined;
     }
-    return values as T[];
+    return known;
 }
