@@ -3,24 +3,28 @@
 import { LabConfig, ReceiverPath, TrafficPolicy } from "../lib/config";
 import { ClientFacts } from "./types";
 import { ASSIGNER_APP, GATEWAY_NAMESPACE } from "../lib/egress";
-import { labelText } from "../lib/labels";
+import { Label, sameLabel } from "../lib/labels";
 import { RECEIVER_APP, RECEIVER_CONTAINER_PORT, RECEIVER_PORT, serviceName } from "../lib/receiver";
 
 export const CAPTURE_NAMESPACE = "egress-lab-capture";
 
+/**
+ * JSON on the way to the check process, so ranges are text; labels stay `{ key, value }` objects
+ * (lib/labels.ts) so the check never splits "key=value" again.
+ */
 export interface CheckPlan {
     readonly namespace: string;
-    readonly clients: readonly { readonly name: string; readonly label: string }[];
-    readonly egress: readonly { readonly policy: string; readonly selector: string; readonly egressIp: string; readonly destinationCidrs: readonly string[] }[];
+    readonly clients: readonly { readonly name: string; readonly label: Label }[];
+    readonly egress: readonly { readonly policy: string; readonly selector: Label; readonly egressIp: string; readonly destinationCidrs: readonly string[] }[];
     readonly targets: readonly { readonly service: string; readonly path: ReceiverPath; readonly externalTrafficPolicy: TrafficPolicy }[];
     readonly receiver: { readonly app: string; readonly servicePort: number; readonly port: number };
-    readonly gatewayNodeLabel: string;
+    readonly gatewayNodeLabel: Label;
     readonly assigner: { readonly namespace: string; readonly name: string };
     readonly captureNamespace: string;
     /** The domain allow-list: its client on A and the names to probe (absent when config lists none). */
     readonly domains?: {
         readonly policy: string;
-        readonly client: { readonly name: string; readonly label: string };
+        readonly client: { readonly name: string; readonly label: Label };
         readonly allowed: readonly string[];
         readonly blocked: readonly string[];
     };
@@ -31,25 +35,25 @@ export interface CheckPlan {
 export function checkPlan(config: LabConfig, strict = true): CheckPlan {
     return {
         namespace: config.demoNamespace,
-        clients: config.clients.map((c) => ({ name: c.name, label: labelText(c.label) })),
+        clients: config.clients.map((c) => ({ name: c.name, label: c.label })),
         egress: config.egress.mappings.map((m) => ({
             policy: m.policyName,
-            selector: labelText(m.selector),
+            selector: m.selector,
             egressIp: m.egressIp,
-            destinationCidrs: config.egress.destinationCidrs,
+            destinationCidrs: config.egress.destinationCidrs.map((d) => d.text),
         })),
         targets: config.receiverPaths.flatMap((path) =>
             config.externalTrafficPolicies.map((externalTrafficPolicy) => ({ service: serviceName(path, externalTrafficPolicy), path, externalTrafficPolicy })),
         ),
         receiver: { app: RECEIVER_APP, servicePort: RECEIVER_PORT, port: RECEIVER_CONTAINER_PORT },
-        gatewayNodeLabel: `${config.gateway.nodeLabelKey}=${config.gateway.nodeLabelValue}`,
+        gatewayNodeLabel: config.gateway.nodeLabel,
         assigner: { namespace: GATEWAY_NAMESPACE, name: ASSIGNER_APP },
         captureNamespace: CAPTURE_NAMESPACE,
         ...(config.domains
             ? {
                   domains: {
                       policy: config.domains.policyName,
-                      client: { name: config.domains.client.name, label: labelText(config.domains.client.label) },
+                      client: config.domains.client,
                       allowed: config.domains.allowed,
                       blocked: config.domains.blocked,
                   },
@@ -60,7 +64,7 @@ export function checkPlan(config: LabConfig, strict = true): CheckPlan {
 }
 
 /** The egress a client with this label gets, from the mapping whose selector matches, if any. */
-export function clientEgress(plan: CheckPlan, clientLabel: string): ClientFacts["egress"] {
-    const mapping = plan.egress.find((e) => e.selector === clientLabel);
+export function clientEgress(plan: CheckPlan, clientLabel: Label): ClientFacts["egress"] {
+    const mapping = plan.egress.find((e) => sameLabel(e.selector, clientLabel));
     return mapping && { policy: mapping.policy, egressIp: mapping.egressIp, destinationCidrs: mapping.destinationCidrs };
 }

@@ -4,12 +4,13 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import * as k8s from "@pulumi/kubernetes";
+import { Label } from "../lib/labels";
 
 /** Built-in role "Network Contributor". https://learn.microsoft.com/azure/role-based-access-control/built-in-roles */
 export const NETWORK_CONTRIBUTOR_ROLE_ID = "4d97b98b-1d4f-4787-a291-c67834d212e7";
 
-/** An extra node pool, e.g. A's egress gateway pool. */
-export interface ExtraPoolArgs {
+/** A's egress gateway pool: a User pool in a subnet of its own, its nodes labelled for the egress policies. */
+export interface GatewayPoolArgs {
     /** AKS pool name: lower-case letters and digits, at most 12 characters. */
     readonly name: string;
     /** Number of nodes. */
@@ -18,8 +19,8 @@ export interface ExtraPoolArgs {
     readonly vmSize: pulumi.Input<string>;
     /** Subnet the pool's nodes take their IPs from. */
     readonly subnetId: pulumi.Input<string>;
-    /** Kubernetes labels on every node of the pool. */
-    readonly nodeLabels: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** The Kubernetes label on every node of the pool. */
+    readonly nodeLabel: Label;
 }
 
 export interface AksClusterArgs {
@@ -47,8 +48,8 @@ export interface AksClusterArgs {
     readonly podCidr: pulumi.Input<string>;
     /** Scopes (subnets, route tables) where AKS must manage load balancers and routes. */
     readonly networkContributorScopes: pulumi.Input<string>[];
-    /** Extra node pools. */
-    readonly extraPools?: ExtraPoolArgs[];
+    /** The egress gateway pool, on the cluster that has one. */
+    readonly gatewayPool?: GatewayPoolArgs;
 }
 
 /**
@@ -60,7 +61,8 @@ export class AksCluster extends pulumi.ComponentResource {
     public readonly identity: managedidentity.UserAssignedIdentity;
     public readonly roleAssignments: authorization.RoleAssignment[];
     public readonly cluster: containerservice.ManagedCluster;
-    public readonly pools: containerservice.AgentPool[];
+    /** The egress gateway pool, when args asked for one. */
+    public readonly gatewayPool?: containerservice.AgentPool;
     /** Kubeconfig of the cluster user, always secret. */
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
@@ -144,26 +146,26 @@ export class AksCluster extends pulumi.ComponentResource {
             },
         );
 
-        this.pools = (args.extraPools ?? []).map(
-            (pool) =>
-                new containerservice.AgentPool(
-                    `${name}-${pool.name}`,
-                    {
-                        resourceGroupName: args.resourceGroupName,
-                        resourceName: this.cluster.name,
-                        agentPoolName: pool.name,
-                        mode: containerservice.AgentPoolMode.User,
-                        count: pool.count,
-                        vmSize: pool.vmSize,
-                        vnetSubnetID: pool.subnetId,
-                        nodeLabels: pool.nodeLabels,
-                        osType: containerservice.OSType.Linux,
-                        type: containerservice.AgentPoolType.VirtualMachineScaleSets,
-                        orchestratorVersion: args.kubernetesVersion,
-                    },
-                    { parent: this },
-                ),
-        );
+        const pool = args.gatewayPool;
+        this.gatewayPool =
+            pool &&
+            new containerservice.AgentPool(
+                `${name}-${pool.name}`,
+                {
+                    resourceGroupName: args.resourceGroupName,
+                    resourceName: this.cluster.name,
+                    agentPoolName: pool.name,
+                    mode: containerservice.AgentPoolMode.User,
+                    count: pool.count,
+                    vmSize: pool.vmSize,
+                    vnetSubnetID: pool.subnetId,
+                    nodeLabels: { [pool.nodeLabel.key]: pool.nodeLabel.value },
+                    osType: containerservice.OSType.Linux,
+                    type: containerservice.AgentPoolType.VirtualMachineScaleSets,
+                    orchestratorVersion: args.kubernetesVersion,
+                },
+                { parent: this },
+            );
 
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(
             { resourceGroupName: args.resourceGroupName, resourceName: this.cluster.name },

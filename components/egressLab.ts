@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EXPIRY_TAG, LabConfig } from "../lib/config";
+import { labelText } from "../lib/labels";
 import { checkPlan } from "../check/plan";
 import { Check } from "./check";
 import { AksCluster } from "./aksCluster";
@@ -12,7 +13,7 @@ import { Network } from "./network";
 import { Receiver } from "./receiver";
 
 export interface EgressLabArgs {
-    /** The validated configuration (lib/config.ts). */
+    /** The validated configuration (lib/config/). */
     readonly config: LabConfig;
     /** Non-secret azure-native settings as ARM_* variables, for the check's Azure reads. */
     readonly azureEnvironment?: Readonly<Record<string, string>>;
@@ -29,10 +30,14 @@ export class EgressLab extends pulumi.ComponentResource {
     public readonly clients: Clients;
     /** IP forwarding on the gateway pool's scale set, turned on by the program. */
     public readonly gatewayForwarding: GatewayForwarding;
+    /** Where the gateway pool lives: the check reads its IP forwarding there (in pulumi up and from stack outputs). */
+    public readonly gatewayPoolLocation: { readonly subscriptionId: pulumi.Output<string>; readonly nodeResourceGroup: pulumi.Output<string>; readonly poolName: pulumi.Output<string> };
     public readonly egressGateway: EgressGateway;
     /** The domain allow-list on A, when config lists domains. */
     public readonly domainAllowList?: DomainAllowList;
     public readonly check: Check;
+    /** What the stack exports: index.ts lists these and nothing else. */
+    public readonly outputs: EgressLabOutputs;
 
     constructor(name: string, args: EgressLabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("egress-lab:lab:EgressLab", name, {}, opts);
@@ -45,8 +50,8 @@ export class EgressLab extends pulumi.ComponentResource {
                 resourceGroupName: config.resourceGroupName,
                 location: config.location,
                 tags: config.expiresAt ? { [EXPIRY_TAG]: config.expiresAt } : undefined,
-                source: { suffix: "a", vnetCidr: a.vnetCidr, subnets: { nodes: a.nodeSubnetCidr, gateway: gateway.subnetCidr } },
-                receiver: { suffix: "b", vnetCidr: b.vnetCidr, subnets: { nodes: b.nodeSubnetCidr } },
+                source: { suffix: "a", vnetCidr: a.vnetCidr.text, subnets: { nodes: a.nodeSubnetCidr.text, gateway: gateway.subnetCidr.text } },
+                receiver: { suffix: "b", vnetCidr: b.vnetCidr.text, subnets: { nodes: b.nodeSubnetCidr.text } },
             },
             { parent: this },
         );
@@ -69,19 +74,17 @@ export class EgressLab extends pulumi.ComponentResource {
                 nodeCount: a.nodeCount,
                 vmSize: a.vmSize,
                 nodeSubnetId: sourceNodes.subnet.id,
-                serviceCidr: a.serviceCidr,
+                serviceCidr: a.serviceCidr.text,
                 dnsServiceIp: a.dnsServiceIp,
-                podCidr: a.podCidr,
+                podCidr: a.podCidr.text,
                 networkContributorScopes: [sourceNodes.subnet.id, sourceNodes.routeTable.id, sourceGateway.subnet.id, sourceGateway.routeTable.id],
-                extraPools: [
-                    {
-                        name: gateway.poolName,
-                        count: gateway.nodeCount,
-                        vmSize: gateway.vmSize,
-                        subnetId: sourceGateway.subnet.id,
-                        nodeLabels: { [gateway.nodeLabelKey]: gateway.nodeLabelValue },
-                    },
-                ],
+                gatewayPool: {
+                    name: gateway.poolName,
+                    count: gateway.nodeCount,
+                    vmSize: gateway.vmSize,
+                    subnetId: sourceGateway.subnet.id,
+                    nodeLabel: gateway.nodeLabel,
+                },
             },
             { parent: this },
         );
@@ -94,22 +97,21 @@ export class EgressLab extends pulumi.ComponentResource {
                 nodeCount: b.nodeCount,
                 vmSize: b.vmSize,
                 nodeSubnetId: receiverNodes.subnet.id,
-                serviceCidr: b.serviceCidr,
+                serviceCidr: b.serviceCidr.text,
                 dnsServiceIp: b.dnsServiceIp,
-                podCidr: b.podCidr,
+                podCidr: b.podCidr.text,
                 networkContributorScopes: [receiverNodes.subnet.id, receiverNodes.routeTable.id],
             },
             { parent: this },
         );
 
-        const gatewayLabel = { key: gateway.nodeLabelKey, value: gateway.nodeLabelValue };
         this.ciliumA = new Cilium(
             "cilium-a",
             {
                 provider: this.clusterA.provider,
                 version: config.ciliumVersion,
                 apiServerHost: this.clusterA.apiServerFqdn,
-                podCidr: a.podCidr,
+                podCidr: a.podCidr.text,
                 egressGateway: true,
             },
             { parent: this },
@@ -120,7 +122,7 @@ export class EgressLab extends pulumi.ComponentResource {
                 provider: this.clusterB.provider,
                 version: config.ciliumVersion,
                 apiServerHost: this.clusterB.apiServerFqdn,
-                podCidr: b.podCidr,
+                podCidr: b.podCidr.text,
                 egressGateway: false,
             },
             { parent: this },
@@ -142,26 +144,34 @@ export class EgressLab extends pulumi.ComponentResource {
                 provider: this.clusterA.provider,
                 namespace: config.demoNamespace,
                 clients: config.clients,
-                avoidNodeLabel: config.clientsOnGatewayNode ? undefined : gatewayLabel,
+                avoidNodeLabel: config.clientsOnGatewayNode ? undefined : gateway.nodeLabel,
                 dependsOn: [this.ciliumA.release],
             },
             { parent: this },
         );
         // Azure drops traffic from and to the egress IPs unless the gateway NICs forward IP.
-        const gatewayPool = this.clusterA.pools[0];
+        const gatewayPool = this.clusterA.gatewayPool;
+        if (!gatewayPool) {
+            throw new Error("internal: cluster A was built without its gateway pool");
+        }
         this.gatewayForwarding = new GatewayForwarding(
             "gateway-ip-forwarding",
             { subscriptionId: this.clusterA.subscriptionId, nodeResourceGroup: this.clusterA.nodeResourceGroup, poolName: gateway.poolName },
             { parent: this, dependsOn: [gatewayPool] },
         );
+        this.gatewayPoolLocation = {
+            subscriptionId: this.gatewayForwarding.subscriptionId,
+            nodeResourceGroup: this.gatewayForwarding.nodeResourceGroup,
+            poolName: this.gatewayForwarding.poolName,
+        };
         this.egressGateway = new EgressGateway(
             "egress",
             {
                 provider: this.clusterA.provider,
                 mappings: config.egress.mappings,
-                destinationCidrs: config.egress.destinationCidrs,
+                destinationCidrs: config.egress.destinationCidrs.map((d) => d.text),
                 podNamespace: config.demoNamespace,
-                gatewayNodeLabel: gatewayLabel,
+                gatewayNodeLabel: gateway.nodeLabel,
                 nextHopIp: config.egress.nextHopIp,
                 nextHopSubnetName: sourceGateway.name,
                 // B's replies to an egress IP must reach the gateway; nothing else needs these routes.
@@ -182,7 +192,7 @@ export class EgressLab extends pulumi.ComponentResource {
                     policyName: config.domains.policyName,
                     client: config.domains.client,
                     allowed: config.domains.allowed,
-                    avoidNodeLabel: config.clientsOnGatewayNode ? undefined : gatewayLabel,
+                    avoidNodeLabel: config.clientsOnGatewayNode ? undefined : gateway.nodeLabel,
                     cilium: this.ciliumA.release,
                 },
                 { parent: this },
@@ -204,11 +214,7 @@ export class EgressLab extends pulumi.ComponentResource {
                 kubeconfigB: this.clusterB.kubeconfig,
                 plan: checkPlan(config, config.check.strict),
                 sourcePublicIp: this.clusterA.outboundPublicIp,
-                gatewayPool: {
-                    subscriptionId: this.gatewayForwarding.subscriptionId,
-                    nodeResourceGroup: this.gatewayForwarding.nodeResourceGroup,
-                    poolName: this.gatewayForwarding.poolName,
-                },
+                gatewayPool: this.gatewayPoolLocation,
                 azureEnvironment: args.azureEnvironment,
                 nonce: config.check.nonce,
                 probed,
@@ -222,10 +228,53 @@ export class EgressLab extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.registerOutputs({
-            resourceGroupName: this.network.resourceGroup.name,
-            clusterAName: this.clusterA.cluster.name,
-            clusterBName: this.clusterB.cluster.name,
-        });
+        this.outputs = labOutputs(this, config);
+        this.registerOutputs(this.outputs);
     }
 }
+
+/** The stack outputs: config facts as text (an edge), and what the resources report. */
+function labOutputs(lab: EgressLab, config: LabConfig) {
+    const { clusterA: a, clusterB: b, gateway } = config;
+    return {
+        resourceGroupName: lab.network.resourceGroup.name,
+        /** When this lab should be gone (UTC), or "never"; `npm run experiment` warns about expired stacks. */
+        expiresAt: config.expiresAt ?? "never",
+        clusterAName: lab.clusterA.cluster.name,
+        clusterBName: lab.clusterB.cluster.name,
+        kubeconfigA: lab.clusterA.kubeconfig,
+        kubeconfigB: lab.clusterB.kubeconfig,
+        cidrs: {
+            a: {
+                vnet: a.vnetCidr.text,
+                nodeSubnet: a.nodeSubnetCidr.text,
+                gatewaySubnet: gateway.subnetCidr.text,
+                service: a.serviceCidr.text,
+                dnsServiceIp: a.dnsServiceIp,
+                pod: a.podCidr.text,
+            },
+            b: { vnet: b.vnetCidr.text, nodeSubnet: b.nodeSubnetCidr.text, service: b.serviceCidr.text, dnsServiceIp: b.dnsServiceIp, pod: b.podCidr.text },
+        },
+        gatewayNodeLabel: labelText(gateway.nodeLabel),
+        egressMappings: config.egress.mappings.map((m) => ({
+            policy: m.policyName,
+            podSelector: labelText(m.selector),
+            namespace: config.demoNamespace,
+            egressIp: m.egressIp,
+            destinationCidrs: config.egress.destinationCidrs.map((d) => d.text),
+        })),
+        egressNextHop: config.egress.nextHopIp,
+        receiverServices: lab.receiver.endpoints.map((e) => ({ service: e.service, path: e.path, externalTrafficPolicy: e.externalTrafficPolicy, address: e.address })),
+        clients: config.clients.map((c) => ({ pod: c.name, namespace: config.demoNamespace, label: labelText(c.label) })),
+        /** What the program set on the gateway pool's scale set, as Azure showed it last. */
+        gatewayIpForwarding: { ipForwarding: lab.gatewayForwarding.ipForwarding, scaleSets: lab.gatewayForwarding.scaleSets, changed: lab.gatewayForwarding.changed },
+        /** Where the gateway pool lives; `npm run check` reads its IP forwarding from there. */
+        gatewayPool: lab.gatewayPoolLocation,
+        sourcePublicIp: lab.clusterA.outboundPublicIp,
+        checkPlan: lab.check.plan,
+        observations: lab.check.observations,
+        summary: lab.check.summary,
+    };
+}
+
+export type EgressLabOutputs = ReturnType<typeof labOutputs>;

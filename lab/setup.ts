@@ -54,7 +54,7 @@ function router(t: LabTopology): NamespaceSetup {
     }
     // B's pods are reached through the node that runs them (B's overlay, flattened).
     for (const node of t.bNodes) {
-        ip.push(`route add ${node.podCidr} via ${node.ip}`);
+        ip.push(`route add ${node.podCidr.text} via ${node.ip}`);
     }
     // LB frontends, floating IP: the destination stays the frontend; the lab picks the node per probe.
     for (const target of t.targets) {
@@ -70,11 +70,11 @@ function router(t: LabTopology): NamespaceSetup {
     const nics = [t.aWorker.ip, t.aGateway.ip];
     const iptables = [
         "*nat",
-        ...nics.map((nic) => `-A POSTROUTING -s ${nic}/32 -d ${t.publicRange} -j SNAT --to-source ${t.sourcePublicIp}`),
+        ...nics.map((nic) => `-A POSTROUTING -s ${nic}/32 -d ${t.publicRange.text} -j SNAT --to-source ${t.sourcePublicIp}`),
         "COMMIT",
         "*filter",
-        ...nics.map((nic) => `-A FORWARD -s ${nic}/32 -d ${t.publicRange} -j ACCEPT`),
-        `-A FORWARD -s ${t.aVnetCidr} -d ${t.publicRange} -j DROP`,
+        ...nics.map((nic) => `-A FORWARD -s ${nic}/32 -d ${t.publicRange.text} -j ACCEPT`),
+        `-A FORWARD -s ${t.aVnetCidr.text} -d ${t.publicRange.text} -j DROP`,
         "COMMIT",
         "",
     ].join("\n");
@@ -94,13 +94,13 @@ function worker(t: LabTopology): NamespaceSetup {
     });
     ip.push(`route add default via ${EMULATION.tunnel.gateway} dev tun0 table ${EGRESS_TABLE}`);
     // Cilium bpf.masquerade: pod traffic leaving the node takes the node's IP.
-    return { ns: node.ns, ip, sysctls: FORWARDING, iptables: nat([`-A POSTROUTING -s ${node.podCidr} -o eth0 -j MASQUERADE`]) };
+    return { ns: node.ns, ip, sysctls: FORWARDING, iptables: nat([`-A POSTROUTING -s ${node.podCidr.text} -o eth0 -j MASQUERADE`]) };
 }
 
 /** A's gateway: holds the egress IPs (the assigner adds them) and SNATs matched pods to them. */
 function gateway(t: LabTopology): NamespaceSetup {
     const node = t.aGateway;
-    const ip = [...uplink(node), "link set tun0 up", `addr add ${EMULATION.tunnel.gateway}/${EMULATION.tunnel.prefix} dev tun0`, `route add ${t.aWorker.podCidr} via ${EMULATION.tunnel.worker} dev tun0`];
+    const ip = [...uplink(node), "link set tun0 up", `addr add ${EMULATION.tunnel.gateway}/${EMULATION.tunnel.prefix} dev tun0`, `route add ${t.aWorker.podCidr.text} via ${EMULATION.tunnel.worker} dev tun0`];
     const snat = t.clients.flatMap((client) =>
         (client.egress?.destinationCidrs ?? []).map((d) => `-A POSTROUTING -s ${client.ip}/32 -d ${d} -o eth0 -j SNAT --to-source ${client.egress!.egressIp}`),
     );

@@ -30,6 +30,8 @@ export const EMULATION = {
     internet: { routerIp: "203.0.113.1", hostIp: "203.0.113.2", dnsIp: "203.0.113.53", firstSiteHost: 100 },
 } as const;
 
+const PUBLIC_RANGE = cidr.parseCidr(EMULATION.publicRange);
+
 /** The emulated internet's namespace. */
 export const INTERNET_NS = `${LAB_PREFIX}inet`;
 
@@ -40,7 +42,7 @@ export interface LabNodeSpec {
     /** The router's address on this node's link (Azure's subnet gateway, .1). */
     readonly gatewayIp: string;
     /** This node's pod /24 and the node-side address pods route through. */
-    readonly podCidr: string;
+    readonly podCidr: cidr.Cidr;
     readonly podGatewayIp: string;
 }
 
@@ -79,72 +81,67 @@ export interface LabTopology {
     readonly receiver: LabPodSpec & { readonly port: number };
     readonly targets: readonly TargetFacts[];
     readonly egressIps: readonly string[];
-    readonly aVnetCidr: string;
+    readonly aVnetCidr: cidr.Cidr;
     readonly sourcePublicIp: string;
-    readonly publicRange: string;
+    readonly publicRange: cidr.Cidr;
     /** Present when config lists domains. */
     readonly domains?: LabDomains;
 }
 
 function node(ns: string, subnet: cidr.Cidr, host: number, podRange: cidr.Cidr, podBlock: number): LabNodeSpec {
-    const podCidr = `${cidr.hostAt(podRange, podBlock * 256)}/24`;
+    const podCidr = cidr.parseCidr(`${cidr.hostAt(podRange, podBlock * 256)}/24`);
     return {
         ns,
         ip: cidr.hostAt(subnet, host),
         gatewayIp: cidr.hostAt(subnet, 1),
         podCidr,
-        podGatewayIp: cidr.hostAt(cidr.parseCidr(podCidr), 1),
+        podGatewayIp: cidr.hostAt(podCidr, 1),
     };
 }
 
 /** The allow-list's client on A's worker, after the cross-cluster clients, and one site address per name. */
 function labDomains(domains: DomainAllowList, worker: LabNodeSpec, clientCount: number, dnsServiceIp: string): LabDomains {
-    const publicRange = cidr.parseCidr(EMULATION.publicRange);
     const names = [...domains.allowed.map((domain) => ({ domain, allowed: true })), ...domains.blocked.map((domain) => ({ domain, allowed: false }))];
     return {
         client: {
             ns: `${LAB_PREFIX}a-${domains.client.name}`,
             name: domains.client.name,
-            ip: cidr.hostAt(cidr.parseCidr(worker.podCidr), 11 + clientCount),
+            ip: cidr.hostAt(worker.podCidr, 11 + clientCount),
             node: worker,
             label: labelText(domains.client.label),
         },
         dnsServiceIp,
-        sites: names.map((n, i) => ({ ...n, ip: cidr.hostAt(publicRange, EMULATION.internet.firstSiteHost + i) })),
+        sites: names.map((n, i) => ({ ...n, ip: cidr.hostAt(PUBLIC_RANGE, EMULATION.internet.firstSiteHost + i) })),
     };
 }
 
-/** B gets two nodes (one if the config has one) so Cluster shows both outcomes; the backend runs on the first. */
+/** B gets two nodes (config has at least two) so Cluster shows both outcomes; the backend runs on the first. */
 export const B_NODE_COUNT = 2;
 
 export function labTopology(config: LabConfig): LabTopology {
-    const aSubnet = cidr.parseCidr(config.clusterA.nodeSubnetCidr);
-    const gwSubnet = cidr.parseCidr(config.gateway.subnetCidr);
-    const bSubnet = cidr.parseCidr(config.clusterB.nodeSubnetCidr);
-    const aPods = cidr.parseCidr(config.clusterA.podCidr);
-    const bPods = cidr.parseCidr(config.clusterB.podCidr);
+    const { nodeSubnetCidr: aSubnet, podCidr: aPods } = config.clusterA;
+    const { nodeSubnetCidr: bSubnet, podCidr: bPods } = config.clusterB;
+    const gwSubnet = config.gateway.subnetCidr;
     const plan = checkPlan(config, true);
 
     const aWorker = node(`${LAB_PREFIX}a-node0`, aSubnet, 4, aPods, 0);
     const aGateway = node(`${LAB_PREFIX}a-gw0`, gwSubnet, 4, aPods, 1);
-    const bNodes = Array.from({ length: Math.min(B_NODE_COUNT, config.clusterB.nodeCount) }, (_, i) => node(`${LAB_PREFIX}b-node${i}`, bSubnet, 4 + i, bPods, i));
+    const bNodes = Array.from({ length: B_NODE_COUNT }, (_, i) => node(`${LAB_PREFIX}b-node${i}`, bSubnet, 4 + i, bPods, i));
 
     const clients: LabClient[] = config.clients.map((spec, i) => {
-        const label = labelText(spec.label);
         return {
             ns: `${LAB_PREFIX}a-${spec.name}`,
             name: spec.name,
-            ip: cidr.hostAt(cidr.parseCidr(aWorker.podCidr), 11 + i),
+            ip: cidr.hostAt(aWorker.podCidr, 11 + i),
             node: aWorker,
-            label,
-            egress: clientEgress(plan, label),
+            label: labelText(spec.label),
+            egress: clientEgress(plan, spec.label),
         };
     });
     const backendNode = bNodes[0];
-    const receiver = { ns: `${LAB_PREFIX}b-recv`, name: "traffic-receiver", ip: cidr.hostAt(cidr.parseCidr(backendNode.podCidr), 10), node: backendNode, port: RECEIVER_CONTAINER_PORT };
+    const receiver = { ns: `${LAB_PREFIX}b-recv`, name: "traffic-receiver", ip: cidr.hostAt(backendNode.podCidr, 10), node: backendNode, port: RECEIVER_CONTAINER_PORT };
 
     // Internal frontends come from B's subnet as Azure allocates them (from the top, away from nodes).
-    const publicRange = cidr.parseCidr(EMULATION.publicRange);
     let internalNext = 0;
     let publicNext = 0;
     const targets: TargetFacts[] = plan.targets.map((target) => ({
@@ -152,7 +149,7 @@ export function labTopology(config: LabConfig): LabTopology {
         address:
             target.path === "internal"
                 ? cidr.bigIntToIp(bSubnet.last - 10n - BigInt(internalNext++))
-                : cidr.hostAt(publicRange, EMULATION.publicFirstHost + publicNext++),
+                : cidr.hostAt(PUBLIC_RANGE, EMULATION.publicFirstHost + publicNext++),
         port: RECEIVER_PORT,
     }));
 
@@ -167,7 +164,7 @@ export function labTopology(config: LabConfig): LabTopology {
         egressIps: config.egress.mappings.map((m) => m.egressIp),
         aVnetCidr: config.clusterA.vnetCidr,
         sourcePublicIp: EMULATION.sourcePublicIp,
-        publicRange: EMULATION.publicRange,
+        publicRange: PUBLIC_RANGE,
         ...(config.domains ? { domains: labDomains(config.domains, aWorker, clients.length, config.clusterA.dnsServiceIp) } : {}),
     };
 }

@@ -50,3 +50,7 @@ export function dnsLabelProblem(name: string): string | undefined {
 export function labelText(label: Label): string {
     return `${label.key}=${label.value}`;
 }
+
+export function sameLabel(a: Label, b: Label): boolean {
+    return a.key === b.key && a.value === b.value;
+}

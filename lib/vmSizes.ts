@@ -1,5 +1,5 @@
-// VM size checks. AKS needs at least 2 vCPUs and 4 GiB on system-pool nodes
-// (https://learn.microsoft.com/azure/aks/use-system-pools#system-and-user-node-pools).
+// VM size checks. Any AKS pool: at least 2 vCPUs ("Restricted VM sizes",
+// learn.microsoft.com/azure/aks/quotas-skus-regions); system pools need more (below).
 
 /** vCPUs as the size name states them: the number after the family letters (D2s_v5 -> 2, DS2_v2 -> 2). */
 export function vcpusFromName(vmSize: string): number | undefined {
@@ -25,16 +25,25 @@ export function vmSizeProblem(vmSize: string): string | undefined {
 }
 
 /**
- * System pools take no B-series (burstable) size: "B series VMs aren't supported for system node
- * pools" (learn.microsoft.com/azure/aks/use-system-pools, "System node pools have the following
- * restrictions", ms.date 04/30/2026). nodeVmSize is the size of both clusters' system pools.
+ * System pools need "at least 4 vCPUs and 4 GB of memory" and take no B-series (burstable) size
+ * (learn.microsoft.com/azure/aks/use-system-pools, "System node pools have the following
+ * restrictions", ms.date 04/30/2026). nodeVmSize is the size of both clusters' system pools; the
+ * gateway pool is a User pool and keeps vmSizeProblem's 2-vCPU minimum.
  */
+export const MIN_SYSTEM_POOL_VCPUS = 4;
+
 export function systemPoolVmSizeProblem(vmSize: string): string | undefined {
     const general = vmSizeProblem(vmSize);
-    if (general || !/^Standard_B\d/i.test(vmSize)) {
+    if (general) {
         return general;
     }
-    return "is a B-series (burstable) size, which AKS does not support for system node pools; choose another size, e.g. Standard_D2s_v5";
+    if (/^Standard_B\d/i.test(vmSize)) {
+        return "is a B-series (burstable) size, which AKS does not support for system node pools; choose another size, e.g. Standard_D4s_v5";
+    }
+    if ((vcpusFromName(vmSize) ?? 0) < MIN_SYSTEM_POOL_VCPUS) {
+        return `has fewer than ${MIN_SYSTEM_POOL_VCPUS} vCPUs, which AKS requires for system node pools; choose e.g. Standard_D4s_v5`;
+    }
+    return undefined;
 }
 
 /**

@@ -55,7 +55,8 @@ export const aksByocniPolicy: ResourceValidationPolicy = {
 
 // ---- node budget (advisory, whole stack) ----
 
-export const DEFAULT_HOURLY_BUDGET_USD = 1.0;
+/** The default lab comes to about $1.35/h (two 4-vCPU system nodes per cluster, lib/cost.ts). */
+export const DEFAULT_HOURLY_BUDGET_USD = 2.0;
 
 export interface NodeBudgetConfig {
     readonly hourlyBudgetUsd?: number;

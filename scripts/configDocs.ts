@@ -70,7 +70,7 @@ function main(): void {
         }
     }
     if (stale.length > 0) {
-        console.error(`out of date with lib/config.ts: ${stale.join(", ")}; run npm run docs:config`);
+        console.error(`out of date with lib/config/schema.ts: ${stale.join(", ")}; run npm run docs:config`);
         process.exit(1);
     }
 }

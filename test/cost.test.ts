@@ -5,24 +5,24 @@ import { parseLabConfig } from "../lib/config";
 import { dollars, hourlyEstimate, labNodePools, labOtherItems } from "../lib/cost";
 
 describe("hourly estimate of the lab", function () {
-    it("prices the default lab: four nodes, four OS disks, four Standard load balancers, four public IPs", function () {
+    it("prices the default lab: five nodes, five OS disks, four Standard load balancers, four public IPs", function () {
         const config = parseLabConfig({});
         expect(labOtherItems(config)).to.deep.equal([
             { label: "egress-lab-a load balancers (outbound; internal HA-ports next hop)", kind: "loadBalancer", count: 2 },
             { label: "egress-lab-b load balancers (outbound and public receivers; internal receivers)", kind: "loadBalancer", count: 2 },
             { label: "public IPs (egress-lab-a and egress-lab-b outbound, 2 public receiver Service(s))", kind: "publicIp", count: 4 },
-            { label: "OS disks (one per node)", kind: "osDisk", count: 4 },
+            { label: "OS disks (one per node)", kind: "osDisk", count: 5 },
         ]);
         const estimate = hourlyEstimate(labNodePools(config), labOtherItems(config));
-        expect(dollars(estimate.cents)).to.equal("$0.72/h");
+        expect(dollars(estimate.cents)).to.equal("$1.35/h");
         expect(estimate.lines).to.have.length(7);
     });
 
     it("follows the receiver paths: no internal path, no internal load balancer on B; no public path, no public IPs for receivers", function () {
         const publicOnly = labOtherItems(parseLabConfig({ receiverPaths: ["public"], externalTrafficPolicies: ["Local"] }));
-        expect(publicOnly.map((i) => i.count)).to.deep.equal([2, 1, 3, 4]);
+        expect(publicOnly.map((i) => i.count)).to.deep.equal([2, 1, 3, 5]);
         const internalOnly = labOtherItems(parseLabConfig({ receiverPaths: ["internal"], clusterBNodeCount: 3 }));
-        expect(internalOnly.map((i) => i.count)).to.deep.equal([2, 2, 2, 5]);
+        expect(internalOnly.map((i) => i.count)).to.deep.equal([2, 2, 2, 6]);
     });
 });
 

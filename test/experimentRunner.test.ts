@@ -1,163 +1,13 @@
-// The runner's flow with the Automation API's stack operations replaced by a fake: what is
-// previewed, created, destroyed and printed, on success, failure, Ctrl-C and --destroy.
+// The runner's flow with the Automation API's stack operations replaced by a fake (experimentFake.ts):
+// what is previewed, created, destroyed and printed, on success, failure, Ctrl-C and --destroy.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { RUN_FILES, writeRunDir } from "../check/runDir";
-import { Observation } from "../check/types";
-import { RawConfig } from "../lib/config";
-import { Asker } from "../experiment/costPrompt";
-import { ExperimentFlags } from "../experiment/flags";
-import { Interrupt } from "../experiment/interrupt";
-import { briefError, EXIT, expiryTime, runExperiment, RunnerDeps } from "../experiment/runner";
-import { DestroySummary, EngineOptions, ExperimentWorkspace, StackListing, StackOperations } from "../experiment/stack";
+import { RUN_FILES } from "../check/runDir";
+import { EXIT } from "../experiment/runner";
 import { PICTURE_OBSERVATIONS } from "./pictureFixtures";
 import { labelsOf, parseSvg } from "./svgAssertions";
-
-const ROOT = "/repo";
-const NOW = new Date("2026-11-27T12:00:00Z");
-const PASSING: readonly Observation[] = PICTURE_OBSERVATIONS.filter((o) => o.verdict === "pass");
-
-/** What `pulumi up` creates here: Azure resources plus Pulumi's own and the project's components. */
-const CREATED = [
-    { type: "pulumi:pulumi:Stack", name: "egress-lab-dev" },
-    { type: "egress-lab:lab:EgressLab", name: "egress-lab" },
-    { type: "azure-native:resources:ResourceGroup", name: "lab-rg" },
-    { type: "azure-native:containerservice:ManagedCluster", name: "cluster-a" },
-    { type: "azure-native:containerservice:ManagedCluster", name: "cluster-b" },
-    { type: "pulumi:providers:azure-native", name: "default" },
-];
-
-/** A CLI error as the Automation API throws it: the whole output, stderr last. */
-function commandError(stderr: string): Error {
-    return new Error(`code: 255\n stdout: Updating (dev)\n stderr: ${stderr}\n`);
-}
-
-type UpScript = "ok" | "fail-after-creating" | "wait-for-cancel" | "cli-cancels-itself";
-
-class FakeStack implements StackOperations {
-    readonly calls: string[] = [];
-    readonly configSet: [string, string][] = [];
-    resources: { type: string; name: string }[] = [];
-    engine?: EngineOptions;
-    /** Called when up starts, e.g. to press Ctrl-C. */
-    onUpStart: () => void = () => undefined;
-
-    constructor(
-        readonly name: string,
-        private readonly raw: RawConfig,
-        private readonly previewFails: boolean,
-        private readonly upScript: UpScript,
-        private readonly outputs: Record<string, unknown>,
-        private readonly runDir: string,
-    ) {}
-
-    async config(): Promise<RawConfig> {
-        this.calls.push("config");
-        return this.raw;
-    }
-
-    async setConfig(key: string, value: string): Promise<void> {
-        this.calls.push(`setConfig ${key}`);
-        this.configSet.push([key, value]);
-    }
-
-    async preview(options: EngineOptions): Promise<{ changes: Record<string, number> }> {
-        this.calls.push("preview");
-        this.engine = options;
-        options.onOutput("Previewing update (dev)\n");
-        if (this.previewFails) {
-            throw commandError("Policy Violations:\n    [mandatory]  egress-lab v0.1.0  aks-byocni-custom-subnet (cluster-a)\nerror: preview failed");
-        }
-        return { changes: { create: CREATED.length, same: 0 } };
-    }
-
-    async up(options: EngineOptions): Promise<{ outputs: Record<string, unknown> }> {
-        this.calls.push("up");
-        options.onOutput("Updating (dev)\n + azure-native:resources:ResourceGroup lab-rg created\n");
-        this.resources = this.upScript === "ok" ? [...CREATED] : CREATED.slice(0, 4);
-        this.onUpStart();
-        switch (this.upScript) {
-            case "ok":
-                return { outputs: this.outputs };
-            case "fail-after-creating":
-                // The check ran inside up, wrote its report to the run directory, then failed up.
-                writeRunDir(this.runDir, { observations: PICTURE_OBSERVATIONS, summary: [] });
-                throw commandError("error: 2 probes still mismatch after the settling window\nerror: update failed");
-            case "wait-for-cancel":
-                if (!options.signal.aborted) {
-                    await new Promise<void>((resolve) => options.signal.addEventListener("abort", () => resolve()));
-                }
-                throw commandError("error: update canceled");
-            case "cli-cancels-itself":
-                options.onOutput("^C received; cancelling. If you would like to terminate immediately, press ^C again.\n");
-                await new Promise((resolve) => setTimeout(resolve, 100));
-                throw commandError("error: update canceled");
-        }
-    }
-
-    async destroy(onOutput: (text: string) => void): Promise<DestroySummary> {
-        this.calls.push("destroy");
-        onOutput("Destroying (dev)\n");
-        const removed = this.resources;
-        this.resources = [];
-        return { removed };
-    }
-}
-
-interface Scenario {
-    readonly flags?: Partial<ExperimentFlags>;
-    readonly raw?: RawConfig;
-    readonly previewFails?: boolean;
-    readonly up?: UpScript;
-    readonly outputs?: Record<string, unknown>;
-    readonly listings?: readonly StackListing[];
-    readonly interactive?: boolean;
-    readonly answer?: string;
-    readonly graceMs?: number;
-}
-
-async function scenario(s: Scenario = {}) {
-    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "egl-experiment-"));
-    const printed: string[] = [];
-    const streamed: string[] = [];
-    const asked: string[] = [];
-    const workspaceCalls: string[] = [];
-    const stack = new FakeStack("dev", s.raw ?? {}, s.previewFails ?? false, s.up ?? "ok", s.outputs ?? { observations: PASSING, summary: ["one line per row"] }, runDir);
-    const workspace: ExperimentWorkspace = {
-        listStacks: async () => {
-            workspaceCalls.push("listStacks");
-            return s.listings ?? [];
-        },
-        openStack: async (name) => {
-            workspaceCalls.push(`openStack ${name}`);
-            return stack;
-        },
-    };
-    const asker: Asker = {
-        interactive: s.interactive ?? true,
-        ask: async (question) => {
-            asked.push(question);
-            return s.answer ?? "y";
-        },
-    };
-    const interrupt = new Interrupt(s.graceMs ?? 0, (line) => printed.push(line));
-    const deps: RunnerDeps = {
-        flags: { stack: "dev", yes: false, destroy: false, help: false, ...s.flags },
-        root: ROOT,
-        runDir,
-        workspace,
-        asker,
-        interrupt,
-        now: () => NOW,
-        print: (line) => printed.push(line),
-        stream: (text) => streamed.push(text),
-    };
-    return { deps, stack, printed, streamed, asked, workspaceCalls, interrupt, runDir, run: () => runExperiment(deps) };
-}
-
-const TEARDOWN = "pulumi destroy --cwd /repo --stack dev";
+import { PASSING, scenario, TEARDOWN } from "./experimentFake";
 
 describe("experiment runner (fake stack operations)", function () {
     const dirs: string[] = [];
@@ -172,7 +22,7 @@ describe("experiment runner (fake stack operations)", function () {
         expect(t.workspaceCalls).to.deep.equal(["listStacks", "openStack dev"]);
         expect(t.stack.calls).to.deep.equal(["config", "preview", "up"]);
         expect(t.stack.engine?.policyPacks).to.deep.equal(["/repo/policies"]);
-        expect(t.printed).to.include.members(["stack dev: created", "Estimated cost while the lab exists: $0.72/h for nodes, OS disks, load balancers and public IPs (pay-as-you-go list prices):"]);
+        expect(t.printed).to.include.members(["stack dev: created", "Estimated cost while the lab exists: $1.35/h for nodes, OS disks, load balancers and public IPs (pay-as-you-go list prices):"]);
         expect(t.printed).to.include("  egress-lab-a gateway pool (egressgw) 1 × Standard_D2s_v5 = $0.12/h");
         expect(t.asked).to.deep.equal(["Create or update stack dev at this cost? [y/N] "]);
         expect(t.streamed.join("")).to.include("+ azure-native:resources:ResourceGroup lab-rg created");
@@ -266,72 +116,5 @@ describe("experiment runner (fake stack operations)", function () {
         expect(await t.run()).to.equal(EXIT.interrupted);
         expect(t.stack.calls).to.deep.equal(["config", "destroy"]);
         expect(t.printed).to.include("SIGINT: interrupted, stopped before preview");
-    });
-
-    it("--ttl sets expiresAt (UTC, whole seconds) before the preview", async function () {
-        const t = await scenario({ flags: { yes: true, ttlHours: 1.5 } });
-        dirs.push(t.runDir);
-        expect(await t.run()).to.equal(EXIT.ok);
-        expect(t.stack.configSet).to.deep.equal([["expiresAt", "2026-11-27T13:30:00Z"]]);
-        expect(t.stack.calls.slice(0, 3)).to.deep.equal(["config", "setConfig expiresAt", "preview"]);
-        expect(t.printed).to.include("expiresAt 2026-11-27T13:30:00Z: the resource group carries it as a tag");
-    });
-
-    it("warns about expired stacks of this project that still hold resources", async function () {
-        const t = await scenario({
-            flags: { yes: true },
-            listings: [
-                { name: "old", resourceCount: 42, expiresAt: "2026-11-27T11:59:59Z" },
-                { name: "gone", resourceCount: 0, expiresAt: "2026-11-01T00:00:00Z" },
-                { name: "later", resourceCount: 42, expiresAt: "2026-11-28T00:00:00Z" },
-                { name: "dev", resourceCount: 42, expiresAt: "never" },
-            ],
-        });
-        dirs.push(t.runDir);
-        await t.run();
-        expect(t.printed.filter((l) => l.startsWith("warning: stack"))).to.deep.equal([
-            "warning: stack old expired at 2026-11-27T11:59:59Z and still holds 42 resources; tear it down: pulumi destroy --cwd /repo --stack old",
-        ]);
-        expect(t.printed).to.include("stack dev: selected");
-    });
-
-    it("refuses without a terminal and without --yes, before touching any stack", async function () {
-        const t = await scenario({ interactive: false, flags: { destroy: true } });
-        dirs.push(t.runDir);
-        expect(await t.run()).to.equal(EXIT.failed);
-        expect(t.workspaceCalls).to.deep.equal([]);
-        expect(t.printed).to.deep.equal([
-            "refusing to create billable resources without confirmation: stdin is not a terminal, so nobody can answer the cost question. Run again with --yes to accept the estimated cost (README, Cost).",
-        ]);
-    });
-
-    it("a declined cost creates nothing", async function () {
-        const t = await scenario({ answer: "n", flags: { destroy: true } });
-        dirs.push(t.runDir);
-        expect(await t.run()).to.equal(EXIT.declined);
-        expect(t.stack.calls).to.deep.equal(["config"]);
-        expect(t.printed.at(-1)).to.equal("declined: nothing was created");
-    });
-
-    it("bad stack config stops before the cost question, naming every key", async function () {
-        const t = await scenario({ raw: { clusterANodeCount: "0", expiresAt: "tomorrow" }, flags: { yes: true } });
-        dirs.push(t.runDir);
-        expect(await t.run()).to.equal(EXIT.failed);
-        expect(t.stack.calls).to.deep.equal(["config"]);
-        expect(t.printed).to.include(
-            'egress-lab configuration has 2 problems:\n  - clusterANodeCount: "0" must be a whole number from 1 to 10\n  - expiresAt: "tomorrow" is not a UTC time of the form 2026-11-27T18:00:00Z, or never',
-        );
-    });
-
-    it("exits 1 when the report has a failing row", async function () {
-        const t = await scenario({ flags: { yes: true }, outputs: { observations: PICTURE_OBSERVATIONS, summary: [] } });
-        dirs.push(t.runDir);
-        expect(await t.run()).to.equal(EXIT.probesFailed);
-    });
-
-    it("keeps the end of an engine error and the expiry arithmetic exact", function () {
-        expect(briefError(commandError("a\n\nb\nc"))).to.equal("a | b | c");
-        expect(briefError("plain")).to.equal("plain");
-        expect(expiryTime(new Date("2026-11-27T12:00:00.400Z"), 0.25)).to.equal("2026-11-27T12:15:01Z");
     });
 });

@@ -118,14 +118,14 @@ describe("experiment: prerequisites", function () {
 describe("experiment: cost question", function () {
     it("prints the estimate from the policy pack's estimate function, pool by pool, with disks, load balancers and public IPs", function () {
         expect(costLines(parseLabConfig({ clusterBNodeCount: 3, nodeVmSize: "Standard_D4s_v5" }))).to.deep.equal([
-            "Estimated cost while the lab exists: $1.35/h for nodes, OS disks, load balancers and public IPs (pay-as-you-go list prices):",
-            "  egress-lab-a system pool 1 × Standard_D4s_v5 = $0.24/h",
+            "Estimated cost while the lab exists: $1.62/h for nodes, OS disks, load balancers and public IPs (pay-as-you-go list prices):",
+            "  egress-lab-a system pool 2 × Standard_D4s_v5 = $0.48/h",
             "  egress-lab-a gateway pool (egressgw) 1 × Standard_D2s_v5 = $0.12/h",
             "  egress-lab-b system pool 3 × Standard_D4s_v5 = $0.72/h",
             "  egress-lab-a load balancers (outbound; internal HA-ports next hop): 2 × Standard load balancer = $0.05/h",
             "  egress-lab-b load balancers (outbound and public receivers; internal receivers): 2 × Standard load balancer = $0.05/h",
             "  public IPs (egress-lab-a and egress-lab-b outbound, 2 public receiver Service(s)): 4 × Standard public IP = $0.02/h",
-            "  OS disks (one per node): 5 × managed OS disk = $0.15/h",
+            "  OS disks (one per node): 6 × managed OS disk = $0.18/h",
             "  Check the Azure pricing calculator for your region (README, Cost).",
         ]);
         expect(costLines(parseLabConfig({ gatewayVmSize: "Standard_E2s_v5" }))).to.include('  egress-lab-a gateway pool (egressgw): not priced, vmSize "Standard_E2s_v5" has no price in HOURLY_USD (lib/vmSizes.ts)');

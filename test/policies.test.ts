@@ -68,9 +68,9 @@ describe("policy pack (policies/)", function () {
             fakeResource(MC, "cluster-b", cluster({ resourceName: "egress-lab-b", agentPoolProfiles: [{ name: "system", count: 2, vmSize: "Standard_D2s_v5", vnetSubnetID: SUBNET }] })),
         ];
 
-        it("passes the default lab's nodes, disks and outbound load balancers ($0.66/h) under the default $1.00/h budget", async function () {
+        it("passes a small lab's nodes, disks and outbound load balancers ($0.66/h) under the default $2.00/h budget", async function () {
             expect(await validateStack(nodeBudgetPolicy, resources())).to.deep.equal([]);
-            expect(nodeBudgetPolicy.configSchema?.properties.hourlyBudgetUsd).to.include({ type: "number", default: 1.0 });
+            expect(nodeBudgetPolicy.configSchema?.properties.hourlyBudgetUsd).to.include({ type: "number", default: 2.0 });
         });
 
         it("reports the estimate and every pool when over the configured budget", async function () {

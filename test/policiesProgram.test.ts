@@ -88,18 +88,18 @@ describe("policy pack: the program and the SDK", function () {
             ].sort());
         });
 
-        it("stay within the default budget, counting four load balancers, four public IPs and four OS disks", async function () {
+        it("stay within the default budget, counting four load balancers, four public IPs and five OS disks", async function () {
             const providerUrn = (ref: string): string | undefined => (ref ? ref.slice(0, ref.lastIndexOf("::")) : undefined);
             const resources = registrations.map((r) => fakeResource(r.type, r.name, r.inputs, providerUrn(r.provider)));
             expect(await validateStack(nodeBudgetPolicy, resources)).to.deep.equal([]);
             const over = await validateStack(nodeBudgetPolicy, resources, { hourlyBudgetUsd: 0.1 });
             expect(over).to.have.length(1);
-            expect(over[0].message).to.match(/^estimated cost \$0\.72\/h is over the hourly budget \$0\.10\/h/);
+            expect(over[0].message).to.match(/^estimated cost \$1\.35\/h is over the hourly budget \$0\.10\/h/);
             expect(over[0].message).to.include(
                 "outbound load balancers (one per cluster): 2 × Standard load balancer = $0.05/h; " +
                     "internal load balancers (one per cluster with internal Services): 2 × Standard load balancer = $0.05/h; " +
                     "public IPs (2 outbound, 2 public Service(s)): 4 × Standard public IP = $0.02/h; " +
-                    "OS disks (one per managed-disk node): 4 × managed OS disk = $0.12/h",
+                    "OS disks (one per managed-disk node): 5 × managed OS disk = $0.15/h",
             );
         });
     });

@@ -198,6 +198,17 @@ describe("program (index.ts under mocks)", function () {
         expect(await value(program.summary)).to.have.length(1);
     });
 
+    it("exports the outputs EgressLab registers, including every stack output npm run check reads", function () {
+        const exported = Object.keys(program).filter((k) => k !== "__esModule");
+        // components/egressLab.ts labOutputs; index.ts re-exports each by name.
+        expect(exported).to.have.members([
+            "resourceGroupName", "expiresAt", "clusterAName", "clusterBName", "kubeconfigA", "kubeconfigB", "cidrs", "gatewayNodeLabel", "egressMappings",
+            "egressNextHop", "receiverServices", "clients", "gatewayIpForwarding", "gatewayPool", "sourcePublicIp", "checkPlan", "observations", "summary",
+        ]);
+        // check/main.ts parseCheckInput: the kubeconfigs and plan are required, the rest optional but never to be left out.
+        expect(exported).to.include.members(["kubeconfigA", "kubeconfigB", "checkPlan", "sourcePublicIp", "gatewayPool"]);
+    });
+
     it("gives the check the azure-native identifiers as ARM_* variables, never the secret", function () {
         const check = one(recorder, "command:local:Command");
         expect(check.inputs.environment).to.deep.equal({ ARM_CLIENT_ID: "app-1", ARM_TENANT_ID: "tenant-1" });

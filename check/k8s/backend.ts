@@ -12,6 +12,7 @@ import { domainCurlArgs, domainCurlResponse } from "../domainVerdict";
 import { hubbleObserveArgs, parseHubbleJson } from "../hubble";
 import { LineCapture } from "../lineCapture";
 import { CheckPlan, clientEgress } from "../plan";
+import { Label, labelText } from "../../lib/labels";
 import { pcapArgs, pcapFileName, POD_PCAP_PATH, SavedPcap, savedPcap } from "../pcap";
 import { CheckOptions } from "../run";
 import { tcpdumpArgs, tcpdumpMessages } from "../tcpdump";
@@ -274,13 +275,13 @@ export class KubernetesBackend implements CheckBackend {
         this.ciliumPodsA = agents.items;
         progress(`A has ${nodesA.items.length} node(s), B has ${receiverNodes.length}`);
 
-        const clientFacts = async (spec: { name: string; label: string }): Promise<ClientFacts> => {
+        const clientFacts = async (spec: { name: string; label: Label }): Promise<ClientFacts> => {
             const pod = await waitFor(`client pod ${plan.namespace}/${spec.name} on A`, this.waits.podReadySeconds, progress, async () => {
                 const found = await call(this.a, `read pod ${plan.namespace}/${spec.name}`, () => this.a.core.readNamespacedPod({ name: spec.name, namespace: plan.namespace }));
                 return podProblem(found) ?? found;
             });
             const node = pod.spec?.nodeName ?? "";
-            return { name: spec.name, label: spec.label, ip: pod.status?.podIP ?? "", node, nodeIp: nodeIpA.get(node) ?? "", egress: clientEgress(plan, spec.label) };
+            return { name: spec.name, label: labelText(spec.label), ip: pod.status?.podIP ?? "", node, nodeIp: nodeIpA.get(node) ?? "", egress: clientEgress(plan, spec.label) };
         };
         const clients: ClientFacts[] = [];
         for (const spec of plan.clients) {
@@ -352,11 +353,11 @@ export class KubernetesBackend implements CheckBackend {
 
     /** As cilium-cli does: poll `cilium-dbg bpf egress list -o json` in every agent until each policy is in it. */
     private async waitForEgressPolicies(clients: readonly ClientFacts[], nodesA: readonly k8s.V1Node[], progress: Progress): Promise<void> {
-        const [labelKey, labelValue] = this.input.plan.gatewayNodeLabel.split("=");
-        const gatewayNodes = new Set(nodesA.filter((n) => n.metadata?.labels?.[labelKey] === labelValue).map((n) => n.metadata?.name ?? ""));
+        const gatewayLabel = this.input.plan.gatewayNodeLabel;
+        const gatewayNodes = new Set(nodesA.filter((n) => n.metadata?.labels?.[gatewayLabel.key] === gatewayLabel.value).map((n) => n.metadata?.name ?? ""));
         const gatewayNode = nodesA.find((n) => gatewayNodes.has(n.metadata?.name ?? ""));
         if (!gatewayNode) {
-            throw new Error(`cluster A: no node carries ${this.input.plan.gatewayNodeLabel}; is the gateway pool up?`);
+            throw new Error(`cluster A: no node carries ${labelText(gatewayLabel)}; is the gateway pool up?`);
         }
         const gatewayIP = internalIp(gatewayNode);
         const agents = this.ciliumPodsA;

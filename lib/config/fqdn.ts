@@ -1,0 +1,74 @@
+// The domain allow-list: the client it selects and the names it allows or the check expects blocked.
+import { dnsLabelProblem, labelText, parseLabel, sameLabel } from "../labels";
+import { domainNameProblem, FQDN_POLICY_NAME } from "../fqdn";
+import { ClientSpec, DomainAllowList, EgressMapping, MAX_DOMAINS } from "./model";
+import { Problems, Reader } from "./reader";
+
+/** A list of distinct host names (lib/fqdn.ts); every bad entry is its own problem. */
+function readDomains(reader: Reader, problems: Problems, key: string): string[] | undefined {
+    const values = reader.stringArray(key);
+    if (values === undefined) {
+        return undefined;
+    }
+    let bad = 0;
+    for (const name of values) {
+        const found = domainNameProblem(name);
+        if (found) {
+            problems.add(key, name, found);
+            bad++;
+        }
+    }
+    const duplicate = values.find((v, i) => values.indexOf(v) !== i);
+    if (duplicate !== undefined) {
+        problems.add(key, values, `lists "${duplicate}" more than once`);
+    }
+    return bad === 0 && duplicate === undefined ? values : undefined;
+}
+
+/**
+ * The allow-list's client must be a pod of its own: the policy default-denies every other egress
+ * of the pods it selects, so a label that a cross-cluster client or an egress mapping uses would
+ * change their rows.
+ */
+export function readDomainAllowList(reader: Reader, problems: Problems, clients: readonly ClientSpec[] | undefined, mappings: readonly EgressMapping[] | undefined): { readonly allowList?: DomainAllowList } | undefined {
+    const allowed = readDomains(reader, problems, "fqdnAllowedDomains");
+    const blocked = readDomains(reader, problems, "fqdnBlockedDomains");
+    const entry = reader.string("fqdnClient");
+    if (allowed === undefined || blocked === undefined || entry === undefined) {
+        return undefined;
+    }
+    const both = allowed.filter((name) => blocked.includes(name));
+    if (both.length > 0) {
+        problems.add("fqdnBlockedDomains", blocked, `also lists ${both.map((b) => `"${b}"`).join(", ")} in fqdnAllowedDomains; a name is either allowed or blocked`);
+    }
+    if (allowed.length + blocked.length > MAX_DOMAINS) {
+        problems.add("fqdnAllowedDomains", allowed, `and fqdnBlockedDomains hold ${allowed.length + blocked.length} names together; at most ${MAX_DOMAINS} (each is one probe)`);
+    }
+    const colon = entry.indexOf(":");
+    const name = colon > 0 ? entry.slice(0, colon) : "";
+    const label = colon > 0 ? parseLabel(entry.slice(colon + 1)) : "is not name:labelKey=labelValue, e.g. curl-fqdn:app=fqdn-client";
+    if (typeof label === "string") {
+        problems.add("fqdnClient", entry, label);
+        return undefined;
+    }
+    const found = dnsLabelProblem(name);
+    if (found) {
+        problems.add("fqdnClient", entry, found);
+        return undefined;
+    }
+    const client: ClientSpec = { name, label };
+    const clash = clients?.find((c) => c.name === name || sameLabel(c.label, label));
+    if (clash) {
+        problems.add(
+            "fqdnClient",
+            entry,
+            clash.name === name
+                ? `repeats the pod name "${name}" of clients; the allow-list needs a pod of its own`
+                : `carries ${labelText(client.label)} like client "${clash.name}"; the policy would default-deny that client's cross-cluster traffic, so give the allow-list a label of its own`,
+        );
+    } else if (mappings?.some((m) => sameLabel(m.selector, label))) {
+        problems.add("fqdnClient", entry, `carries ${labelText(client.label)}, which egressMappings also selects; give the allow-list a label of its own`);
+    }
+    // Any problem above stops parseLabConfig before this value is used; no names turns the list off.
+    return { allowList: allowed.length + blocked.length === 0 ? undefined : { policyName: FQDN_POLICY_NAME, client, allowed, blocked } };
+}

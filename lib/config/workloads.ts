@@ -1,0 +1,46 @@
+// The workloads: which receiver Services B exposes and which client pods A runs.
+import { dnsLabelProblem, parseLabel } from "../labels";
+import { ClientSpec, RECEIVER_PATHS, ReceiverPath, TRAFFIC_POLICIES, TrafficPolicy } from "./model";
+import { Problems, Reader, readChoices } from "./reader";
+
+export interface WorkloadReads {
+    readonly receiverPaths: ReceiverPath[] | undefined;
+    readonly externalTrafficPolicies: TrafficPolicy[] | undefined;
+    readonly clients: ClientSpec[] | undefined;
+    readonly clientsOnGatewayNode: boolean | undefined;
+}
+
+export function readWorkloads(reader: Reader, problems: Problems): WorkloadReads {
+    return {
+        receiverPaths: readChoices(reader, problems, "receiverPaths", RECEIVER_PATHS),
+        externalTrafficPolicies: readChoices(reader, problems, "externalTrafficPolicies", TRAFFIC_POLICIES),
+        clients: readClients(reader, problems),
+        clientsOnGatewayNode: reader.boolean("clientsOnGatewayNode"),
+    };
+}
+
+function readClients(reader: Reader, problems: Problems): ClientSpec[] | undefined {
+    const values = reader.nonEmptyStringArray("clients", "one or more name:labelKey=labelValue, e.g. curl1:app=client1");
+    if (values === undefined) {
+        return undefined;
+    }
+    const clients: ClientSpec[] = [];
+    for (const entry of values) {
+        const colon = entry.indexOf(":");
+        if (colon <= 0) {
+            problems.add("clients", entry, "is not name:labelKey=labelValue, e.g. curl1:app=client1");
+            continue;
+        }
+        const name = entry.slice(0, colon);
+        const label = parseLabel(entry.slice(colon + 1));
+        const found = dnsLabelProblem(name) ?? (typeof label === "string" ? label : undefined);
+        if (found) {
+            problems.add("clients", entry, found);
+        } else if (clients.some((c) => c.name === name)) {
+            problems.add("clients", entry, `repeats the pod name "${name}"; names must be unique`);
+        } else if (typeof label !== "string") {
+            clients.push({ name, label });
+        }
+    }
+    return clients.length === values.length ? clients : undefined;
+}

@@ -1,0 +1,102 @@
+// Config of the clusters themselves (lib/config/clusters.ts): names, versions, node counts, VM sizes.
+import { expect } from "chai";
+import { parseLabConfig } from "../lib/config";
+import { AKS_CALENDAR, CILIUM_LINES, standardSupportMinors } from "../lib/versions";
+import { systemPoolVmSizeProblem, vmSizeProblem } from "../lib/vmSizes";
+import { BadInput, problemsOf, rejectsEach } from "./configProblems";
+
+const BAD_CLUSTERS: readonly BadInput[] = [
+    { raw: { location: "Korea Central" }, message: 'location: "Korea Central" is not an Azure region name; use the lower-case programmatic name, e.g. koreacentral' },
+    { raw: { location: "" }, message: 'location: "" must not be empty' },
+    { raw: { resourceGroupName: "rg." }, message: "resourceGroupName: \"rg.\" is not a valid resource group name; allowed: 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'" },
+    { raw: { clusterAName: "-aks" }, message: "clusterAName: \"-aks\" is not a valid AKS cluster name; allowed: 1-63 letters, digits, '_' or '-', starting and ending with a letter or digit" },
+    { raw: { clusterBName: "egress-lab-a" }, message: 'clusterBName: "egress-lab-a" is the same name as clusterAName; the two clusters need different names' },
+    { raw: { clusterBName: "egress_lab_a" }, message: "clusterBName: \"egress_lab_a\" gives the same DNS prefix as clusterAName (egress-lab-a); choose names that differ in more than '_' vs '-'" },
+    {
+        raw: { resourceGroupName: "r".repeat(60) },
+        message: ["a", "b"].map(
+            (c) => `cluster${c.toUpperCase()}Name: "egress-lab-${c}" makes AKS's node resource group name MC_${"r".repeat(60)}_egress-lab-${c}_koreacentral 89 characters long; shorten it or resourceGroupName so it fits in 80`,
+        ),
+    },
+    { raw: { kubernetesVersion: "v1.35" }, message: 'kubernetesVersion: "v1.35" is not a Kubernetes version; expected 1.<minor> or 1.<minor>.<patch>, e.g. 1.35' },
+    {
+        raw: { kubernetesVersion: "1.33" },
+        message:
+            'kubernetesVersion: "1.33" left AKS standard support on 2026-07-31 (after that only the Premium tier with the LTS plan supports it, which this lab does not set); ' +
+            "allowed: 1.34, 1.35, 1.36, the minors in AKS standard support on 2026-08-05 (the date of the AKS release calendar this lab was checked against)",
+    },
+    {
+        raw: { kubernetesVersion: "1.37.1" },
+        message:
+            'kubernetesVersion: "1.37.1" was not yet generally available on AKS (GA planned for 2026-10); ' +
+            "allowed: 1.34, 1.35, 1.36, the minors in AKS standard support on 2026-08-05 (the date of the AKS release calendar this lab was checked against)",
+    },
+    {
+        raw: { kubernetesVersion: "1.29" },
+        message: 'kubernetesVersion: "1.29" is not in the AKS release calendar; allowed: 1.34, 1.35, 1.36, the minors in AKS standard support on 2026-08-05 (the date of the AKS release calendar this lab was checked against)',
+    },
+    { raw: { clusterANodeCount: 0 }, message: "clusterANodeCount: 0 must be a whole number from 2 to 10" },
+    { raw: { clusterBNodeCount: "2.5" }, message: 'clusterBNodeCount: "2.5" must be a whole number from 2 to 10' },
+    { raw: { nodeVmSize: "DS2_v2" }, message: 'nodeVmSize: "DS2_v2" is not an Azure VM size name; expected the form Standard_<size>, e.g. Standard_D2s_v5' },
+    { raw: { gatewayVmSize: "Standard_B1s" }, message: 'gatewayVmSize: "Standard_B1s" is too small for AKS; allowed: sizes with at least 2 vCPUs and 4 GiB, e.g. Standard_D2s_v5' },
+    { raw: { nodeVmSize: "Standard_B2ms" }, message: 'nodeVmSize: "Standard_B2ms" is a B-series (burstable) size, which AKS does not support for system node pools; choose another size, e.g. Standard_D4s_v5' },
+    { raw: { clusterANodeCount: "three" }, message: 'clusterANodeCount: "three" must be a whole number from 2 to 10' },
+    { raw: { location: " koreacentral" }, message: 'location: " koreacentral" has leading or trailing spaces; remove them' },
+    { raw: { location: 5 }, message: "location: 5 must be a string" },
+    { raw: { ciliumVersion: "v1.19" }, message: 'ciliumVersion: "v1.19" is not a Cilium release; expected <major>.<minor>.<patch>, e.g. 1.19.6' },
+    { raw: { ciliumVersion: "1.14.2" }, message: 'ciliumVersion: "1.14.2" is from Cilium line 1.14, which this lab has no compatibility data for; allowed lines: 1.16, 1.18, 1.19, 1.20' },
+    { raw: { clusterBNodeCount: 1 }, message: "clusterBNodeCount: 1 must be a whole number from 2 to 10" },
+    { raw: { nodeVmSize: "Standard_D2s_v5" }, message: 'nodeVmSize: "Standard_D2s_v5" has fewer than 4 vCPUs, which AKS requires for system node pools; choose e.g. Standard_D4s_v5' },
+];
+
+describe("config: clusters", function () {
+    rejectsEach(BAD_CLUSTERS);
+
+    it("lists the size, capacity and version problems together, each under its key", function () {
+        expect(problemsOf({ nodeVmSize: "Standard_B4ms", clusterAPodCidr: "10.210.0.0/22", clusterANodeCount: 10, clusterBPodCidr: "10.220.0.0/22", clusterBNodeCount: 10, kubernetesVersion: "1.33" }).map((p) => p.split(":")[0])).to.deep.equal([
+            "kubernetesVersion",
+            "nodeVmSize",
+            "clusterAPodCidr",
+            "clusterBPodCidr",
+        ]);
+        // A B-series gateway (a user pool) is fine; the default ranges hold the largest clusters.
+        expect(problemsOf({ gatewayVmSize: "Standard_B2ms", clusterANodeCount: 10, clusterBNodeCount: 10 })).to.deep.equal([]);
+    });
+
+    it("holds system pools to AKS's minimum (4 vCPUs, not B-series) and the gateway's User pool to 2 vCPUs", function () {
+        expect(systemPoolVmSizeProblem("Standard_D4s_v5")).to.equal(undefined);
+        expect(systemPoolVmSizeProblem("Standard_D2s_v5")).to.match(/fewer than 4 vCPUs/);
+        expect(systemPoolVmSizeProblem("Standard_B4ms")).to.match(/B-series/);
+        expect(vmSizeProblem("Standard_D2s_v5")).to.equal(undefined);
+        expect(problemsOf({ gatewayVmSize: "Standard_D2as_v5" })).to.deep.equal([]);
+    });
+
+    it("defaults to versions that exist and are supported: a published Cilium chart tested with an AKS minor in standard support", function () {
+        const config = parseLabConfig({});
+        expect(config.ciliumVersion).to.equal(CILIUM_LINES["1.19"].newestChart);
+        expect(CILIUM_LINES["1.19"].testedKubernetes).to.include(35);
+        expect(config.kubernetesVersion).to.equal("1.35");
+        // In standard support until 2027-03-31, four months past this review (2026-11-28).
+        expect(AKS_CALENDAR.minors.find((m) => m.minor === 35)?.endOfLife).to.equal("2027-03-31");
+        expect(standardSupportMinors()).to.deep.equal([34, 35, 36]);
+        expect(standardSupportMinors("2026-12-01")).to.deep.equal([35, 36, 37]);
+    });
+
+    it("warns for the seed's Cilium 1.16.4, an unpublished chart, an untested pairing, an ending minor, and a mapping without a client", function () {
+        expect(parseLabConfig({ ciliumVersion: "1.16.4" }).warnings).to.deep.equal([
+            "Cilium 1.16 is the seed's line and out of maintenance (its last chart, 1.16.19, is from 2026-01-13); use it to reproduce the notes, not for new work.",
+            "Cilium 1.16.4 is not e2e-tested with Kubernetes 1.35 (Cilium 1.16 is tested with 1.28, 1.29, 1.30, 1.31); it may work, but upstream does not promise it.",
+        ]);
+        expect(parseLabConfig({ ciliumVersion: "1.20.0", kubernetesVersion: "1.36" }).warnings).to.deep.equal([]);
+        expect(parseLabConfig({ ciliumVersion: "1.19.9", kubernetesVersion: "1.36.1" }).warnings).to.deep.equal([
+            "Cilium 1.19.9 is newer than the newest 1.19 chart in the index this lab was checked against (1.19.6, published 2026-07-16); helm install fails if it is not published.",
+            "Cilium 1.19.9 is not e2e-tested with Kubernetes 1.36 (Cilium 1.19 is tested with 1.32, 1.33, 1.34, 1.35); it may work, but upstream does not promise it.",
+        ]);
+        expect(parseLabConfig({ kubernetesVersion: "1.34" }).warnings).to.deep.equal([
+            "Kubernetes 1.34 leaves AKS standard support on 2026-11-30 (AKS release calendar of 2026-08-05); choose a newer minor for anything that must outlive it.",
+        ]);
+        expect(parseLabConfig({ egressMappings: ["app=nobody:10.10.100.9"] }).warnings).to.deep.equal([
+            "egressMappings: no client carries app=nobody, so the policy egress-app-nobody selects no probe.",
+        ]);
+    });
+});
