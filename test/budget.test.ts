@@ -1,7 +1,7 @@
 // The capture's bounds come from the run's own numbers (check/budget.ts).
 import { expect } from "chai";
 import { probeTimeoutSeconds, runBounds, synsPerAttempt } from "../check/budget";
-import { AKS_OPTIONS } from "../check/k8s/backend";
+import { AKS_OPTIONS } from "../check/k8s/options";
 import { LAB_OPTIONS } from "../lab/backend";
 import { capturePod, CAPTURE_TCPDUMP_MAX_SECONDS } from "../lib/capture";
 

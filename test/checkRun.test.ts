@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "timers/promises";
 import { CaptureSession, CaptureSpec, CheckBackend, ProbeRequest, ProbeResponse } from "../check/backend";
 import { LineCapture } from "../check/lineCapture";
 import { runBounds } from "../check/budget";
-import { AKS_OPTIONS } from "../check/k8s/backend";
+import { AKS_OPTIONS } from "../check/k8s/options";
 import { CheckOptions, runCheck } from "../check/run";
 import { ClientFacts, Topology } from "../check/types";
 import { appBody, EGRESS1, EGRESS_ALL, INTERNAL_LOCAL, NODE_B1, NODE_B2, PLAIN, PUBLIC_LOCAL, synLines, TOPOLOGY } from "./checkFixtures";
