@@ -23,7 +23,7 @@ import { topologySvg } from "../picture/svg";
 import { LabConfig } from "../lib/config";
 import { LAB_OPTIONS, NetnsBackend } from "./backend";
 import { LabLock } from "./lock";
-import { environmentProblem, privilegeProblem } from "./netns";
+import { environmentProblem, privilegeProblem } from "./environment";
 import { loadStackConfig } from "./stackConfig";
 import { reportTables } from "./table";
 import { EMULATION, labTopology } from "./topology";

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { probeTimeoutSeconds, runBounds, synsPerAttempt } from "../check/budget";
 import { AKS_OPTIONS } from "../check/k8s/options";
 import { LAB_OPTIONS } from "../lab/backend";
-import { capturePod, CAPTURE_TCPDUMP_MAX_SECONDS } from "../lib/capture";
+import { capturePod, CAPTURE_DEADLINE_SLACK_SECONDS, CAPTURE_TCPDUMP_MAX_SECONDS } from "../lib/capture";
 
 describe("capture budget", function () {
     it("counts the SYNs one curl sends before --connect-timeout (Linux: at 0 s, then after 1, 3, 7 s)", function () {
@@ -24,7 +24,7 @@ describe("capture budget", function () {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any -- reading a plain manifest
         const pod = capturePod({ name: "c", namespace: "n", runId: "r", node: "b", tcpdumpArgs: [], seconds: bounds.captureSeconds }) as any;
         expect(pod.spec.containers[0].command.slice(0, 2)).to.deep.equal(["timeout", String(bounds.captureSeconds)]);
-        expect(pod.spec.activeDeadlineSeconds).to.equal(bounds.captureSeconds + 30);
+        expect(pod.spec.activeDeadlineSeconds).to.equal(bounds.captureSeconds + CAPTURE_DEADLINE_SLACK_SECONDS);
     });
 
     it("holds every copy of every SYN the probes can send, plus background, per node", function () {
