@@ -1,0 +1,159 @@
+// The experiment runner's test doubles: a scripted stack (preview, up, destroy, outputs) and a
+// scenario that wires it with a workspace, an asker and an interrupt.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { writeRunDir } from "../check/runDir";
+import { Observation } from "../check/types";
+import { RawConfig } from "../lib/config";
+import { Asker } from "../experiment/costPrompt";
+import { ExperimentFlags } from "../experiment/flags";
+import { Interrupt } from "../experiment/interrupt";
+import { runExperiment, RunnerDeps } from "../experiment/runner";
+import { DestroySummary, EngineOptions, ExperimentWorkspace, StackListing, StackOperations } from "../experiment/stack";
+import { PICTURE_OBSERVATIONS } from "./pictureFixtures";
+
+
+const ROOT = "/repo";
+const NOW = new Date("2026-11-27T12:00:00Z");
+export const PASSING: readonly Observation[] = PICTURE_OBSERVATIONS.filter((o) => o.verdict === "pass");
+
+/** What `pulumi up` creates here: Azure resources plus Pulumi's own and the project's components. */
+const CREATED = [
+    { type: "pulumi:pulumi:Stack", name: "egress-lab-dev" },
+    { type: "egress-lab:lab:EgressLab", name: "egress-lab" },
+    { type: "azure-native:resources:ResourceGroup", name: "lab-rg" },
+    { type: "azure-native:containerservice:ManagedCluster", name: "cluster-a" },
+    { type: "azure-native:containerservice:ManagedCluster", name: "cluster-b" },
+    { type: "pulumi:providers:azure-native", name: "default" },
+];
+
+/** A CLI error as the Automation API throws it: the whole output, stderr last. */
+export function commandError(stderr: string): Error {
+    return new Error(`code: 255\n stdout: Updating (dev)\n stderr: ${stderr}\n`);
+}
+
+type UpScript = "ok" | "fail-after-creating" | "wait-for-cancel" | "cli-cancels-itself";
+
+class FakeStack implements StackOperations {
+    readonly calls: string[] = [];
+    readonly configSet: [string, string][] = [];
+    resources: { type: string; name: string }[] = [];
+    engine?: EngineOptions;
+    /** Called when up starts, e.g. to press Ctrl-C. */
+    onUpStart: () => void = () => undefined;
+
+    constructor(
+        readonly name: string,
+        private readonly raw: RawConfig,
+        private readonly previewFails: boolean,
+        private readonly upScript: UpScript,
+        private readonly outputs: Record<string, unknown>,
+        private readonly runDir: string,
+    ) {}
+
+    async config(): Promise<RawConfig> {
+        this.calls.push("config");
+        return this.raw;
+    }
+
+    async setConfig(key: string, value: string): Promise<void> {
+        this.calls.push(`setConfig ${key}`);
+        this.configSet.push([key, value]);
+    }
+
+    async preview(options: EngineOptions): Promise<{ changes: Record<string, number> }> {
+        this.calls.push("preview");
+        this.engine = options;
+        options.onOutput("Previewing update (dev)\n");
+        if (this.previewFails) {
+            throw commandError("Policy Violations:\n    [mandatory]  egress-lab v0.1.0  aks-byocni-custom-subnet (cluster-a)\nerror: preview failed");
+        }
+        return { changes: { create: CREATED.length, same: 0 } };
+    }
+
+    async up(options: EngineOptions): Promise<{ outputs: Record<string, unknown> }> {
+        this.calls.push("up");
+        options.onOutput("Updating (dev)\n + azure-native:resources:ResourceGroup lab-rg created\n");
+        this.resources = this.upScript === "ok" ? [...CREATED] : CREATED.slice(0, 4);
+        this.onUpStart();
+        switch (this.upScript) {
+            case "ok":
+                return { outputs: this.outputs };
+            case "fail-after-creating":
+                // The check ran inside up, wrote its report to the run directory, then failed up.
+                writeRunDir(this.runDir, { observations: PICTURE_OBSERVATIONS, summary: [] });
+                throw commandError("error: 2 probes still mismatch after the settling window\nerror: update failed");
+            case "wait-for-cancel":
+                if (!options.signal.aborted) {
+                    await new Promise<void>((resolve) => options.signal.addEventListener("abort", () => resolve()));
+                }
+                throw commandError("error: update canceled");
+            case "cli-cancels-itself":
+                options.onOutput("^C received; cancelling. If you would like to terminate immediately, press ^C again.\n");
+                await new Promise((resolve) => setTimeout(resolve, 100));
+                throw commandError("error: update canceled");
+        }
+    }
+
+    async destroy(onOutput: (text: string) => void): Promise<DestroySummary> {
+        this.calls.push("destroy");
+        onOutput("Destroying (dev)\n");
+        const removed = this.resources;
+        this.resources = [];
+        return { removed };
+    }
+}
+
+interface Scenario {
+    readonly flags?: Partial<ExperimentFlags>;
+    readonly raw?: RawConfig;
+    readonly previewFails?: boolean;
+    readonly up?: UpScript;
+    readonly outputs?: Record<string, unknown>;
+    readonly listings?: readonly StackListing[];
+    readonly interactive?: boolean;
+    readonly answer?: string;
+    readonly graceMs?: number;
+}
+
+export async function scenario(s: Scenario = {}) {
+    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "egl-experiment-"));
+    const printed: string[] = [];
+    const streamed: string[] = [];
+    const asked: string[] = [];
+    const workspaceCalls: string[] = [];
+    const stack = new FakeStack("dev", s.raw ?? {}, s.previewFails ?? false, s.up ?? "ok", s.outputs ?? { observations: PASSING, summary: ["one line per row"] }, runDir);
+    const workspace: ExperimentWorkspace = {
+        listStacks: async () => {
+            workspaceCalls.push("listStacks");
+            return s.listings ?? [];
+        },
+        openStack: async (name) => {
+            workspaceCalls.push(`openStack ${name}`);
+            return stack;
+        },
+    };
+    const asker: Asker = {
+        interactive: s.interactive ?? true,
+        ask: async (question) => {
+            asked.push(question);
+            return s.answer ?? "y";
+        },
+    };
+    const interrupt = new Interrupt(s.graceMs ?? 0, (line) => printed.push(line));
+    const deps: RunnerDeps = {
+        flags: { stack: "dev", yes: false, destroy: false, help: false, ...s.flags },
+        root: ROOT,
+        runDir,
+        workspace,
+        asker,
+        interrupt,
+        now: () => NOW,
+        print: (line) => printed.push(line),
+        stream: (text) => streamed.push(text),
+    };
+    return { deps, stack, printed, streamed, asked, workspaceCalls, interrupt, runDir, run: () => runExperiment(deps) };
+}
+
+export const TEARDOWN = "pulumi destroy --cwd /repo --stack dev";
