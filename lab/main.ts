@@ -19,7 +19,7 @@ import { CheckOptions, runCheck } from "../check/run";
 import { reportJunit } from "../check/junit";
 import { defaultRunDir, RUN_FILES, writeRunDir } from "../check/runDir";
 import { CheckReport } from "../check/types";
-import { topologySvg } from "../picture/svg";
+import { topologySvg } from "../check/picture/svg";
 import { LabConfig } from "../lib/config";
 import { LAB_OPTIONS, NetnsBackend } from "./backend";
 import { LabLock } from "./lock";

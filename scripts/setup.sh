@@ -21,7 +21,7 @@ packages=()
 while read -r tool package; do
     command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || [ -x "/sbin/$tool" ] || packages+=("$package")
 done < <(tools)
-# The picture is drawn for DejaVu Sans Mono's character widths (picture/svg.ts).
+# The picture is drawn for DejaVu Sans Mono's character widths (check/picture/svg.ts).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || packages+=(fonts-dejavu-core)
 if [ "${#packages[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
