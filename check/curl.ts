@@ -1,18 +1,18 @@
 // The probe command, identical on AKS and in the offline lab.
-import { ProbeRequest, ProbeResponse } from "./backend";
+import { CurlBounds, ProbeRequest, ProbeResponse } from "./backend";
+
+/** The bounds and the request id every probe's curl carries, on AKS and in the lab alike. */
+export function curlBounds(request: CurlBounds): string[] {
+    return ["--connect-timeout", String(request.connectTimeoutSeconds), "--max-time", String(request.maxTimeSeconds), "-H", `X-Request-Id: ${request.requestId}`];
+}
 
 export function curlArgs(request: ProbeRequest): string[] {
-    return [
-        "curl",
-        "-sS",
-        "--connect-timeout",
-        String(request.connectTimeoutSeconds),
-        "--max-time",
-        String(request.maxTimeSeconds),
-        "-H",
-        `X-Request-Id: ${request.requestId}`,
-        `http://${request.target.address}:${request.target.port}/`,
-    ];
+    return ["curl", "-sS", ...curlBounds(request), `http://${request.target.address}:${request.target.port}/`];
+}
+
+/** The last line curl printed to stderr, or "no output". */
+export function curlMessage(stderr: string): string {
+    return stderr.trim().split("\n").pop() || "no output";
 }
 
 /** Turns curl's exit code (null: none was reported) and output into a probe response. */
@@ -20,7 +20,7 @@ export function curlResponse(exitCode: number | null, stdout: string, stderr: st
     if (exitCode === 0 && stdout.trim() !== "") {
         return { body: stdout.trim(), exitCode };
     }
-    const message = stderr.trim().split("\n").pop() || "no output";
+    const message = curlMessage(stderr);
     if (exitCode === null) {
         return { error: `${message} (no exit code: curl did not run to its end)` };
     }
