@@ -62,14 +62,18 @@ export interface CaptureSession {
     saved?(): readonly SavedPcap[];
 }
 
-export interface ProbeRequest {
-    readonly client: ClientFacts;
-    readonly target: TargetFacts;
+/** What bounds one curl and names it, for either kind of probe. */
+export interface CurlBounds {
     readonly requestId: string;
     readonly connectTimeoutSeconds: number;
     readonly maxTimeSeconds: number;
     /** The backend gives up on the whole probe (exec round trip included) after this long. */
     readonly timeoutSeconds: number;
+}
+
+export interface ProbeRequest extends CurlBounds {
+    readonly client: ClientFacts;
+    readonly target: TargetFacts;
 }
 
 export interface ProbeResponse {
@@ -83,14 +87,9 @@ export interface ProbeResponse {
     readonly plannedReceivingNode?: string;
 }
 
-export interface DomainProbeRequest {
+export interface DomainProbeRequest extends CurlBounds {
     readonly client: ClientFacts;
     readonly domain: string;
-    readonly requestId: string;
-    readonly connectTimeoutSeconds: number;
-    readonly maxTimeSeconds: number;
-    /** The backend gives up on the whole probe (exec round trip included) after this long. */
-    readonly timeoutSeconds: number;
 }
 
 export interface DomainProbeResponse {

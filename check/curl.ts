@@ -1,18 +1,18 @@
 // The probe command, identical on AKS and in the offline lab.
-import { ProbeRequest, ProbeResponse } from "./backend";
+import { CurlBounds, ProbeRequest, ProbeResponse } from "./backend";
+
+/** The bounds and the request id every probe's curl carries, on AKS and in the lab alike. */
+export function curlBounds(request: CurlBounds): string[] {
+    return ["--connect-timeout", String(request.connectTimeoutSeconds), "--max-time", String(request.maxTimeSeconds), "-H", `X-Request-Id: ${request.requestId}`];
+}
 
 export function curlArgs(request: ProbeRequest): string[] {
-    return [
-        "curl",
-        "-sS",
-        "--connect-timeout",
-        String(request.connectTimeoutSeconds),
-        "--max-time",
-        String(request.maxTimeSeconds),
-        "-H",
-        `X-Request-Id: ${request.requestId}`,
-        `http://${request.target.address}:${request.target.port}/`,
-    ];
+    return ["curl", "-sS", ...curlBounds(request), `http://${request.target.address}:${request.target.port}/`];
+}
+
+/** The last line curl printed to stderr, or "no output". */
+export function curlMessage(stderr: string): string {
+    return stderr.trim().split("\n").pop() || "no output";
 }
 
 /** Turns curl's exit code (null: none was reported) and output into a probe response. */
@@ -20,62 +20,9 @@ export function curlResponse(exitCode: number | null, stdout: string, stderr: st
     if (exitCode === 0 && stdout.trim() !== "") {
         return { body: stdout.trim(), exitCode };
     }
-    const message = stderr.trim().split("\n").pop() || "no output";
+    const message = curlMessage(stderr);
     if (exitCode === null) {
         return { error: `${message} (no exit code: curl did not run to its end)` };
     }
     return { error: `${message} (exit ${exitCode})`, exitCode };
-}
-
-/** `cilium-dbg bpf egress list -o json` entries, as cilium-cli reads them. */
-export interface EgressEntry {
-    readonly sourceIP: string;
-    readonly destCIDR: string;
-    readonly egressIP: string;
-    readonly gatewayIP?: string;
-}
-
-/** Parses the agent's egress map; tolerates the capitalised keys some versions print. */
-export function parseEgressList(text: string): EgressEntry[] {
-    const parsed: unknown = JSON.parse(text.trim() || "[]");
-    if (!Array.isArray(parsed)) {
-        throw new Error("cilium bpf egress list did not print a JSON list");
-    }
-    return parsed.map((entry: Record<string, string>) => ({
-        sourceIP: entry.sourceIP ?? entry.SourceIP,
-        destCIDR: entry.destCIDR ?? entry.DestCIDR,
-        egressIP: entry.egressIP ?? entry.EgressIP,
-        gatewayIP: entry.gatewayIP ?? entry.GatewayIP,
-    }));
-}
-
-export interface WantedEgressEntry {
-    readonly sourceIP: string;
-    readonly destCIDR: string;
-    readonly egressIP: string;
-    readonly gatewayIP: string;
-}
-
-/**
- * What one agent's egress map must hold, as cilium-cli expects it: every agent routes the
- * selected pods to the gateway node's IP, but only the gateway's own agent knows the egress IP;
- * the others show 0.0.0.0 (pkg/egressgateway/policy.go, regenerateGatewayConfig).
- */
-export function wantedEgressEntries(
-    clients: readonly { ip: string; egress?: { egressIp: string; destinationCidrs: readonly string[] } }[],
-    agentOnGateway: boolean,
-    gatewayIP: string,
-): WantedEgressEntry[] {
-    return clients.flatMap((c) =>
-        c.egress
-            ? c.egress.destinationCidrs.map((destCIDR) => ({ sourceIP: c.ip, destCIDR, egressIP: agentOnGateway ? c.egress!.egressIp : "0.0.0.0", gatewayIP }))
-            : [],
-    );
-}
-
-/** The wanted entries still missing from an agent's map. */
-export function missingEgressEntries(entries: readonly EgressEntry[], wanted: readonly WantedEgressEntry[]): string[] {
-    return wanted
-        .filter((w) => !entries.some((e) => e.sourceIP === w.sourceIP && e.destCIDR === w.destCIDR && e.egressIP === w.egressIP && e.gatewayIP === w.gatewayIP))
-        .map((w) => `${w.sourceIP} -> ${w.destCIDR} via gateway ${w.gatewayIP} as ${w.egressIP}`);
 }

@@ -2,6 +2,7 @@
 // datapath's flow (Hubble on AKS, the emulated datapath in the lab). Pure.
 import { CURL_CONNECT_FAILURES, verdictOf } from "./analyze";
 import { DomainProbeRequest, DomainProbeResponse } from "./backend";
+import { curlBounds, curlMessage } from "./curl";
 import { dnsName, POLICY_DROP_REASONS } from "./hubble";
 import { ClientFacts, DomainEvidence, DomainObservation, FlowRecord, Outcome } from "./types";
 
@@ -24,12 +25,7 @@ export function domainCurlArgs(request: DomainProbeRequest, caFile?: string): st
         "/dev/null",
         "-w",
         "%{http_code} %{remote_ip}",
-        "--connect-timeout",
-        String(request.connectTimeoutSeconds),
-        "--max-time",
-        String(request.maxTimeSeconds),
-        "-H",
-        `X-Request-Id: ${request.requestId}`,
+        ...curlBounds(request),
         ...(caFile ? ["--cacert", caFile] : []),
         domainUrl(request.domain),
     ];
@@ -40,7 +36,7 @@ export function domainCurlResponse(exitCode: number | null, stdout: string, stde
     if (exitCode === 0 && /^[1-5]\d\d$/.test(status ?? "")) {
         return { httpStatus: Number(status), ...(remoteIp ? { remoteIp } : {}), exitCode: 0 };
     }
-    const message = stderr.trim().split("\n").pop() || "no output";
+    const message = curlMessage(stderr);
     return { ...(exitCode === null ? {} : { exitCode }), error: `${message} (exit ${exitCode ?? "signal"})` };
 }
 

@@ -17,7 +17,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { reportJunit } from "./junit";
-import { AKS_OPTIONS, GatewayPoolRef, KubernetesBackend } from "./k8s/backend";
+import { KubernetesBackend } from "./k8s/backend";
+import { GatewayPoolRef } from "./k8s/ipForwarding";
+import { AKS_OPTIONS } from "./k8s/options";
 import { exitWhenFlushed, writeAll } from "./output";
 import { CheckPlan } from "./plan";
 import { runCheck } from "./run";

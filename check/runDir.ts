@@ -2,14 +2,14 @@
 // --out-dir, the experiment runner, the check inside `pulumi up`), so files slot in side by side.
 import * as fs from "fs";
 import * as path from "path";
-import { topologySvg } from "../picture/svg";
+import { topologySvg } from "./picture/svg";
 import type { ClusterCoverage } from "./coverage";
 import { DomainObservation, Observation } from "./types";
 
 export const RUN_FILES = {
     /** The report (CheckReport from the lab and the check; observations and summary from stack outputs). */
     observations: "observations.json",
-    /** The picture of what B saw (picture/svg.ts). */
+    /** The picture of what B saw (check/picture/svg.ts). */
     picture: "topology.svg",
     /** Reserved: the verdicts as JUnit XML, where the check makes them. */
     junit: "junit.xml",

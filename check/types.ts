@@ -110,7 +110,19 @@ export interface HubbleView {
     readonly note?: string;
 }
 
-export interface Observation {
+/** How a row came out, cross-cluster or domain. */
+export interface RowOutcome {
+    readonly verdict: Verdict;
+    /** Each mismatch shows both values; any mismatch makes the row fail. */
+    readonly mismatches: readonly string[];
+    /** Evidence the verdict needs but the run could not collect; without mismatches, the row is inconclusive. */
+    readonly missingEvidence: readonly string[];
+    readonly attempts: number;
+    readonly errors: readonly string[];
+    readonly durationMs: number;
+}
+
+export interface Observation extends RowOutcome {
     readonly client: { readonly pod: string; readonly label: string; readonly podIp: string; readonly node: string; readonly nodeIp: string };
     readonly service: string;
     readonly path: ReceiverPath;
@@ -131,14 +143,6 @@ export interface Observation {
     readonly requestId: string;
     /** curl's exit code in that attempt; absent when curl did not report one (the exec failed). */
     readonly curlExitCode?: number;
-    readonly verdict: Verdict;
-    /** Each mismatch shows both values; any mismatch makes the row fail. */
-    readonly mismatches: readonly string[];
-    /** Evidence the verdict needs but the run could not collect; without mismatches, the row is inconclusive. */
-    readonly missingEvidence: readonly string[];
-    readonly attempts: number;
-    readonly errors: readonly string[];
-    readonly durationMs: number;
 }
 
 /** One flow from the client, as Hubble (AKS) or the lab's emulated datapath recorded it. */
@@ -173,8 +177,11 @@ export interface DomainEvidence {
     readonly note?: string;
 }
 
-/** One row of the domain allow-list: the curl outcome and the flow evidence for one name. */
-export interface DomainObservation {
+/**
+ * One row of the domain allow-list: the curl outcome and the flow evidence for one name. A missing
+ * flow fails the row (Hubble is required evidence); a curl that proves nothing leaves it inconclusive.
+ */
+export interface DomainObservation extends RowOutcome {
     readonly kind: "domain";
     readonly client: Observation["client"];
     readonly domain: string;
@@ -183,13 +190,6 @@ export interface DomainObservation {
     readonly expected: Outcome;
     readonly curl: { readonly httpStatus?: number; readonly remoteIp?: string; readonly exitCode?: number; readonly error?: string };
     readonly flow: DomainEvidence;
-    /** A missing flow fails the row (Hubble is required evidence); a curl that proves nothing leaves it inconclusive. */
-    readonly verdict: Verdict;
-    readonly mismatches: readonly string[];
-    readonly missingEvidence: readonly string[];
-    readonly attempts: number;
-    readonly errors: readonly string[];
-    readonly durationMs: number;
 }
 
 export interface CheckReport {

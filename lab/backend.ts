@@ -2,12 +2,12 @@
 // real nginx, the real assigner script, real tcpdump and real curl, and tears it all down.
 import * as fs from "fs";
 import * as path from "path";
-import { setTimeout as sleep } from "timers/promises";
 import { CaptureSession, CaptureSpec, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress, ProbeRequest, ProbeResponse } from "../check/backend";
 import { curlArgs, curlResponse } from "../check/curl";
 import { LineCapture } from "../check/lineCapture";
 import { pcapArgs, pcapBounds, SavedPcap } from "../check/pcap";
 import { CheckOptions } from "../check/run";
+import { poll } from "../check/poll";
 import { parseTcpdump, tcpdumpArgs } from "../check/tcpdump";
 import { ClientFacts, Topology } from "../check/types";
 import { captureSeconds } from "../lib/capture";
@@ -62,15 +62,8 @@ function lines(push: (text: string) => void): (chunk: Buffer) => void {
     };
 }
 
-async function until(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await probe())) {
-        if (Date.now() > deadline) {
-            throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
-        }
-        await sleep(25);
-    }
-}
+/** Readiness waits on one machine: poll often, a probe costs a fork. */
+const READY_POLL_MS = 25;
 
 export class NetnsBackend implements CheckBackend {
     readonly name = "offline-lab";
@@ -95,7 +88,7 @@ export class NetnsBackend implements CheckBackend {
     /** Builds the namespaces and starts the long-running pieces; the topology is then known. */
     async discover(progress: Progress): Promise<Topology> {
         const t = this.topology;
-        const readyMs = this.options.readySeconds * 1000;
+        const ready = { seconds: this.options.readySeconds, intervalMs: READY_POLL_MS };
         this.workDir = fs.mkdtempSync(WORK_DIR_PREFIX);
         this.built = true;
         await build(namespaces(t), [...renderSetup(t), ...(t.domains ? internetSetup(t.domains, t.router) : [])]);
@@ -126,19 +119,19 @@ export class NetnsBackend implements CheckBackend {
         const env = { EGRESS_IPS: t.egressIps.join(" "), EGRESS_DEVICE: "eth0", EGRESS_INTERVAL: "1" };
         if (t.egressIps.length > 0) {
             this.processes.push(new NsProcess(t.aGateway.ns, "sh", [script, "run"], env));
-            await until("the assigner adding the egress IPs", readyMs, async () => {
+            await poll("the assigner adding the egress IPs", ready, async () => {
                 const [cmd, args] = inNs(t.aGateway.ns, "env", [`EGRESS_IPS=${env.EGRESS_IPS}`, "EGRESS_DEVICE=eth0", "sh", script, "check"]);
-                return (await run(cmd, args)).code === 0;
+                return (await run(cmd, args)).code === 0 || "its check still fails";
             });
             progress(`assigner holds ${t.egressIps.map((ip) => `${ip}/32`).join(", ")} on ${t.aGateway.ns}`);
         }
-        await until("nginx answering on the receiver pod", readyMs, async () => {
+        await poll("nginx answering on the receiver pod", ready, async () => {
             if (nginx.child.exitCode !== null) {
                 const output = nginx.output + (fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "");
                 throw new Error(`nginx exited (${nginx.child.exitCode}): ${output.trim().split("\n").pop()}`);
             }
             const [cmd, args] = inNs(t.receiver.node.ns, "curl", ["-s", "--max-time", "1", `http://${t.receiver.ip}:${t.receiver.port}/`]);
-            return (await run(cmd, args)).code === 0;
+            return (await run(cmd, args)).code === 0 || "no answer yet";
         });
         progress(`nginx answers on ${t.receiver.ip}:${t.receiver.port} in ${t.receiver.ns}`);
 

@@ -2,6 +2,7 @@
 // names and an HTTPS site per name, at documentation addresses), the allow-list's client pod on A's
 // worker, and the worker enforcing the allow-list the way Cilium's DNS proxy does. Pure: the
 // namespaces, rules and command lines, tested without root.
+import { unprivilegedNginxConf } from "../lib/receiver";
 import { podSide, NamespaceSetup } from "./setup";
 import { EMULATION, INTERNET_NS, LabDomains } from "./topology";
 
@@ -123,28 +124,11 @@ export function nflogTcpdumpArgs(): string[] {
 
 /** The sites: one HTTPS server for every name, with a certificate naming them all. */
 export function internetNginxConf(certFile: string, keyFile: string): string {
-    return [
-        "worker_processes 1;",
-        "pid /tmp/nginx.pid;",
-        "error_log stderr warn;",
-        "events { worker_connections 64; }",
-        "http {",
-        "    access_log off;",
-        "    client_body_temp_path /tmp/client_body;",
-        "    proxy_temp_path /tmp/proxy;",
-        "    fastcgi_temp_path /tmp/fastcgi;",
-        "    uwsgi_temp_path /tmp/uwsgi;",
-        "    scgi_temp_path /tmp/scgi;",
-        "    server {",
-        `        listen ${HTTPS} ssl;`,
-        `        ssl_certificate ${certFile};`,
-        `        ssl_certificate_key ${keyFile};`,
-        "        default_type text/plain;",
-        "        location / { return 200 'egress-lab emulated internet: $host\\n'; }",
-        "    }",
-        "}",
-        "",
-    ].join("\n");
+    return unprivilegedNginxConf({
+        workerConnections: 64,
+        accessLog: "off",
+        server: [`listen ${HTTPS} ssl;`, `ssl_certificate ${certFile};`, `ssl_certificate_key ${keyFile};`, "default_type text/plain;", "location / { return 200 'egress-lab emulated internet: $host\\n'; }"],
+    });
 }
 
 /** A self-signed certificate for every name (EC P-256: fast to make); curl verifies against it. */

@@ -14,32 +14,39 @@ export const INTERNAL_LB_ANNOTATION = "service.beta.kubernetes.io/azure-load-bal
 /** The app's view: every request is answered with the addresses nginx saw, as JSON. */
 export const RECEIVER_JSON_FIELDS = ["remote_addr", "remote_port", "server_addr", "server_port", "hostname"] as const;
 
-/**
- * nginx.conf for the receiver. Runs as non-root: pid and temp files in /tmp. The same text runs in
- * the offline lab, so it must not depend on the image's own config.
- */
-export function nginxConf(port: number = RECEIVER_CONTAINER_PORT): string {
-    const body = [...RECEIVER_JSON_FIELDS.map((f) => `"${f}":"$${f}"`), `"request_id":"$http_x_request_id"`].join(",");
+/** nginx.conf with one server block, for an nginx without root: pid and temp files in /tmp. */
+export function unprivilegedNginxConf(options: { readonly workerConnections: number; readonly accessLog: string; readonly server: readonly string[] }): string {
     return [
         "worker_processes 1;",
         "pid /tmp/nginx.pid;",
         "error_log stderr warn;",
-        "events { worker_connections 256; }",
+        `events { worker_connections ${options.workerConnections}; }`,
         "http {",
-        "    access_log /dev/stdout;",
+        `    access_log ${options.accessLog};`,
         "    client_body_temp_path /tmp/client_body;",
         "    proxy_temp_path /tmp/proxy;",
         "    fastcgi_temp_path /tmp/fastcgi;",
         "    uwsgi_temp_path /tmp/uwsgi;",
         "    scgi_temp_path /tmp/scgi;",
         "    server {",
-        `        listen ${port};`,
-        "        default_type application/json;",
-        `        location / { return 200 '{${body}}\\n'; }`,
+        ...options.server.map((line) => `        ${line}`),
         "    }",
         "}",
         "",
     ].join("\n");
+}
+
+/**
+ * nginx.conf for the receiver. Runs as non-root: pid and temp files in /tmp. The same text runs in
+ * the offline lab, so it must not depend on the image's own config.
+ */
+export function nginxConf(port: number = RECEIVER_CONTAINER_PORT): string {
+    const body = [...RECEIVER_JSON_FIELDS.map((f) => `"${f}":"$${f}"`), `"request_id":"$http_x_request_id"`].join(",");
+    return unprivilegedNginxConf({
+        workerConnections: 256,
+        accessLog: "/dev/stdout",
+        server: [`listen ${port};`, "default_type application/json;", `location / { return 200 '{${body}}\\n'; }`],
+    });
 }
 
 export function serviceName(path: ReceiverPath, policy: TrafficPolicy): string {

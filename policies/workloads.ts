@@ -13,8 +13,6 @@ export const SERVICE = "kubernetes:core/v1:Service";
 
 /** The label that marks the check's packet-capture pods on B (lib/capture.ts). */
 export const CAPTURE_LABEL = { key: CAPTURE_COMPONENT_LABEL, value: "capture" } as const;
-/** The longest a capture pod may run (spec.activeDeadlineSeconds). */
-export const MAX_CAPTURE_SECONDS = CAPTURE_MAX_SECONDS;
 
 /** Where each workload type keeps its pod spec. */
 export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
@@ -171,16 +169,16 @@ export const hostNetworkCapabilitiesPolicy: ResourceValidationPolicy = {
 
 export const captureBoundedPolicy: ResourceValidationPolicy = {
     name: "capture-pods-bounded",
-    description: `Capture pods (label ${CAPTURE_LABEL.key}=${CAPTURE_LABEL.value}) end on their own: spec.activeDeadlineSeconds from 1 to ${MAX_CAPTURE_SECONDS}.`,
+    description: `Capture pods (label ${CAPTURE_LABEL.key}=${CAPTURE_LABEL.value}) end on their own: spec.activeDeadlineSeconds from 1 to ${CAPTURE_MAX_SECONDS}.`,
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (!isCapturePod(args)) {
             args.notApplicable(`applies only to Pods labelled ${CAPTURE_LABEL.key}=${CAPTURE_LABEL.value}`);
         }
         const deadline = peek(args.props.spec, "activeDeadlineSeconds");
-        if (typeof deadline !== "number" || !Number.isInteger(deadline) || deadline < 1 || deadline > MAX_CAPTURE_SECONDS) {
+        if (typeof deadline !== "number" || !Number.isInteger(deadline) || deadline < 1 || deadline > CAPTURE_MAX_SECONDS) {
             reportViolation(
-                `${subject(args)}: spec.activeDeadlineSeconds ${stateOf(deadline)}; a capture pod must end within ${MAX_CAPTURE_SECONDS} seconds (a whole number from 1 to ${MAX_CAPTURE_SECONDS})`,
+                `${subject(args)}: spec.activeDeadlineSeconds ${stateOf(deadline)}; a capture pod must end within ${CAPTURE_MAX_SECONDS} seconds (a whole number from 1 to ${CAPTURE_MAX_SECONDS})`,
             );
         }
     },

@@ -5,12 +5,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The tools to look for, one "tool debian-package" a line: the lab's own list (lab/tools.txt, which
+# the lab reads too), and Chromium for the picture's browser test.
+tools() {
+    grep -Ev '^[[:space:]]*(#|$)' lab/tools.txt
+    echo "chromium chromium"
+}
+# `--list-tools` prints that list and stops (test/labTools.test.ts checks it against the lab's).
+if [ "${1:-}" = "--list-tools" ]; then
+    tools
+    exit 0
+fi
+
 packages=()
-for pair in ip:iproute2 iptables-restore:iptables tcpdump:tcpdump curl:curl nginx:nginx-light unshare:util-linux setpriv:util-linux dnsmasq:dnsmasq-base ipset:ipset openssl:openssl chromium:chromium; do
-    tool=${pair%%:*}
-    command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || packages+=("${pair##*:}")
-done
-# The picture is drawn for DejaVu Sans Mono's character widths (picture/svg.ts).
+while read -r tool package; do
+    command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || [ -x "/sbin/$tool" ] || packages+=("$package")
+done < <(tools)
+# The picture is drawn for DejaVu Sans Mono's character widths (check/picture/svg.ts).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || packages+=(fonts-dejavu-core)
 if [ "${#packages[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive

@@ -1,9 +1,9 @@
 // The capture's bounds come from the run's own numbers (check/budget.ts).
 import { expect } from "chai";
 import { probeTimeoutSeconds, runBounds, synsPerAttempt } from "../check/budget";
-import { AKS_OPTIONS } from "../check/k8s/backend";
+import { AKS_OPTIONS } from "../check/k8s/options";
 import { LAB_OPTIONS } from "../lab/backend";
-import { capturePod, CAPTURE_TCPDUMP_MAX_SECONDS } from "../lib/capture";
+import { capturePod, CAPTURE_DEADLINE_SLACK_SECONDS, CAPTURE_TCPDUMP_MAX_SECONDS } from "../lib/capture";
 
 describe("capture budget", function () {
     it("counts the SYNs one curl sends before --connect-timeout (Linux: at 0 s, then after 1, 3, 7 s)", function () {
@@ -23,7 +23,7 @@ describe("capture budget", function () {
         // The pod's own bound is exactly that, its deadline 30 s later.
         const pod = capturePod({ name: "c", namespace: "n", runId: "r", node: "b", tcpdumpArgs: [], seconds: bounds.captureSeconds });
         expect(pod.spec?.containers[0].command?.slice(0, 2)).to.deep.equal(["timeout", String(bounds.captureSeconds)]);
-        expect(pod.spec?.activeDeadlineSeconds).to.equal(bounds.captureSeconds + 30);
+        expect(pod.spec?.activeDeadlineSeconds).to.equal(bounds.captureSeconds + CAPTURE_DEADLINE_SLACK_SECONDS);
     });
 
     it("holds every copy of every SYN the probes can send, plus background, per node", function () {

@@ -3,9 +3,10 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as pulumi from "@pulumi/pulumi";
-import { curlArgs, curlResponse, missingEgressEntries, parseEgressList, wantedEgressEntries } from "../check/curl";
+import { curlArgs, curlResponse } from "../check/curl";
 import type * as k8s from "@kubernetes/client-node";
-import { captureStartProblem, describeApiError, httpStatusOf } from "../check/k8s/backend";
+import { captureStartProblem } from "../check/k8s/capture";
+import { describeApiError, httpStatusOf } from "../check/k8s/clients";
 import { checkIpForwarding } from "../check/k8s/ipForwarding";
 import { parseCheckInput } from "../check/main";
 import { checkPlan } from "../check/plan";
@@ -138,23 +139,6 @@ describe("check input and Kubernetes backend pieces", function () {
         });
         // An exec that ended without an exit code (the API server failed it): curl's outcome is unknown.
         expect(curlResponse(null, "", "")).to.deep.equal({ error: "no output (no exit code: curl did not run to its end)" });
-    });
-
-    it("expects the egress IP only in the gateway's own agent, 0.0.0.0 elsewhere, and the gateway's IP everywhere", function () {
-        const clients = [
-            { ip: "10.210.0.12", egress: { egressIp: "10.10.100.51", destinationCidrs: ["10.20.0.0/16"] } },
-            { ip: "10.210.0.11" },
-        ];
-        expect(wantedEgressEntries(clients, true, "10.10.8.4")).to.deep.equal([{ sourceIP: "10.210.0.12", destCIDR: "10.20.0.0/16", egressIP: "10.10.100.51", gatewayIP: "10.10.8.4" }]);
-        expect(wantedEgressEntries(clients, false, "10.10.8.4")).to.deep.equal([{ sourceIP: "10.210.0.12", destCIDR: "10.20.0.0/16", egressIP: "0.0.0.0", gatewayIP: "10.10.8.4" }]);
-        // As a non-gateway agent prints it (cilium-dbg: no JSON tags, so capitalised keys).
-        const workerMap = parseEgressList('[{"SourceIP":"10.210.0.12","DestCIDR":"10.20.0.0/16","EgressIP":"0.0.0.0","GatewayIP":"10.10.8.4"}]');
-        expect(missingEgressEntries(workerMap, wantedEgressEntries(clients, false, "10.10.8.4"))).to.deep.equal([]);
-        expect(missingEgressEntries(workerMap, wantedEgressEntries(clients, true, "10.10.8.4"))).to.deep.equal(["10.210.0.12 -> 10.20.0.0/16 via gateway 10.10.8.4 as 10.10.100.51"]);
-        const notFound = parseEgressList('[{"sourceIP":"10.210.0.12","destCIDR":"10.20.0.0/16","egressIP":"0.0.0.0","gatewayIP":"Not Found"}]');
-        expect(missingEgressEntries(notFound, wantedEgressEntries(clients, false, "10.10.8.4"))).to.have.length(1);
-        expect(parseEgressList("")).to.deep.equal([]);
-        expect(() => parseEgressList("{}")).to.throw("cilium bpf egress list did not print a JSON list");
     });
 
     it("preflight: reads the gateway pool's IP forwarding from Azure and passes when all of it forwards", async function () {

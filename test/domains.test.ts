@@ -1,45 +1,11 @@
-// The domain allow-list's rows: Hubble's JSON, curl's outcome, the verdicts (pass and fail for each
-// case), and the runner with its retries, through a scripted backend.
+// The domain allow-list's rows: Hubble's JSON, curl's outcome, and the verdicts (pass and fail for
+// each case).
 import { expect } from "chai";
-import { CaptureSession, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, ProbeResponse } from "../check/backend";
-import { runDomainProbes } from "../check/domains";
+import { DomainProbeRequest, DomainProbeResponse } from "../check/backend";
 import { analyzeDomain, DomainMaterial, domainCurlArgs, domainCurlResponse, domainEvidence, domainSummaryLine } from "../check/domainVerdict";
 import { hubbleObserveArgs, parseHubbleJson } from "../check/hubble";
-import { LineCapture } from "../check/lineCapture";
-import { CheckOptions, runCheck } from "../check/run";
-import { allVerdicts, splitRows, StackObservation } from "../check/runDir";
-import { ClientFacts, FlowRecord, Topology } from "../check/types";
-import { appBody, INTERNAL_LOCAL, NODE_B1, synLines, TOPOLOGY } from "./checkFixtures";
-
-const FQDN: ClientFacts = { name: "curl-fqdn", label: "app=fqdn-client", ip: "10.210.0.14", node: "aks-system-a-0", nodeIp: "10.10.0.4" };
-const GOOGLE = "142.250.76.142";
-const NAVER = "223.130.200.236";
-
-/** One line of `hubble observe -o json` (a GetFlowsResponse), shaped as the agent prints it. */
-function hubbleLine(opts: { verdict: string; destination: string; names?: string[]; dropReason?: string; sourcePort?: number }): string {
-    const flow = {
-        time: "2026-11-27T10:00:01.123456789Z",
-        uuid: "5b1d7c2e-0000-4000-8000-000000000001",
-        verdict: opts.verdict,
-        ...(opts.dropReason ? { drop_reason: 133, drop_reason_desc: opts.dropReason } : {}),
-        ethernet: { source: "aa:bb:cc:00:00:01", destination: "aa:bb:cc:00:00:02" },
-        IP: { source: FQDN.ip, destination: opts.destination, ipVersion: "IPv4" },
-        l4: { TCP: { source_port: opts.sourcePort ?? 41234, destination_port: 443, flags: { SYN: true } } },
-        source: { ID: 1234, identity: 5678, namespace: "demo", labels: ["k8s:app=fqdn-client"], pod_name: "curl-fqdn" },
-        destination: { identity: 16777217, labels: ["reserved:world"] },
-        Type: "L3_L4",
-        node_name: "aks-system-a-0",
-        destination_names: opts.names ?? [],
-        event_type: opts.verdict === "DROPPED" ? { type: 1, sub_type: 133 } : { type: 4, sub_type: 3 },
-        traffic_direction: "EGRESS",
-        is_reply: false,
-        Summary: "TCP Flags: SYN",
-    };
-    return JSON.stringify({ flow, node_name: "aks-system-a-0", time: flow.time });
-}
-
-const FORWARDED_GOOGLE = hubbleLine({ verdict: "FORWARDED", destination: GOOGLE, names: ["google.com"] });
-const DROPPED_NAVER = hubbleLine({ verdict: "DROPPED", destination: NAVER, names: ["naver.com."], dropReason: "POLICY_DENIED" });
+import { FlowRecord } from "../check/types";
+import { DROPPED_NAVER, FORWARDED_GOOGLE, FQDN, GOOGLE, hubbleLine, NAVER } from "./domainFixtures";
 
 describe("Hubble JSON", function () {
     it("reads GetFlowsResponse lines and bare (legacy) flows, and skips node status events", function () {
@@ -175,126 +141,5 @@ describe("domain verdicts", function () {
         const o = row("naver.com", "blocked", timeout, unnamed);
         expect(o.verdict).to.equal("pass");
         expect(o.flow.note).to.equal("no flow names naver.com or its address; judged on the client's flows in the attempt's window");
-    });
-});
-
-const OPTIONS: CheckOptions = {
-    connectTimeoutSeconds: 1,
-    maxTimeSeconds: 1,
-    probeSlackSeconds: 1,
-    flowsSeconds: 1,
-    maxAttempts: 3,
-    settleSeconds: 5,
-    retryDelayMs: 1,
-    capture: { startSeconds: 1, lateLinesMs: 3 },
-    progress: () => undefined,
-};
-
-/** Local-only cross-cluster traffic that always passes, and scripted domain answers. */
-class DomainBackend implements CheckBackend {
-    readonly name = "fake";
-    readonly calls: string[] = [];
-    private capture?: LineCapture;
-
-    constructor(
-        private readonly answer: (domain: string, attempt: number) => { response: DomainProbeResponse; flows: string[] },
-        private readonly topology: Topology = { ...TOPOLOGY, targets: [INTERNAL_LOCAL], domains: { client: FQDN, allowed: ["google.com"], blocked: ["naver.com"] } },
-    ) {}
-
-    async sweep(): Promise<void> {}
-    async discover(): Promise<Topology> {
-        return this.topology;
-    }
-    async startCapture(): Promise<CaptureSession> {
-        const capture = new LineCapture([NODE_B1.name, "aks-system-b-1"]);
-        this.capture = capture;
-        capture.nodes.forEach((n) => capture.push(n, "listening on any, link-type LINUX_SLL2\n"));
-        return { mark: () => capture.mark(), since: (m) => capture.since(m), gaps: () => [], stop: async () => undefined };
-    }
-    async probe(request: { client: ClientFacts; target: typeof INTERNAL_LOCAL; requestId: string }): Promise<ProbeResponse> {
-        const source = request.client.egress?.egressIp ?? request.client.nodeIp;
-        this.capture!.push(NODE_B1.name, synLines({ at: NODE_B1, source, sourcePort: 40000, target: request.target.address, targetPort: 80 }));
-        return { body: appBody(source, 40000, request.requestId), exitCode: 0 };
-    }
-    private last: string[] = [];
-    async domainProbe(request: DomainProbeRequest): Promise<DomainProbeResponse> {
-        const attempt = Number(request.requestId.split("-").pop());
-        this.calls.push(`${request.domain} #${attempt}`);
-        const { response, flows } = this.answer(request.domain, attempt);
-        this.last = flows;
-        return response;
-    }
-    async domainFlows(): Promise<DomainFlows> {
-        this.calls.push("flows");
-        return { source: "hubble", flows: parseHubbleJson(this.last.join("\n")) };
-    }
-}
-
-describe("domain probes through the check core", function () {
-    it("runs one row per name next to the cross-cluster rows, and puts them in the summary", async function () {
-        const backend = new DomainBackend((domain) =>
-            domain === "google.com"
-                ? { response: { httpStatus: 301, remoteIp: GOOGLE, exitCode: 0 }, flows: [FORWARDED_GOOGLE] }
-                : { response: { exitCode: 28, error: "timeout (exit 28)" }, flows: [DROPPED_NAVER] },
-        );
-        const report = await runCheck(backend, OPTIONS);
-        expect(report.ok).to.equal(true);
-        expect(report.domains!.map((d) => [d.domain, d.expected, d.verdict, d.flow.verdict])).to.deep.equal([
-            ["google.com", "connect", "pass", "FORWARDED"],
-            ["naver.com", "blocked", "pass", "DROPPED"],
-        ]);
-        expect(report.summary).to.have.length(report.observations.length + 2);
-        expect(report.summary[report.summary.length - 1]).to.match(/^curl-fqdn \(app=fqdn-client\) -> https:\/\/naver\.com\/ \(blocked\): .* \[pass\]$/);
-    });
-
-    it("retries while the policy settles, asks again for late flows, and fails without evidence", async function () {
-        const backend = new DomainBackend((domain, attempt) =>
-            domain === "google.com"
-                ? attempt === 1
-                    ? { response: { exitCode: 28, error: "timeout (exit 28)" }, flows: [] }
-                    : { response: { httpStatus: 200, remoteIp: GOOGLE, exitCode: 0 }, flows: [FORWARDED_GOOGLE] }
-                : { response: { exitCode: 28, error: "timeout (exit 28)" }, flows: [] },
-        );
-        const rows = await runDomainProbes(backend, await backend.discover(), "r", OPTIONS);
-        expect(rows.map((r) => [r.domain, r.verdict, r.attempts])).to.deep.equal([
-            ["google.com", "pass", 2],
-            ["naver.com", "fail", 3],
-        ]);
-        // Each attempt without the deciding flow asks three times; a decisive answer stops at once.
-        expect(backend.calls.slice(0, 6)).to.deep.equal(["google.com #1", "flows", "flows", "flows", "google.com #2", "flows"]);
-        expect(rows[1].mismatches[0]).to.match(/^hubble: expected a DROPPED \(POLICY_DENIED\) flow, observed no-flow/);
-    });
-
-    it("fails every row, saying why, on a backend that cannot probe domains", async function () {
-        const plain: CheckBackend = {
-            name: "plain",
-            sweep: async () => undefined,
-            discover: async () => TOPOLOGY,
-            startCapture: async () => ({ mark: () => new Map(), since: () => [], gaps: () => [], stop: async () => undefined }),
-            probe: async () => ({ error: "unused" }),
-        };
-        const rows = await runDomainProbes(plain, { ...TOPOLOGY, domains: { client: FQDN, allowed: ["google.com"], blocked: [] } }, "r", { ...OPTIONS, maxAttempts: 1 });
-        expect([rows[0].verdict, rows[0].mismatches, rows[0].missingEvidence]).to.deep.equal([
-            "fail",
-            ["hubble: expected a FORWARDED flow, observed unavailable (plain cannot read flows); the flow is required evidence"],
-            ["curl: did not run to its end: plain cannot probe domains"],
-        ]);
-    });
-});
-
-describe("the stack's one list of rows", function () {
-    it("splits back by kind, so the table and the picture get only cross-cluster rows, and every verdict counts", async function () {
-        const backend = new DomainBackend((domain) =>
-            domain === "google.com"
-                ? { response: { httpStatus: 301, remoteIp: GOOGLE, exitCode: 0 }, flows: [FORWARDED_GOOGLE] }
-                : { response: { httpStatus: 200, remoteIp: NAVER, exitCode: 0 }, flows: [] },
-        );
-        const report = await runCheck(backend, OPTIONS);
-        const rows: StackObservation[] = [...report.observations, ...(report.coverage ?? []), ...report.domains!];
-        const split = splitRows(JSON.parse(JSON.stringify(rows)));
-        expect([split.observations.length, split.coverage!.length, split.domains!.map((d) => d.domain)]).to.deep.equal([report.observations.length, 0, ["google.com", "naver.com"]]);
-        expect(split.observations.every((o) => o.client.pod !== "curl-fqdn")).to.equal(true);
-        expect(allVerdicts({ ...split, summary: [] })).to.include("fail");
-        expect(allVerdicts({ observations: split.observations, summary: [] })).to.not.include("fail");
     });
 });

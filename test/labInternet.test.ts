@@ -2,7 +2,8 @@
 // and how its log becomes flows.
 import { expect } from "chai";
 import { parseLabConfig } from "../lib/config";
-import { allowListRules, dnsProxyArgs, internetDnsArgs, internetSetup, IPSETS, NFLOG_GROUPS } from "../lab/internet";
+import { allowListRules, dnsProxyArgs, internetDnsArgs, internetNginxConf, internetSetup, IPSETS, NFLOG_GROUPS } from "../lab/internet";
+import { nginxConf } from "../lib/receiver";
 import { answeredNames, parseNflogLine } from "../lab/internetRun";
 import { labTopology, namespaces } from "../lab/topology";
 
@@ -69,6 +70,14 @@ describe("offline lab: emulated internet (pure)", function () {
         // A blocked name under an allowed one gets a set of its own (dnsmasq's longest match wins).
         const nested = labTopology(parseLabConfig({ fqdnAllowedDomains: ["google.com"], fqdnBlockedDomains: ["mail.google.com"] })).domains!;
         expect(dnsProxyArgs(nested).filter((a) => a.startsWith("--ipset"))).to.deep.equal([`--ipset=/google.com/${IPSETS.allowed}`, `--ipset=/mail.google.com/${IPSETS.blocked}`]);
+    });
+
+    it("serves every site from one unprivileged nginx, framed as the receiver's (pid and temp files in /tmp)", function () {
+        const conf = internetNginxConf("/w/site.crt", "/w/site.key");
+        const frame = (text: string): string[] => text.split("\n").filter((line) => !line.startsWith("        ") && !/worker_connections|access_log/.test(line));
+        expect(frame(conf)).to.deep.equal(frame(nginxConf()));
+        expect(conf).to.include("pid /tmp/nginx.pid;").and.include("access_log off;").and.include("worker_connections 64;");
+        expect(conf).to.include("        listen 443 ssl;\n        ssl_certificate /w/site.crt;\n        ssl_certificate_key /w/site.key;\n");
     });
 
     it("reads NFLOG lines as flows with the verdict of their group and the names the proxy answered", function () {

@@ -16,7 +16,7 @@ import { HeldLock, LabLock, lineage, lockText } from "../lab/lock";
 import { labNamespaces, NamespacedProcess, NamespaceId, namespaceIds, processesIn, sweep } from "../lab/netns";
 import { loadStackConfig } from "../lab/stackConfig";
 import { labTopology, namespaces } from "../lab/topology";
-import { topologySvg } from "../picture/svg";
+import { topologySvg } from "../check/picture/svg";
 import { requireRoot } from "./rootOnly";
 import { expectRowsDrawn } from "./svgAssertions";
 

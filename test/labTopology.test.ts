@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { parseLabConfig } from "../lib/config";
 import { labRunDir, parseArgs } from "../lab/main";
-import { missingToolsProblem } from "../lab/netns";
+import { missingToolsProblem } from "../lab/environment";
 import { renderSetup, UDR_TABLE } from "../lab/setup";
 import { rawFromStackYaml } from "../lab/stackConfig";
 import { labTopology, namespaces, receivingNode } from "../lab/topology";

@@ -6,7 +6,7 @@ import * as path from "path";
 import type { ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 import { runBounds } from "../check/budget";
 import { parseCheckArgs } from "../check/main";
-import { AKS_OPTIONS } from "../check/k8s/backend";
+import { AKS_OPTIONS } from "../check/k8s/options";
 import { pcapArgs, pcapBounds, pcapFileName, pcapSummary, PCAP_SNAPLEN, POD_PCAP_PATH, savedPcap } from "../check/pcap";
 import { capturePod, pcapVolumeSize } from "../lib/capture";
 import { captureBoundedPolicy, hostNetworkCapabilitiesPolicy, noPrivilegedPolicy } from "../policies/rules";

@@ -6,8 +6,8 @@ import * as os from "os";
 import * as path from "path";
 import { Observation } from "../check/types";
 import { readRunRecord, RUN_FILES, writeRunDir } from "../check/runDir";
-import { arrowLines, pictureModel } from "../picture/model";
-import { escapeXml, topologySvg } from "../picture/svg";
+import { arrowLines, pictureModel } from "../check/picture/model";
+import { escapeXml, topologySvg } from "../check/picture/svg";
 import { PICTURE_OBSERVATIONS } from "./pictureFixtures";
 import { expectRowsDrawn, labelsOf, parseSvg, SVG_NS } from "./svgAssertions";
 

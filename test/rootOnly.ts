@@ -1,20 +1,11 @@
 // Tests that need root and Linux network namespaces. Without root they skip with a visible
 // reason; under CI (CI set) they must run, so a missing privilege fails instead of hiding.
 import { execFileSync } from "child_process";
-
-export function rootProblem(): string | undefined {
-    if (process.platform !== "linux") {
-        return `needs Linux network namespaces; this is ${process.platform}`;
-    }
-    if (typeof process.getuid === "function" && process.getuid() !== 0) {
-        return "needs root for network namespaces; run as root (sudo npm test)";
-    }
-    return undefined;
-}
+import { rootProblem } from "../lab/environment";
 
 /** Call in before(): skips the suite (or fails it under CI) when root is not available. */
 export function requireRoot(context: Mocha.Context): void {
-    const problem = rootProblem();
+    const problem = rootProblem("npm test");
     if (!problem) {
         return;
     }

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { DOMParser, Element } from "@xmldom/xmldom";
 import { Observation } from "../check/types";
-import { arrowLines } from "../picture/model";
+import { arrowLines } from "../check/picture/model";
 
 export const SVG_NS = "http://www.w3.org/2000/svg";
 

@@ -1,7 +1,7 @@
 // The picture as SVG: dagre lays out the boxes, the labelled arrows and the two clusters; this
 // file only measures text (monospace, so width is characters × advance) and draws the result.
 import dagre from "@dagrejs/dagre";
-import { Observation } from "../check/types";
+import { Observation } from "../types";
 import { PictureArrow, PictureBox, pictureModel, Side, Tone } from "./model";
 
 const FONT_SIZE = 12;

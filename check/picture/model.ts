@@ -2,7 +2,7 @@
 // that translated the source (the client's node, the egress gateway or A's outbound public IP),
 // B's nodes and the receiver pod, and one arrow per observation labelled with what the wire and
 // the app saw.
-import { Observation } from "../check/types";
+import { Observation } from "../types";
 
 export type Side = "A" | "B";
 export type Tone = "pass" | "fail" | "plain";
