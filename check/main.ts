@@ -22,6 +22,7 @@ import { GatewayPoolRef } from "./k8s/ipForwarding";
 import { AKS_OPTIONS } from "./k8s/options";
 import { exitWhenFlushed, writeAll } from "./output";
 import { CheckPlan } from "./plan";
+import { parseCheckPlan } from "./planShape";
 import { runCheck } from "./run";
 import { defaultRunDir, RUN_DIR_ENV, RUN_FILES, writeRunDir } from "./runDir";
 
@@ -55,7 +56,7 @@ export function parseCheckInput(text: string): CheckInput {
         pool && named(pool.subscriptionId) && named(pool.nodeResourceGroup) && named(pool.poolName)
             ? { subscriptionId: pool.subscriptionId, nodeResourceGroup: pool.nodeResourceGroup, poolName: pool.poolName }
             : undefined;
-    return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parsed.checkPlan as CheckPlan, sourcePublicIp, gatewayPool };
+    return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parseCheckPlan(parsed.checkPlan), sourcePublicIp, gatewayPool };
 }
 
 async function readStdin(): Promise<string> {

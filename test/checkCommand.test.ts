@@ -109,6 +109,8 @@ describe("check command resource under mocks", function () {
     });
 });
 
+const PLAN = checkPlan(parseLabConfig({}));
+
 describe("check input and Kubernetes backend pieces", function () {
     it("rejects input without echoing it", function () {
         const secret = "client-key-data: SECRETSECRET";
@@ -120,12 +122,12 @@ describe("check input and Kubernetes backend pieces", function () {
             expect((error as Error).message).to.equal("the check's input lacks kubeconfigB; use --show-secrets so the kubeconfigs are included");
             expect((error as Error).message).to.not.include("SECRET");
         }
-        const input = parseCheckInput(JSON.stringify({ kubeconfigA: "a", kubeconfigB: "b", checkPlan: { strict: true }, sourcePublicIp: "" }));
+        const input = parseCheckInput(JSON.stringify({ kubeconfigA: "a", kubeconfigB: "b", checkPlan: PLAN, sourcePublicIp: "" }));
         expect(input.sourcePublicIp).to.equal(undefined);
         // The stack output gatewayPool, as `pulumi stack output --json` gives it, is what the preflight reads.
         const pool = { subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: NODE_GROUP, poolName: "egressgw" };
-        expect(parseCheckInput(JSON.stringify({ kubeconfigA: "a", kubeconfigB: "b", checkPlan: {}, gatewayPool: pool })).gatewayPool).to.deep.equal(pool);
-        expect(parseCheckInput(JSON.stringify({ kubeconfigA: "a", kubeconfigB: "b", checkPlan: {}, gatewayPool: { ...pool, subscriptionId: "" } })).gatewayPool).to.equal(undefined);
+        expect(parseCheckInput(JSON.stringify({ kubeconfigA: "a", kubeconfigB: "b", checkPlan: PLAN, gatewayPool: pool })).gatewayPool).to.deep.equal(pool);
+        expect(parseCheckInput(JSON.stringify({ kubeconfigA: "a", kubeconfigB: "b", checkPlan: PLAN, gatewayPool: { ...pool, subscriptionId: "" } })).gatewayPool).to.equal(undefined);
     });
 
     it("builds a bounded curl with a request id, and reads its result", function () {
