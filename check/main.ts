@@ -114,7 +114,11 @@ async function main(): Promise<number> {
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
         process.once(signal, () => {
             process.stderr.write(`${signal}: deleting capture pods\n`);
-            void backend.stopAll().finally(() => process.exit(130));
+            // 128 + the signal's number, as lab/main.ts exits.
+            void backend
+                .stopAll()
+                .catch((error: Error) => process.stderr.write(`${error.message}; the next run's sweep deletes them\n`))
+                .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
         });
     }
     const progress = (line: string): void => void process.stderr.write(`${line}\n`);

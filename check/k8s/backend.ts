@@ -2,9 +2,10 @@
 // A thin composition: each job lives in its own file beside this one.
 import * as k8s from "@kubernetes/client-node";
 import { CaptureSession, CaptureSpec, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress, ProbeRequest, ProbeResponse } from "../backend";
+import { within } from "../deadline";
 import { CheckPlan } from "../plan";
 import { ClientFacts, Topology } from "../types";
-import { CaptureTarget, startCapture, sweepCaptures } from "./capture";
+import { CaptureStop, CaptureTarget, startCapture, sweepCaptures } from "./capture";
 import { cluster, Cluster } from "./clients";
 import { discover } from "./discovery";
 import { domainFlowsOf, flowLinesOf, HubbleSource } from "./hubbleFlows";
@@ -27,7 +28,7 @@ export class KubernetesBackend implements CheckBackend {
     private readonly a: Cluster;
     private readonly b: Cluster;
     private ciliumPodsA: readonly k8s.V1Pod[] = [];
-    private readonly activeStops = new Set<() => Promise<void>>();
+    private readonly activeStops = new Set<CaptureStop>();
 
     constructor(
         private readonly input: K8sBackendInput,
@@ -60,9 +61,9 @@ export class KubernetesBackend implements CheckBackend {
         return startCapture(this.captureTarget, spec, this.activeStops, progress);
     }
 
-    /** Deletes whatever capture is still running, e.g. on SIGINT. */
-    async stopAll(): Promise<void> {
-        await Promise.all([...this.activeStops].map((stop) => stop()));
+    /** On a signal: deletes whatever capture pods are still there (no pcap copy, no wait for them to go), within `seconds`. */
+    async stopAll(seconds = 15): Promise<void> {
+        await within(Promise.all([...this.activeStops].map((stop) => stop(true))), seconds, "deleting the capture pods");
     }
 
     probe(request: ProbeRequest): Promise<ProbeResponse> {

@@ -23,7 +23,7 @@ export interface CaptureTarget {
 /** Deletes the capture pods an earlier run left behind. */
 export async function sweepCaptures({ b, namespace }: CaptureTarget, progress: Progress): Promise<void> {
     await call(b, `delete leftover capture pods in ${namespace}`, () =>
-        b.core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${CAPTURE_COMPONENT_LABEL}=capture`, gracePeriodSeconds: 0 }),
+        b.core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${CAPTURE_COMPONENT_LABEL}=capture`, gracePeriodSeconds: 1 }),
     );
     progress(`swept leftover capture pods in B/${namespace}`);
 }
@@ -52,8 +52,35 @@ export function captureStartProblem(pod: k8s.V1Pod, node: string): string | unde
     return undefined;
 }
 
+/** Stops a capture: a run's stop copies the pcaps, deletes, waits; a signal's stop only deletes. */
+export type CaptureStop = ((onSignal?: boolean) => Promise<void>) & { started(): boolean };
+
+/**
+ * One cleanup however many callers ask: a second caller awaits the first one's promise. A signal
+ * skips the pcap copy and the wait for the pods to go, and deletes at once even while a run's own
+ * stop is still copying.
+ */
+export function captureStopper(steps: { abort(): void; copy(): Promise<void>; deletePods(): Promise<void>; waitUntilGone(): Promise<void> }): CaptureStop {
+    let stopping: Promise<void> | undefined;
+    let deleting: Promise<void> | undefined;
+    const deleteOnce = (): Promise<void> => (deleting ??= steps.deletePods());
+    const stop = (onSignal = false): Promise<void> => {
+        if (onSignal) {
+            steps.abort();
+            return deleteOnce();
+        }
+        return (stopping ??= (async () => {
+            steps.abort();
+            await steps.copy();
+            await deleteOnce();
+            await steps.waitUntilGone();
+        })());
+    };
+    return Object.assign(stop, { started: () => stopping !== undefined || deleting !== undefined });
+}
+
 /** Starts the capture pods and follows their logs; `activeStops` holds its stop until it ran. */
-export async function startCapture(target: CaptureTarget, spec: CaptureSpec, activeStops: Set<() => Promise<void>>, progress: Progress): Promise<CaptureSession> {
+export async function startCapture(target: CaptureTarget, spec: CaptureSpec, activeStops: Set<CaptureStop>, progress: Progress): Promise<CaptureSession> {
     const { b, namespace } = target;
     const seconds = captureSeconds(spec.maxSeconds);
     const capture = new LineCapture(spec.nodes, { maxPackets: spec.maxPackets, maxSeconds: seconds });
@@ -62,24 +89,26 @@ export async function startCapture(target: CaptureTarget, spec: CaptureSpec, act
     // One bound for the whole start: the capture's time budget counts it (check/budget.ts).
     const deadline = Date.now() + spec.timings.startSeconds * 1000;
     const secondsLeft = (): number => Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
-    let stopped = false;
     const saved: SavedPcap[] = [];
-    const stop = async (): Promise<void> => {
-        if (stopped) {
-            return;
-        }
-        stopped = true;
-        aborts.forEach((a) => a.abort());
-        if (spec.pcap) {
-            saved.push(...(await Promise.all(spec.nodes.map((node, i) => copyPcap(target, names[i], node, spec.pcap!)))));
-        }
-        await Promise.all(names.map((name) => b.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => undefined)));
-        activeStops.delete(stop);
-        progress(`deleted ${names.length} capture pod(s) of ${spec.runId}`);
-        if (spec.pcap) {
-            await waitUntilGone(target, names, progress);
-        }
-    };
+    const stop = captureStopper({
+        abort: () => aborts.forEach((a) => a.abort()),
+        copy: async () => {
+            if (spec.pcap) {
+                saved.push(...(await Promise.all(spec.nodes.map((node, i) => copyPcap(target, names[i], node, spec.pcap!)))));
+            }
+        },
+        deletePods: async () => {
+            // Grace 1, not 0: a 0 force-deletes the API object while the kubelet may still run the pod and hold its volume.
+            await Promise.all(names.map((name) => b.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 1 }).catch(() => undefined)));
+            activeStops.delete(stop);
+            progress(`deleted ${names.length} capture pod(s) of ${spec.runId}`);
+        },
+        waitUntilGone: async () => {
+            if (spec.pcap) {
+                await waitUntilGone(target, names, progress);
+            }
+        },
+    });
     activeStops.add(stop);
     try {
         const args = [...(spec.pcap ? pcapArgs(POD_PCAP_PATH) : []), ...tcpdumpArgs({ destinations: spec.destinations, maxPackets: spec.maxPackets })];
@@ -115,7 +144,7 @@ export async function startCapture(target: CaptureTarget, spec: CaptureSpec, act
         await stop();
         throw error;
     }
-    return { mark: () => capture.mark(), since: (m) => capture.since(m), gaps: () => (stopped ? [] : capture.gaps()), stop, saved: () => saved };
+    return { mark: () => capture.mark(), since: (m) => capture.since(m), gaps: () => (stop.started() ? [] : capture.gaps()), stop: () => stop(), saved: () => saved };
 }
 
 /** Copies a node's pcap out of its capture pod's sidecar, at most its bound (and one byte, to tell). */
@@ -139,7 +168,7 @@ async function copyPcap({ b, namespace, execSeconds }: CaptureTarget, pod: strin
 /** The pcap copies on the nodes live in the pods' memory-backed volumes: gone once the pods are. */
 async function waitUntilGone({ b, namespace }: CaptureTarget, names: readonly string[], progress: Progress): Promise<void> {
     try {
-        // Deleted with grace period 0: the kubelet removes them within seconds; a minute is plenty.
+        // Deleted with grace period 1 (the pods' terminationGracePeriodSeconds is 0): the kubelet removes them within seconds; a minute is plenty.
         await poll("capture pods of this run to be gone", { seconds: 60, intervalMs: API_POLL_MS, progress }, async () => {
             const left = await b.core.listNamespacedPod({ namespace, labelSelector: `${CAPTURE_COMPONENT_LABEL}=capture` });
             const still = left.items.map((p) => p.metadata?.name ?? "").filter((name) => names.includes(name));
