@@ -50,24 +50,22 @@ function isPolicyDrop(flow: FlowRecord): boolean {
     return flow.verdict === "DROPPED" && POLICY_DROP_REASONS.includes(flow.dropReason ?? "");
 }
 
-/** The evidence for one attempt: the deciding flow, or why there is none. */
+/**
+ * The evidence for one attempt: the deciding flow, or why there is none. Only flows that name the
+ * domain (or reach curl's address) count: the read starts early, so the client's other flows can
+ * be the previous row's. For a blocked name a FORWARDED flow decides: its SYN got through.
+ */
 export function domainEvidence(source: DomainEvidence["source"], flows: readonly FlowRecord[], domain: string, expected: Outcome, remoteIp?: string): DomainEvidence {
     const named = flowsFor(flows, domain, remoteIp);
-    const candidates = named.length > 0 ? named : flows;
-    if (candidates.length === 0) {
+    if (flows.length === 0) {
         return { source, status: "no-flow", flows: [], note: `no flow from the client to port ${DOMAIN_PORT} in the attempt's window` };
     }
-    const wanted = expected === "connect" ? (f: FlowRecord) => f.verdict === "FORWARDED" : isPolicyDrop;
-    const flow = candidates.find(wanted) ?? candidates.find((f) => f.verdict === "DROPPED") ?? candidates[0];
-    return {
-        source,
-        status: "ok",
-        flow,
-        verdict: flow.verdict,
-        ...(flow.dropReason ? { dropReason: flow.dropReason } : {}),
-        flows: candidates.slice(0, 20),
-        ...(named.length === 0 ? { note: `no flow names ${domain} or its address; judged on the client's flows in the attempt's window` } : {}),
-    };
+    if (named.length === 0) {
+        return { source, status: "unnamed", flows: flows.slice(0, 20), note: `no flow names ${domain} or its address; the client's other flows in the window prove nothing about it` };
+    }
+    const forwarded = named.find((f) => f.verdict === "FORWARDED");
+    const flow = (expected === "connect" ? forwarded : (forwarded ?? named.find(isPolicyDrop))) ?? named.find((f) => f.verdict === "DROPPED") ?? named[0];
+    return { source, status: "ok", flow, verdict: flow.verdict, ...(flow.dropReason ? { dropReason: flow.dropReason } : {}), flows: named.slice(0, 20) };
 }
 
 export interface DomainMaterial {
@@ -92,7 +90,8 @@ function flowText(evidence: DomainEvidence): string {
 /**
  * Pass: an allowed name answers and the flow is FORWARDED; a blocked name does not connect (curl
  * exit 7 or 28, as for the cross-cluster rows: a policy drop is silent, so the SYN goes unanswered)
- * and the flow is DROPPED for policy. The flow is required evidence: without one the row fails.
+ * and the flow is DROPPED for policy. The flow is required evidence: without one the row fails;
+ * with only flows that name something else it is inconclusive.
  * A curl that did not run to its end, or that failed otherwise (exit 6: the name did not
  * resolve), proves nothing about the allow-list: inconclusive, unless something contradicts.
  */
@@ -108,7 +107,9 @@ export function analyzeDomain(m: DomainMaterial): DomainObservation {
         } else if (response.httpStatus === undefined) {
             mismatches.push(`curl: expected an HTTP answer, observed ${response.error ?? "nothing"}`);
         }
-        if (evidence.status !== "ok") {
+        if (evidence.status === "unnamed") {
+            missingEvidence.push(`${who}: ${evidence.note}`);
+        } else if (evidence.status !== "ok") {
             mismatches.push(`${who}: expected a FORWARDED flow, observed ${evidence.status}${evidence.note ? ` (${evidence.note})` : ""}; the flow is required evidence`);
         } else if (evidence.verdict !== "FORWARDED") {
             mismatches.push(`${who}: expected FORWARDED, observed ${flowText(evidence)}: ${evidence.flow?.summary}`);
@@ -119,7 +120,9 @@ export function analyzeDomain(m: DomainMaterial): DomainObservation {
         } else if (!CURL_CONNECT_FAILURES.includes(response.exitCode ?? -1)) {
             missingEvidence.push(`curl: a block needs curl to fail to connect (exit 7 or 28), observed ${curlRan ? response.error : `no exit code: ${response.error ?? "no answer"}`}`);
         }
-        if (evidence.status !== "ok") {
+        if (evidence.status === "unnamed") {
+            missingEvidence.push(`${who}: ${evidence.note}`);
+        } else if (evidence.status !== "ok") {
             mismatches.push(`${who}: expected a DROPPED (POLICY_DENIED) flow, observed ${evidence.status}${evidence.note ? ` (${evidence.note})` : ""}; the flow is required evidence`);
         } else if (!evidence.flow || !isPolicyDrop(evidence.flow)) {
             mismatches.push(`${who}: expected DROPPED for policy, observed ${flowText(evidence)}: ${evidence.flow?.summary}`);

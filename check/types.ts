@@ -167,7 +167,8 @@ export interface FlowRecord {
 export interface DomainEvidence {
     /** "hubble" on AKS; "emulated" in the offline lab (its datapath's log, in place of Hubble). */
     readonly source: "hubble" | "emulated";
-    readonly status: "ok" | "no-flow" | "unavailable" | "error";
+    /** "unnamed": the client had flows in the window, but none names the domain or its address. */
+    readonly status: "ok" | "no-flow" | "unnamed" | "unavailable" | "error";
     /** The flow the verdict rests on. */
     readonly flow?: FlowRecord;
     readonly verdict?: string;

@@ -136,10 +136,27 @@ describe("domain verdicts", function () {
         ]);
     });
 
-    it("judges on the window's flows when none names the domain, and says so", function () {
+    it("leaves a row inconclusive when no flow names the domain: the window can hold the previous row's flows", function () {
         const unnamed = parseHubbleJson(hubbleLine({ verdict: "DROPPED", destination: NAVER, dropReason: "POLICY_DENIED" }));
+        const note = "no flow names naver.com or its address; the client's other flows in the window prove nothing about it";
         const o = row("naver.com", "blocked", timeout, unnamed);
-        expect(o.verdict).to.equal("pass");
-        expect(o.flow.note).to.equal("no flow names naver.com or its address; judged on the client's flows in the attempt's window");
+        expect([o.verdict, o.flow.status, o.flow.flow, o.missingEvidence, o.mismatches]).to.deep.equal(["inconclusive", "unnamed", undefined, [`hubble: ${note}`], []]);
+        // Another name's drop (the previous blocked row) is no evidence for this one either.
+        const other = row("daum.net", "blocked", timeout, flows);
+        expect([other.verdict, other.flow.status]).to.deep.equal(["inconclusive", "unnamed"]);
+        const allowed = row("example.org", "connect", { httpStatus: 200, remoteIp: "198.51.100.9", exitCode: 0 }, flows);
+        expect([allowed.verdict, allowed.flow.status]).to.deep.equal(["inconclusive", "unnamed"]);
+    });
+
+    it("fails a blocked name whose own flows include a FORWARDED one, even beside a policy drop", function () {
+        const both = parseHubbleJson(
+            [hubbleLine({ verdict: "DROPPED", destination: NAVER, names: ["naver.com"], dropReason: "POLICY_DENIED" }), hubbleLine({ verdict: "FORWARDED", destination: NAVER, names: ["naver.com"], sourcePort: 41235 })].join("\n"),
+        );
+        const o = row("naver.com", "blocked", timeout, both);
+        expect([o.verdict, o.flow.verdict, o.mismatches]).to.deep.equal([
+            "fail",
+            "FORWARDED",
+            [`hubble: expected DROPPED for policy, observed FORWARDED: FORWARDED: ${FQDN.ip}:41235 -> ${NAVER}:443 (naver.com) SYN`],
+        ]);
     });
 });
