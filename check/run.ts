@@ -224,8 +224,12 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
             progress(`[coverage] ${coverageSummaryLine(row)}`);
         }
     } finally {
-        await Promise.allSettled([domainRun]);
-        await capture.stop();
+        // The domain rows are outside the capture's budget and use no capture: stop it first.
+        try {
+            await capture.stop();
+        } finally {
+            await Promise.allSettled([domainRun]);
+        }
     }
     const domains = await domainRun;
     const pcaps = capture.saved?.() ?? [];

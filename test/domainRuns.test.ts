@@ -14,6 +14,12 @@ import { DROPPED_NAVER, FORWARDED_GOOGLE, FQDN, GOOGLE, NAVER } from "./domainFi
 
 const OPTIONS: CheckOptions = { ...FAST_OPTIONS, capture: { startSeconds: 1, lateLinesMs: 3 }, progress: () => undefined };
 
+/** google.com answers and is FORWARDED; naver.com times out and is DROPPED for policy. */
+const PASSING = (domain: string): { response: DomainProbeResponse; flows: string[] } =>
+    domain === "google.com"
+        ? { response: { httpStatus: 301, remoteIp: GOOGLE, exitCode: 0 }, flows: [FORWARDED_GOOGLE] }
+        : { response: { exitCode: 28, error: "timeout (exit 28)" }, flows: [DROPPED_NAVER] };
+
 /** Local-only cross-cluster traffic that always passes, and scripted domain answers. */
 class DomainBackend implements CheckBackend {
     readonly name = "fake";
@@ -56,11 +62,7 @@ class DomainBackend implements CheckBackend {
 
 describe("domain probes through the check core", function () {
     it("runs one row per name next to the cross-cluster rows, and puts them in the summary", async function () {
-        const backend = new DomainBackend((domain) =>
-            domain === "google.com"
-                ? { response: { httpStatus: 301, remoteIp: GOOGLE, exitCode: 0 }, flows: [FORWARDED_GOOGLE] }
-                : { response: { exitCode: 28, error: "timeout (exit 28)" }, flows: [DROPPED_NAVER] },
-        );
+        const backend = new DomainBackend(PASSING);
         const report = await runCheck(backend, OPTIONS);
         expect(report.ok).to.equal(true);
         expect(report.domains!.map((d) => [d.domain, d.expected, d.verdict, d.flow.verdict])).to.deep.equal([
@@ -69,6 +71,25 @@ describe("domain probes through the check core", function () {
         ]);
         expect(report.summary).to.have.length(report.observations.length + 2);
         expect(report.summary[report.summary.length - 1]).to.match(/^curl-fqdn \(app=fqdn-client\) -> https:\/\/naver\.com\/ \(blocked\): .* \[pass\]$/);
+    });
+
+    it("stops the capture once the cross-cluster rows are done, without waiting for the domain rows", async function () {
+        let captureStopped: () => void = () => undefined;
+        const stopped = new Promise<void>((resolve) => (captureStopped = resolve));
+        class Waiting extends DomainBackend {
+            async startCapture(): Promise<CaptureSession> {
+                return { ...(await super.startCapture()), stop: async () => void (this.calls.push("capture stopped"), captureStopped()) };
+            }
+            async domainProbe(request: DomainProbeRequest): Promise<DomainProbeResponse> {
+                // Answers only after the capture stopped: a run that waited for the domain rows first would never end.
+                await stopped;
+                return super.domainProbe(request);
+            }
+        }
+        const backend = new Waiting(PASSING);
+        const report = await runCheck(backend, OPTIONS);
+        expect(report.ok).to.equal(true);
+        expect(backend.calls[0]).to.equal("capture stopped");
     });
 
     it("retries while the policy settles, asks again for late flows, and fails without evidence", async function () {
