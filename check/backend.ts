@@ -53,7 +53,8 @@ export interface CaptureSession {
     /**
      * Resolves once every node's capture has printed every packet it saw before the call, or
      * after `timings.lateLinesMs` with the nodes that had not. Optional: without it the core
-     * keeps the lines that arrive until shortly after the SYN to the frontend shows.
+     * keeps the lines that arrive until shortly after the SYN to the frontend shows. On AKS "every
+     * packet" means every packet line the pod's log held when it was read (k8s/logCatchUp.ts).
      */
     catchUp?(): Promise<string | undefined>;
     /** Stops tcpdump everywhere and removes what the capture created. Safe to call twice. */

@@ -9,7 +9,7 @@ import { KubernetesBackend } from "../check/k8s/backend";
 import { followLog } from "../check/k8s/logStream";
 import { checkPlan } from "../check/plan";
 import { parseLabConfig } from "../lib/config";
-import { INTERNAL_LOCAL, PLAIN } from "./checkFixtures";
+import { INTERNAL_LOCAL, NODE_B1, PLAIN, synLines } from "./checkFixtures";
 
 type ExecAnswer = { status: number } | { frames: [channel: number, payload: string][] } | "hang";
 
@@ -26,6 +26,8 @@ class FakeApiServer {
     exec: ExecAnswer = "hang";
     /** Called with the log response, to write to it or break it. */
     onLog: (res: http.ServerResponse) => void = () => undefined;
+    /** Answers other API calls (pods), or returns false for a 404. */
+    onApi: (req: http.IncomingMessage, res: http.ServerResponse) => boolean = () => false;
 
     async start(): Promise<string> {
         this.server.on("connection", (socket) => {
@@ -36,7 +38,7 @@ class FakeApiServer {
             if (req.url?.includes("/log?")) {
                 res.writeHead(200, { "content-type": "text/plain" });
                 this.onLog(res);
-            } else {
+            } else if (!this.onApi(req, res)) {
                 res.writeHead(404).end();
             }
         });
@@ -123,6 +125,36 @@ describe("Kubernetes backend transport (local stand-in API server)", function ()
         expect(await backend.probe(request)).to.deep.equal({ error: "curl: (7) Failed to connect to 10.20.0.100 port 80 after 3 ms: Couldn't connect to server (exit 7)", exitCode: 7 });
         fake.exec = { frames: [[3, JSON.stringify({ status: "Failure", reason: "InternalError", message: "container curl not found" })]] };
         expect(await backend.probe(request)).to.deep.equal({ error: "no output (no exit code: curl did not run to its end)" });
+    });
+
+    it("reports an AKS capture as behind when its followed log stream delivered fewer packets than the pod's log holds", async function () {
+        const listening = "listening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes\n";
+        const syn = synLines({ at: NODE_B1, source: "10.10.0.4", sourcePort: 40000, target: "10.20.0.100", targetPort: 80 });
+        const deleted: string[] = [];
+        let logged = listening;
+        fake.onApi = (req, res) => {
+            const name = req.url?.split("?")[0].split("/").pop() ?? "";
+            const json = (body: object): void => void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+            if (req.method === "POST") {
+                json({ kind: "Pod", apiVersion: "v1", metadata: { name: "egl-c-cap-0" } });
+            } else if (req.method === "DELETE") {
+                deleted.push(`${name}?${req.url?.split("?")[1]}`);
+                json({ kind: "Pod", apiVersion: "v1", metadata: { name } });
+            } else {
+                json({ kind: "Pod", apiVersion: "v1", metadata: { name }, status: { phase: "Running", containerStatuses: [{ name: "tcpdump", state: { running: {} } }] } });
+            }
+            return true;
+        };
+        // The followed stream prints "listening on" and then stalls; the pod's log read without follow holds a SYN.
+        fake.onLog = (res) => void (res.req.url?.includes("follow=true") ? res.write(listening) : res.end(logged));
+        const spec = { runId: "egl-c", nodes: ["aks-b-0"], destinations: [{ host: "10.20.0.100", port: 80 }], maxPackets: 100, maxSeconds: 60, maxAttempts: 1, timings: { startSeconds: 5, lateLinesMs: 20 } };
+        const session = await backend.startCapture(spec, () => undefined);
+        expect(await session.catchUp!()).to.equal(undefined);
+        logged = listening + syn;
+        expect(await session.catchUp!()).to.equal("the log stream of the capture is behind its pod's log (aks-b-0: 0 of 1 packets) after 20 ms; later SYN copies there may be missing");
+        await session.stop();
+        expect(deleted).to.deep.equal(["egl-c-cap-0?gracePeriodSeconds=1"]);
+        fake.onApi = () => false;
     });
 
     it("ends a capture's log stream cleanly when it is stopped, and says so when it breaks", async function () {

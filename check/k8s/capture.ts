@@ -5,12 +5,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { capturePod, captureSeconds, CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/capture";
 import { CaptureSession, CaptureSpec, Progress } from "../backend";
+import { within } from "../deadline";
 import { LineCapture } from "../lineCapture";
 import { pcapArgs, pcapFileName, POD_PCAP_PATH, SavedPcap, savedPcap } from "../pcap";
 import { poll } from "../poll";
 import { tcpdumpArgs, tcpdumpMessages } from "../tcpdump";
 import { API_POLL_MS, call, Cluster } from "./clients";
 import { execIn, lastErrorLine } from "./exec";
+import { streamCatchUp } from "./logCatchUp";
 import { followLog } from "./logStream";
 
 /** Where captures run on B, and the bound on one exec into a capture pod. */
@@ -144,7 +146,19 @@ export async function startCapture(target: CaptureTarget, spec: CaptureSpec, act
         await stop();
         throw error;
     }
-    return { mark: () => capture.mark(), since: (m) => capture.since(m), gaps: () => (stop.started() ? [] : capture.gaps()), stop: () => stop(), saved: () => saved };
+    // client-node 1.4.0 ObjectParamAPI: readNamespacedPodLog without `follow` returns the log so far as one string.
+    const readLog = (node: string): Promise<string> => {
+        const name = names[spec.nodes.indexOf(node)];
+        return within(call(b, `read the log of ${name}`, () => b.core.readNamespacedPodLog({ name, namespace, container: "tcpdump" })), target.execSeconds, `reading the log of ${name}`);
+    };
+    return {
+        mark: () => capture.mark(),
+        since: (m) => capture.since(m),
+        gaps: () => (stop.started() ? [] : capture.gaps()),
+        catchUp: () => streamCatchUp(capture, readLog, spec.timings.lateLinesMs),
+        stop: () => stop(),
+        saved: () => saved,
+    };
 }
 
 /** Copies a node's pcap out of its capture pod's sidecar, at most its bound (and one byte, to tell). */
