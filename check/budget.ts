@@ -1,6 +1,6 @@
 // The capture's bounds, computed from the same numbers the run uses: tcpdump must outlast the
 // longest possible run, and its packet count must hold every copy of every SYN the probes send.
-// Pure; the core applies it, the tests and the README's time budget read it.
+// Pure; the core applies it, the tests and docs/check.md's time budget read it.
 import type { CheckOptions } from "./run";
 
 export type BudgetOptions = Pick<

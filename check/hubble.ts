@@ -7,6 +7,7 @@
 // names (UseProtoNames): "verdict": "DROPPED", "drop_reason_desc": "POLICY_DENIED",
 // "IP": {"source", "destination"}, "l4": {"TCP": {"source_port", "destination_port", "flags"}},
 // "destination_names": [...] (from the agent's FQDN cache, filled by the DNS proxy).
+import { isRecord } from "../lib/records";
 import { FlowRecord } from "./types";
 
 /** drop_reason_desc values that mean "a network policy dropped it" (flow.proto DropReason). */
@@ -15,7 +16,7 @@ export const POLICY_DROP_REASONS: readonly string[] = ["POLICY_DENIED", "POLICY_
 type Json = Record<string, unknown>;
 
 function record(value: unknown): Json | undefined {
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+    return isRecord(value) ? value : undefined;
 }
 
 function text(value: unknown): string | undefined {

@@ -99,7 +99,7 @@ export const GATEWAY_FORWARDING_PROVIDER = forwardingProvider(azureClients);
 
 /**
  * IP forwarding on every NIC of an AKS pool's scale set (model and instances). This changes a
- * resource AKS manages; see the README, "How the egress IPs work on Azure".
+ * resource AKS manages; see docs/design.md, "How the egress IPs work on Azure", and docs/ip-forwarding.md.
  */
 export class GatewayForwarding extends pulumi.dynamic.Resource {
     declare public readonly ipForwarding: pulumi.Output<boolean>;

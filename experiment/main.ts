@@ -1,9 +1,10 @@
 // `npm run experiment`: the whole experiment on Azure in one command, built on Pulumi's Automation
-// API. See `npm run experiment -- --help` and README, "One command".
+// API. See `npm run experiment -- --help` and docs/experiment.md.
 //
 // Exit codes: 0 every probe passed, 1 a probe failed, 2 could not run or a step failed,
 // 3 the cost was declined, 130 interrupted.
 import * as path from "path";
+import { exitWhenFlushed } from "../check/output";
 import { defaultRunDir, RUN_DIR_ENV } from "../check/runDir";
 import { localWorkspace } from "./automation";
 import { terminalAsker } from "./costPrompt";
@@ -58,10 +59,8 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-    // Exit once stdout is flushed: on a pipe, process.exit would drop what is still queued.
-    const exit = (code: number): void => void process.stdout.write("", () => process.exit(code));
-    main().then(exit, (error: Error) => {
+    main().then(exitWhenFlushed, (error: Error) => {
         process.stderr.write(`experiment failed: ${error.message}\n`);
-        exit(EXIT.failed);
+        return exitWhenFlushed(EXIT.failed);
     });
 }

@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import * as YAML from "yaml";
 import { LabConfig, parseLabConfig } from "../lib/config";
+import { isRecord } from "../lib/records";
 
 export const PROJECT = "egress-lab";
 
@@ -16,7 +17,7 @@ export function rawFromStackYaml(text: string, source: string): Record<string, u
     for (const [key, value] of Object.entries(config)) {
         if (key.startsWith(`${PROJECT}:`)) {
             // Structured values may be written as { value: ... } in stack files.
-            const plain = typeof value === "object" && value !== null && !Array.isArray(value) && "value" in value ? (value as { value: unknown }).value : value;
+            const plain = isRecord(value) && "value" in value ? value.value : value;
             raw[key.slice(PROJECT.length + 1)] = plain;
         }
         // Keys of other namespaces (azure-native:location, ...) do not concern the lab.

@@ -52,7 +52,7 @@ describe("program (index.ts under mocks)", function () {
         expect(b.inputs.networkProfile).to.include({ serviceCidr: "10.120.0.0/16", dnsServiceIP: "10.120.0.10" });
     });
 
-    it("keeps AKS's kube-proxy next to Cilium's replacement, with one healthCheckNodePort server (README, kube-proxy)", function () {
+    it("keeps AKS's kube-proxy next to Cilium's replacement, with one healthCheckNodePort server (docs/design.md, kube-proxy)", function () {
         for (const cluster of byType(recorder, MC)) {
             expect(Object.keys(cluster.inputs.networkProfile).sort(), cluster.name).to.deep.equal(["dnsServiceIP", "loadBalancerSku", "networkPlugin", "outboundType", "podCidr", "serviceCidr"]);
         }

@@ -1,4 +1,4 @@
-// Every bound of a run on AKS in one place (see the README's time budget).
+// Every bound of a run on AKS in one place (see docs/check.md, "Time budget").
 import { CheckOptions } from "../run";
 
 export interface Waits {

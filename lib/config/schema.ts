@@ -1,4 +1,4 @@
-// The settings egress-lab reads: key, type, default and description. Pulumi.yaml and the README
+// The settings egress-lab reads: key, type, default and description. Pulumi.yaml and docs/configuration.md
 // table are generated from it (scripts/configDocs.ts).
 
 export type ConfigType = "string" | "integer" | "boolean" | "array";
@@ -11,7 +11,7 @@ export interface ConfigKeySpec {
     readonly description: string;
 }
 
-/** Every setting, in the order the README and Pulumi.yaml list them. */
+/** Every setting, in the order docs/configuration.md and Pulumi.yaml list them. */
 export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
     { key: "location", type: "string", default: "koreacentral", description: "Azure region for everything." },
     { key: "resourceGroupName", type: "string", default: "egress-lab-rg", description: "Resource group that holds both clusters and their VNets." },
