@@ -1,19 +1,10 @@
 // `npm run check`: the curl-and-capture check against the two AKS clusters.
 //
-//   pulumi stack output --json --show-secrets | npm run check            # report JSON on stdout
-//   pulumi stack output --json --show-secrets | npm run check -- --out report.json
-//   ... | npm run check -- --out-dir runs/check --junit junit.xml
+//   pulumi stack output --json --show-secrets | npm run -s check -- --out report.json
 //
-// Options: --out FILE (the report JSON), --out-dir DIR (the run directory: observations.json,
-// topology.svg, junit.xml and pcap/), --junit FILE (the verdicts as JUnit XML). Every run keeps
-// each B node's capture as a pcap in <run dir>/pcap/: the --out-dir, else $EGRESS_LAB_RUN_DIR (the
-// experiment runner's), else runs/check-<UTC time>.
-//
-// Input (stdin, or the EGRESS_LAB_CHECK_INPUT variable): a JSON object with kubeconfigA,
-// kubeconfigB and checkPlan (the stack outputs), optionally sourcePublicIp and gatewayPool. Kubeconfigs are read
-// from there only: never from the command line, never printed. Progress goes to stderr.
-// Exit codes: 0 all probes pass (or checkPlan.strict is false), 1 a probe failed or was
-// inconclusive, 2 an error. The process exits only once the report has been handed over whole.
+// Options, input and exit codes: check/usage.ts (what `npm run check -- --help` prints; docs/check.md
+// shows it). Kubeconfigs are read from stdin only: never from the command line or the environment,
+// never printed. The process exits only once the report has been handed over whole.
 import * as fs from "fs";
 import * as path from "path";
 import { reportJunit } from "./junit";
@@ -25,6 +16,8 @@ import { CheckPlan } from "./plan";
 import { parseCheckPlan } from "./planShape";
 import { runCheck } from "./run";
 import { defaultRunDir, RUN_DIR_ENV, RUN_FILES, writeRunDir } from "./runDir";
+import { CHECK_EXIT, CHECK_USAGE, CHECK_USAGE_LINE } from "./usage";
+import { helpText, wantsHelp } from "../lib/usage";
 
 export interface CheckInput {
     readonly kubeconfigA: string;
@@ -71,13 +64,18 @@ export interface CheckArgs {
     readonly out?: string;
     readonly outDir?: string;
     readonly junit?: string;
+    /** Print the usage and exit 0. */
+    readonly help?: boolean;
 }
 
 /** The options; anything else is an error that shows the usage. */
 export function parseCheckArgs(argv: readonly string[]): CheckArgs {
-    const usage = "usage: npm run check -- [--out file] [--out-dir dir] [--junit file] (input on stdin)";
-    const args: Record<string, string> = {};
-    const names: Record<string, keyof CheckArgs> = { "--out": "out", "--out-dir": "outDir", "--junit": "junit" };
+    if (wantsHelp(argv)) {
+        return { help: true };
+    }
+    const usage = CHECK_USAGE_LINE;
+    const args: { [K in Exclude<keyof CheckArgs, "help">]?: string } = {};
+    const names: Record<string, Exclude<keyof CheckArgs, "help">> = { "--out": "out", "--out-dir": "outDir", "--junit": "junit" };
     for (let i = 0; i < argv.length; i++) {
         const name = names[argv[i]];
         const value = argv[i + 1];
@@ -95,11 +93,15 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
 
 async function main(): Promise<number> {
     const args = parseCheckArgs(process.argv.slice(2));
+    if (args.help) {
+        await writeAll(process.stdout, `${helpText(CHECK_USAGE)}\n`);
+        return CHECK_EXIT.ok;
+    }
     const outFile = args.out;
     // The experiment runner names the run directory; the report, the JUnit file and the picture follow it there.
     const namedRunDir = args.outDir ?? process.env[RUN_DIR_ENV];
     const runDir = namedRunDir ?? defaultRunDir(process.cwd(), "check", new Date());
-    const text = process.env.EGRESS_LAB_CHECK_INPUT ?? (process.stdin.isTTY ? "" : await readStdin());
+    const text = process.stdin.isTTY ? "" : await readStdin();
     if (text.trim() === "") {
         throw new Error("no input: pipe `pulumi stack output --json --show-secrets` into `npm run check`");
     }
@@ -118,7 +120,7 @@ async function main(): Promise<number> {
             void backend
                 .stopAll()
                 .catch((error: Error) => process.stderr.write(`${error.message}; the next run's sweep deletes them\n`))
-                .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+                .finally(() => process.exit(signal === "SIGINT" ? CHECK_EXIT.sigint : CHECK_EXIT.sigterm));
         });
     }
     const progress = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -137,7 +139,7 @@ async function main(): Promise<number> {
     }
     progress(`run directory ${runDir}: pcaps in ${RUN_FILES.pcaps}/${namedRunDir ? `, ${RUN_FILES.observations}, ${RUN_FILES.picture}, ${RUN_FILES.junit}` : ""}`);
     await writeAll(process.stdout, `${json}\n`);
-    return report.ok || !input.checkPlan.strict ? 0 : 1;
+    return report.ok || !input.checkPlan.strict ? CHECK_EXIT.ok : CHECK_EXIT.probesFailed;
 }
 
 if (require.main === module) {
@@ -145,7 +147,7 @@ if (require.main === module) {
         (code) => exitWhenFlushed(code),
         (error: Error) => {
             process.stderr.write(`check failed: ${error.message}\n`);
-            return exitWhenFlushed(2);
+            return exitWhenFlushed(CHECK_EXIT.failed);
         },
     );
 }

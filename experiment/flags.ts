@@ -1,4 +1,6 @@
 // The runner's command line: parsed once, every problem reported together with the usage.
+import { helpText } from "../lib/usage";
+import { EXPERIMENT_USAGE, MAX_TTL_HOURS } from "./usage";
 
 export interface ExperimentFlags {
     /** Stack to select or create: name, or org/project/name. */
@@ -14,14 +16,8 @@ export interface ExperimentFlags {
     readonly help: boolean;
 }
 
-export const MAX_TTL_HOURS = 720;
-
-export const USAGE = `usage: npm run experiment -- [--stack NAME] [--yes] [--destroy] [--ttl HOURS] [--out-dir DIR]
-  --stack NAME    stack to select or create (default dev)
-  --yes           do not ask before creating billable resources
-  --destroy       tear everything down after the report, also after a failure or Ctrl-C
-  --ttl HOURS     tag the resource group with an expiry time HOURS from now (0 < HOURS <= ${MAX_TTL_HOURS})
-  --out-dir DIR   run directory (default runs/<stack>-<UTC time>)`;
+/** The usage (experiment/usage.ts), as --help prints it and every flag error ends. */
+export const USAGE = helpText(EXPERIMENT_USAGE);
 
 export class FlagError extends Error {
     constructor(readonly problems: readonly string[]) {

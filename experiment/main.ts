@@ -1,8 +1,7 @@
 // `npm run experiment`: the whole experiment on Azure in one command, built on Pulumi's Automation
 // API. See `npm run experiment -- --help` and docs/experiment.md.
 //
-// Exit codes: 0 every probe passed, 1 a probe failed, 2 could not run or a step failed,
-// 3 the cost was declined, 130 interrupted.
+// Usage and exit codes: experiment/usage.ts (what --help prints).
 import * as path from "path";
 import { exitWhenFlushed } from "../check/output";
 import { defaultRunDir, RUN_DIR_ENV } from "../check/runDir";

@@ -8,9 +8,11 @@ import { reportTables } from "../lab/table";
 import { Asker, confirmCost, costLines, NoTerminalError } from "./costPrompt";
 import { ExperimentFlags } from "./flags";
 import { Interrupt } from "./interrupt";
+import { EXPERIMENT_EXIT } from "./usage";
 import { describeRemoved, ExperimentWorkspace, isCloudResource, StackListing, StackOperations } from "./stack";
 
-export const EXIT = { ok: 0, probesFailed: 1, failed: 2, declined: 3, interrupted: 130 } as const;
+/** The exit codes by name; experiment/usage.ts says what each means (--help, docs/experiment.md). */
+export const EXIT = EXPERIMENT_EXIT;
 
 export interface RunnerDeps {
     readonly flags: ExperimentFlags;
@@ -142,13 +144,20 @@ export async function runExperiment(d: RunnerDeps): Promise<number> {
     config.warnings.forEach((w) => print(`warning: ${w}`));
     costLines(config).forEach((line) => print(line));
     if (!(await confirmCost(d.asker, flags.yes, stack.name))) {
-        print("declined: nothing was created");
+        print(`declined: no Azure resource was created; the stack ${stack.name} ${existed ? "is unchanged" : "exists, empty (pulumi stack rm removes it)"}`);
         return EXIT.declined;
     }
     if (flags.ttlHours !== undefined && !d.interrupt.requested) {
         const at = expiryTime(d.now(), flags.ttlHours);
         await stack.setConfig("expiresAt", at);
         print(`expiresAt ${at}: the resource group carries it as a tag`);
+    }
+    if (!d.interrupt.requested) {
+        // The check's Command re-runs only when a trigger changes (components/check.ts): a run of
+        // its own nonce makes this run measure again, even on an unchanged stack.
+        const nonce = d.now().toISOString();
+        await stack.setConfig("checkNonce", nonce);
+        print(`checkNonce ${nonce}: up runs the check again`);
     }
 
     const result = d.interrupt.requested ? { failure: "stopped before preview" } : await deploy(d, stack);

@@ -20,7 +20,10 @@ describe("experiment runner (fake stack operations)", function () {
         dirs.push(t.runDir);
         expect(await t.run()).to.equal(EXIT.ok);
         expect(t.workspaceCalls).to.deep.equal(["listStacks", "openStack dev"]);
-        expect(t.stack.calls).to.deep.equal(["config", "preview", "up"]);
+        expect(t.stack.calls).to.deep.equal(["config", "setConfig checkNonce", "preview", "up"]);
+        // Its own nonce: up runs the check again even on an unchanged stack (components/check.ts triggers).
+        expect(t.stack.configSet).to.deep.equal([["checkNonce", "2026-11-27T12:00:00.000Z"]]);
+        expect(t.printed).to.include("checkNonce 2026-11-27T12:00:00.000Z: up runs the check again");
         expect(t.stack.engine?.policyPacks).to.deep.equal(["/repo/policies"]);
         expect(t.printed).to.include.members(["stack dev: created", "Estimated cost while the lab exists: $1.35/h for nodes, OS disks, load balancers and public IPs (pay-as-you-go list prices):"]);
         expect(t.printed).to.include("  egress-lab-a gateway pool (egressgw) 1 × Standard_D2s_v5 = $0.12/h");
@@ -41,7 +44,7 @@ describe("experiment runner (fake stack operations)", function () {
         dirs.push(t.runDir);
         expect(await t.run()).to.equal(EXIT.ok);
         expect(t.asked).to.deep.equal([]);
-        expect(t.stack.calls).to.deep.equal(["config", "preview", "up", "destroy"]);
+        expect(t.stack.calls).to.deep.equal(["config", "setConfig checkNonce", "preview", "up", "destroy"]);
         expect(t.stack.resources).to.deep.equal([]);
         expect(t.printed.slice(-2)).to.deep.equal([
             "--destroy: tearing down stack dev",
@@ -54,7 +57,7 @@ describe("experiment runner (fake stack operations)", function () {
         const t = await scenario({ previewFails: true, flags: { destroy: true, yes: true } });
         dirs.push(t.runDir);
         expect(await t.run()).to.equal(EXIT.failed);
-        expect(t.stack.calls).to.deep.equal(["config", "preview", "destroy"]);
+        expect(t.stack.calls).to.deep.equal(["config", "setConfig checkNonce", "preview", "destroy"]);
         expect(t.printed).to.include(
             "preview failed (nothing was changed): Policy Violations: | [mandatory]  egress-lab v0.1.0  aks-byocni-custom-subnet (cluster-a) | error: preview failed",
         );
@@ -65,7 +68,7 @@ describe("experiment runner (fake stack operations)", function () {
         const t = await scenario({ previewFails: true, flags: { yes: true } });
         dirs.push(t.runDir);
         expect(await t.run()).to.equal(EXIT.failed);
-        expect(t.stack.calls).to.deep.equal(["config", "preview"]);
+        expect(t.stack.calls).to.deep.equal(["config", "setConfig checkNonce", "preview"]);
         expect(t.stack.resources).to.deep.equal([]);
         expect(t.printed.at(-1)).to.equal(`the lab keeps running and costs money until you tear it down: ${TEARDOWN}`);
     });
@@ -74,7 +77,7 @@ describe("experiment runner (fake stack operations)", function () {
         const t = await scenario({ up: "fail-after-creating", flags: { destroy: true, yes: true } });
         dirs.push(t.runDir);
         expect(await t.run()).to.equal(EXIT.failed);
-        expect(t.stack.calls).to.deep.equal(["config", "preview", "up", "destroy"]);
+        expect(t.stack.calls).to.deep.equal(["config", "setConfig checkNonce", "preview", "up", "destroy"]);
         expect(t.printed).to.include("up failed: error: 2 probes still mismatch after the settling window | error: update failed");
         expect(t.printed.find((l) => l.startsWith("client  label"))?.split("\n")).to.have.length(PICTURE_OBSERVATIONS.length + 1);
         expect(labelsOf(parseSvg(fs.readFileSync(path.join(t.runDir, RUN_FILES.picture), "utf8")))).to.have.length(PICTURE_OBSERVATIONS.length);
@@ -88,7 +91,7 @@ describe("experiment runner (fake stack operations)", function () {
         t.stack.onUpStart = () => t.interrupt.request("SIGINT");
         expect(await t.run()).to.equal(EXIT.interrupted);
         expect(t.interrupt.signal.aborted).to.equal(true);
-        expect(t.stack.calls).to.deep.equal(["config", "preview", "up", "destroy"]);
+        expect(t.stack.calls).to.deep.equal(["config", "setConfig checkNonce", "preview", "up", "destroy"]);
         expect(t.printed).to.include("SIGINT: asking Pulumi to cancel; it finishes the steps in flight first");
         expect(t.printed).to.include("SIGINT: interrupted, up failed: error: update canceled");
         expect(t.printed.at(-1)).to.equal("removed 2 Azure resources: 1 × azure-native:containerservice:ManagedCluster, 1 × azure-native:resources:ResourceGroup");
@@ -100,7 +103,7 @@ describe("experiment runner (fake stack operations)", function () {
         t.stack.onUpStart = () => t.interrupt.request("SIGINT");
         expect(await t.run()).to.equal(EXIT.interrupted);
         expect(t.interrupt.signal.aborted).to.equal(false);
-        expect(t.stack.calls).to.deep.equal(["config", "preview", "up"]);
+        expect(t.stack.calls).to.deep.equal(["config", "setConfig checkNonce", "preview", "up"]);
         expect(t.printed.at(-1)).to.equal(`the lab keeps running and costs money until you tear it down: ${TEARDOWN}`);
         t.interrupt.request("SIGINT");
         expect(t.printed.at(-1)).to.equal("SIGINT again: waiting for Pulumi to finish the steps in flight, so nothing is orphaned");

@@ -16,8 +16,11 @@ describe("experiment runner: guards, expiry and exit codes (fake stack operation
         const t = await scenario({ flags: { yes: true, ttlHours: 1.5 } });
         dirs.push(t.runDir);
         expect(await t.run()).to.equal(EXIT.ok);
-        expect(t.stack.configSet).to.deep.equal([["expiresAt", "2026-11-27T13:30:00Z"]]);
-        expect(t.stack.calls.slice(0, 3)).to.deep.equal(["config", "setConfig expiresAt", "preview"]);
+        expect(t.stack.configSet).to.deep.equal([
+            ["expiresAt", "2026-11-27T13:30:00Z"],
+            ["checkNonce", "2026-11-27T12:00:00.000Z"],
+        ]);
+        expect(t.stack.calls.slice(0, 4)).to.deep.equal(["config", "setConfig expiresAt", "setConfig checkNonce", "preview"]);
         expect(t.printed).to.include("expiresAt 2026-11-27T13:30:00Z: the resource group carries it as a tag");
     });
 
@@ -54,7 +57,7 @@ describe("experiment runner: guards, expiry and exit codes (fake stack operation
         dirs.push(t.runDir);
         expect(await t.run()).to.equal(EXIT.declined);
         expect(t.stack.calls).to.deep.equal(["config"]);
-        expect(t.printed.at(-1)).to.equal("declined: nothing was created");
+        expect(t.printed.at(-1)).to.equal("declined: no Azure resource was created; the stack dev exists, empty (pulumi stack rm removes it)");
     });
 
     it("bad stack config stops before the cost question, naming every key", async function () {
