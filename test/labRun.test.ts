@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseTcpdump } from "../check/tcpdump";
-import { Observation } from "../check/types";
+import { CheckReport, Observation } from "../check/types";
 import { parseLabConfig } from "../lib/config";
 import { runLab } from "../lab/main";
 import { HeldLock, LabLock, lineage, lockText } from "../lab/lock";
@@ -18,6 +18,9 @@ import { loadStackConfig } from "../lab/stackConfig";
 import { labTopology, namespaces } from "../lab/topology";
 import { topologySvg } from "../check/picture/svg";
 import { requireRoot } from "./rootOnly";
+import { runPiped, runWith } from "./docExamples";
+import { stackRows } from "../check/runDir";
+import { reportTables } from "../lab/table";
 import { expectRowsDrawn } from "./svgAssertions";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -156,13 +159,15 @@ describe("offline lab, for real (root)", function () {
         // One pcap per B node, which tcpdump -r reads back to the very SYNs the live capture printed.
         expect(report.pcaps!.map((p) => [p.node, p.file, p.note])).to.deep.equal(["egl-b-node0", "egl-b-node1"].map((n) => [n, path.join(pcapDir, `${n}.pcap`), undefined]));
         for (const pcap of report.pcaps!) {
-            const reread = parseTcpdump(execFileSync("tcpdump", ["-r", pcap.file, "-nn", "-tt"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }), pcap.node);
+            // As docs/lab.md shows it (example:pcap-read).
+            const reread = parseTcpdump(runWith("pcap-read", "runs/lab-<UTC time>/pcap/egl-b-node0.pcap", pcap.file), pcap.node);
             const printed = o.flatMap((x) => x.wire.sightings).filter((x) => x.node === pcap.node);
             const key = (x: { source: string; sourcePort: number; target: string; targetPort: number }) => `${x.source}:${x.sourcePort}>${x.target}:${x.targetPort}`;
             expect(reread.map(key)).to.include.members(printed.map(key));
             expect(reread).to.have.length(pcap.packets);
         }
         fs.rmSync(pcapDir, { recursive: true, force: true });
+        expectDocExamples(report);
         expect(report.ok).to.equal(true);
         expect(lines.filter((l) => l.startsWith("warning:"))).to.deep.equal([]);
         expect([...ids.keys()].sort()).to.deep.equal(namespaces(labTopology(parseLabConfig({}))).sort());
@@ -264,3 +269,19 @@ describe("offline lab, for real (root)", function () {
         expect(await leftovers()).to.deep.equal([]);
     });
 });
+
+/** The docs' examples and sample rows hold for this real run (test/docExamples.ts). */
+function expectDocExamples(report: CheckReport): void {
+    const json = JSON.stringify(report);
+    // docs/lab.md: jq on `npm run lab -- --json`, one line per cross-cluster row.
+    expect(runPiped("lab-json", "npm run -s lab -- --json", json).trim().split("\n")).to.include("curl internal/Cluster: wire 10.10.0.4 app 10.220.1.1 pass").and.have.length(12);
+    // docs/check.md: jq on the stack's observations output, the same rows flattened with the others.
+    const rows = runPiped("stack-observations", "pulumi stack output observations --json", JSON.stringify(stackRows(report)));
+    expect(rows.match(/"verdict": "pass"/g)).to.have.length(12);
+    // The README's three sample rows are rows of the lab's table, verbatim.
+    const table = reportTables(report).split("\n");
+    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+    const sample = readme.slice(readme.indexOf("```\nclient  label") + 4).split("\n```")[0].split("\n");
+    expect(sample).to.have.length(4);
+    expect(table).to.include.members(sample);
+}

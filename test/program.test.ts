@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import type { ManagedClusterArgs } from "@pulumi/azure-native/containerservice";
+import { OUTPUT_DOCS, OutputDoc, shapeOf } from "../components/egressLabOutputs";
 import { byType, FAKE_KUBECONFIG, installMocks, one, Recorder, runProgram, settle, transitiveDependencies } from "./mocks";
 
 const MC = "azure-native:containerservice:ManagedCluster";
@@ -207,6 +208,18 @@ describe("program (index.ts under mocks)", function () {
         ]);
         // check/main.ts parseCheckInput: the kubeconfigs and plan are required, the rest optional but never to be left out.
         expect(exported).to.include.members(["kubeconfigA", "kubeconfigB", "checkPlan", "sourcePublicIp", "gatewayPool"]);
+    });
+
+    it("exports each output with the shape and secrecy the README's outputs table documents (OUTPUT_DOCS)", async function () {
+        const found: Record<string, { shape: string; secret: boolean }> = {};
+        const documented: Record<string, { shape: string; secret: boolean }> = {};
+        for (const [name, doc] of Object.entries(OUTPUT_DOCS) as [string, OutputDoc][]) {
+            const output = pulumi.output(program[name]);
+            found[name] = { shape: shapeOf(await value(output), doc.depth), secret: await output.isSecret };
+            documented[name] = { shape: doc.shape, secret: doc.secret ?? false };
+        }
+        expect(found).to.deep.equal(documented);
+        expect(program.cidrs.a.egressPrefix, "the egress prefix is a range in use too").to.equal("10.10.100.0/24");
     });
 
     it("gives the check the azure-native identifiers as ARM_* variables, never the secret", function () {
