@@ -4,7 +4,7 @@
 // bounded, for a live run to finish), and the labs it starts, in process or as children, run
 // under it. No test here touches a lock it does not hold.
 import { expect } from "chai";
-import { ChildProcess, execFileSync, spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

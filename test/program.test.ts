@@ -215,7 +215,7 @@ describe("program (index.ts under mocks)", function () {
         const documented: Record<string, { shape: string; secret: boolean }> = {};
         for (const [name, doc] of Object.entries(OUTPUT_DOCS) as [string, OutputDoc][]) {
             const output = pulumi.output(program[name]);
-            found[name] = { shape: shapeOf(await value(output), doc.depth), secret: await output.isSecret };
+            found[name] = { shape: shapeOf(await value(output), doc.depth), secret: await pulumi.isSecret(output) };
             documented[name] = { shape: doc.shape, secret: doc.secret ?? false };
         }
         expect(found).to.deep.equal(documented);
