@@ -63,7 +63,7 @@ describe("Cilium egress map", function () {
         const gateway = node("aks-gw-0", "10.10.8.4", true);
         const fake = new FakeEgressGateway("1.19", [node("aks-sys-0", "10.10.0.4", false), gateway], policies());
         EGRESS_IPS.forEach((ip) => gateway.addresses.add(ip));
-        const before = readEgressRound([{ agent: "cilium-gw-0", node: "aks-gw-0", code: 0, ...fake.listOn("aks-gw-0") }], clients, { node: "aks-gw-0", ip: "10.10.8.4", label: "egress-gateway=true" });
+        const before = readEgressRound([{ agent: "cilium-gw-0", node: "aks-gw-0", ...fake.listOn("aks-gw-0") }], clients, { node: "aks-gw-0", ip: "10.10.8.4", label: "egress-gateway=true" });
         expect(before.zeroEgressIp).to.deep.equal(["egress-app-client1", "egress-app-client2"]);
         expect(before.problems[0]).to.equal(
             "cilium-gw-0: 10.210.0.12 -> 10.20.0.0/16 has EgressIP 0.0.0.0: Cilium on aks-gw-0 had not found 10.10.100.51 on any interface when it last evaluated policy egress-app-client1, so it drops this traffic",
@@ -99,13 +99,13 @@ describe("Cilium egress map", function () {
         const gateway = { node: "aks-gw-0", ip: "10.10.8.4", label: "egress-gateway=true" };
         const nodes = [node("aks-sys-0", "10.10.0.4", false), node("aks-gw-0", "10.10.8.4", true, EGRESS_IPS)];
         const notFound = new FakeEgressGateway("1.19", nodes, policies({ key: "egress-gateway", value: "yes" }));
-        const round = readEgressRound([{ agent: "cilium-sys0", node: "aks-sys-0", code: 0, ...notFound.listOn("aks-sys-0") }, { agent: "cilium-gw0", node: "aks-gw-0", code: 0, ...notFound.listOn("aks-gw-0") }], clients, gateway);
+        const round = readEgressRound([{ agent: "cilium-sys0", node: "aks-sys-0", ...notFound.listOn("aks-sys-0") }, { agent: "cilium-gw0", node: "aks-gw-0", ...notFound.listOn("aks-gw-0") }], clients, gateway);
         expect(round.problems[0]).to.equal('cilium-sys0: 10.210.0.12 -> 10.20.0.0/16 has GatewayIP "Not Found": this agent sees no node matching egress-gateway=true for policy egress-app-client1, so Cilium drops this traffic');
         expect(round.zeroEgressIp).to.deep.equal([]);
         const excluded = new FakeEgressGateway("1.19", nodes, policies().map((p) => ({ ...p, destinationCidrs: [], excludedCidrs: ["10.20.0.0/16"] })));
         const out = excluded.listOn("aks-sys-0");
         expect(JSON.parse(out.stdout)[0]).to.deep.equal({ SourceIP: "10.210.0.12", DestCIDR: "10.20.0.0/16", EgressIP: "0.0.0.0", GatewayIP: "Excluded CIDR" });
-        expect(readEgressRound([{ agent: "cilium-sys0", node: "aks-sys-0", code: 0, ...out }, { agent: "cilium-gw0", node: "aks-gw-0", code: 0, ...excluded.listOn("aks-gw-0") }], clients, gateway).problems[0]).to.equal(
+        expect(readEgressRound([{ agent: "cilium-sys0", node: "aks-sys-0", ...out }, { agent: "cilium-gw0", node: "aks-gw-0", ...excluded.listOn("aks-gw-0") }], clients, gateway).problems[0]).to.equal(
             'cilium-sys0: 10.210.0.12 -> 10.20.0.0/16 is an "Excluded CIDR" (excludedCIDRs of policy egress-app-client1): this traffic skips the gateway',
         );
     });
