@@ -66,7 +66,7 @@ export function parseReport(stdout: string): ParsedReport {
 
 /** What the stack exports for an unreadable report: no rows, and a summary that says how to get out. */
 export function unreadableSummary(why: string): string[] {
-    return [why, "to run the check again: pulumi config set checkNonce $(date +%s), then pulumi up (docs/check.md, Re-running)"];
+    return [why, "to run the check again: pulumi config set checkNonce $(date +%s), then pulumi up (docs/check.md, Running it again)"];
 }
 
 /**

@@ -92,7 +92,7 @@ function runRecord(d: RunnerDeps, outputs: Readonly<Record<string, unknown>> | u
     }
     const previous = recordFromOutputs(outputs);
     if (previous) {
-        d.print("the check did not run in this update (nothing it probes changed); the rows below are from its last run (docs/check.md, Re-running)");
+        d.print("the check did not run in this update (nothing it probes changed); the rows below are from its last run (docs/check.md, Running it again)");
     }
     return previous;
 }
