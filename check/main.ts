@@ -12,10 +12,12 @@ import { KubernetesBackend } from "./k8s/backend";
 import { GatewayPoolRef } from "./k8s/ipForwarding";
 import { AKS_OPTIONS } from "./k8s/options";
 import { exitWhenFlushed, writeAll } from "./output";
+import { watchParent } from "./parentWatch";
 import { CheckPlan } from "./plan";
+import { CheckReport } from "./types";
 import { parseCheckPlan } from "./planShape";
 import { runCheck } from "./run";
-import { defaultRunDir, RUN_DIR_ENV, RUN_FILES, writeRunDir } from "./runDir";
+import { defaultRunDir, RUN_DIR_ENV, RUN_FILES, stackRows, writeRunDir } from "./runDir";
 import { CHECK_EXIT, CHECK_USAGE, CHECK_USAGE_LINE } from "./usage";
 import { helpText, wantsHelp } from "../lib/usage";
 
@@ -64,8 +66,17 @@ export interface CheckArgs {
     readonly out?: string;
     readonly outDir?: string;
     readonly junit?: string;
+    /** On a failing strict run, print one line on stdout instead of the report (the Command passes it). */
+    readonly briefFailure?: boolean;
     /** Print the usage and exit 0. */
     readonly help?: boolean;
+}
+
+/** The one line a failing run prints under `--brief-failure`. */
+export function briefFailure(report: CheckReport, runDir: string): string {
+    const rows = stackRows(report);
+    const failing = rows.filter((r) => r.verdict !== "pass").length;
+    return `the check failed: ${failing} of ${rows.length} rows did not pass; report, picture and pcaps in ${runDir}`;
 }
 
 /** The options; anything else is an error that shows the usage. */
@@ -74,9 +85,13 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
         return { help: true };
     }
     const usage = CHECK_USAGE_LINE;
-    const args: { [K in Exclude<keyof CheckArgs, "help">]?: string } = {};
-    const names: Record<string, Exclude<keyof CheckArgs, "help">> = { "--out": "out", "--out-dir": "outDir", "--junit": "junit" };
+    const args: { -readonly [K in Exclude<keyof CheckArgs, "help">]?: CheckArgs[K] } = {};
+    const names: Record<string, "out" | "outDir" | "junit"> = { "--out": "out", "--out-dir": "outDir", "--junit": "junit" };
     for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === "--brief-failure") {
+            args.briefFailure = true;
+            continue;
+        }
         const name = names[argv[i]];
         const value = argv[i + 1];
         if (!name) {
@@ -113,33 +128,48 @@ async function main(): Promise<number> {
         sourcePublicIp: input.sourcePublicIp,
         gatewayPool: input.gatewayPool,
     });
+    // One cleanup for a signal and for a parent that was killed (pulumi-command's cancel, parentWatch.ts).
+    let stopping = false;
+    const stopAndExit = (why: string, code: number): void => {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        process.stderr.write(`${why}: deleting capture pods\n`);
+        void backend
+            .stopAll()
+            .catch((error: Error) => process.stderr.write(`${error.message}; the next run's sweep deletes them\n`))
+            .finally(() => process.exit(code));
+    };
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
-        process.once(signal, () => {
-            process.stderr.write(`${signal}: deleting capture pods\n`);
-            // 128 + the signal's number, as lab/main.ts exits.
-            void backend
-                .stopAll()
-                .catch((error: Error) => process.stderr.write(`${error.message}; the next run's sweep deletes them\n`))
-                .finally(() => process.exit(signal === "SIGINT" ? CHECK_EXIT.sigint : CHECK_EXIT.sigterm));
-        });
+        // 128 + the signal's number, as lab/main.ts exits.
+        process.once(signal, () => stopAndExit(signal, signal === "SIGINT" ? CHECK_EXIT.sigint : CHECK_EXIT.sigterm));
     }
+    watchParent((was, now) => {
+        // Nobody may read the pipes any more; a write error must not stop the cleanup.
+        process.stdout.on("error", () => undefined);
+        process.stderr.on("error", () => undefined);
+        stopAndExit(`parent process ${was} is gone (now ${now}; a cancelled pulumi up kills only the shell)`, CHECK_EXIT.failed);
+    });
     const progress = (line: string): void => void process.stderr.write(`${line}\n`);
     const report = await runCheck(backend, { ...AKS_OPTIONS, pcapDir: path.join(runDir, RUN_FILES.pcaps), progress });
-    const json = JSON.stringify(report, null, 2);
+    // Compact: the Command keeps stdout in the state (encrypted, as stdin is secret).
+    const json = JSON.stringify({ ...report, runDir: path.relative(process.cwd(), runDir) || "." });
     if (outFile) {
         fs.writeFileSync(outFile, json);
     }
-    if (namedRunDir) {
-        // With the experiment runner, the report reaches the run directory even when the probes fail `pulumi up`.
-        writeRunDir(namedRunDir, report);
-        fs.writeFileSync(path.join(namedRunDir, RUN_FILES.junit), reportJunit(report));
-    }
+    // Every run's report reaches its run directory, so it survives probes that fail `pulumi up`.
+    writeRunDir(runDir, report);
+    fs.writeFileSync(path.join(runDir, RUN_FILES.junit), reportJunit(report));
     if (args.junit) {
         fs.writeFileSync(args.junit, reportJunit(report));
     }
-    progress(`run directory ${runDir}: pcaps in ${RUN_FILES.pcaps}/${namedRunDir ? `, ${RUN_FILES.observations}, ${RUN_FILES.picture}, ${RUN_FILES.junit}` : ""}`);
-    await writeAll(process.stdout, `${json}\n`);
-    return report.ok || !input.checkPlan.strict ? CHECK_EXIT.ok : CHECK_EXIT.probesFailed;
+    progress(`run directory ${runDir}: ${RUN_FILES.observations}, ${RUN_FILES.picture}, ${RUN_FILES.junit}, pcaps in ${RUN_FILES.pcaps}/`);
+    const failing = !report.ok && input.checkPlan.strict;
+    // pulumi-command's error for a failed command repeats all of stdout (commandOutputs.go: "%w:
+    // running %q:\n%s"); under it, a failure prints one line that points at the report instead.
+    await writeAll(process.stdout, failing && args.briefFailure ? `${briefFailure(report, runDir)}\n` : `${json}\n`);
+    return failing ? CHECK_EXIT.probesFailed : CHECK_EXIT.ok;
 }
 
 if (require.main === module) {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EXPIRY_TAG, LabConfig } from "../lib/config";
+import { CHECK_COMPONENT, LAB_COMPONENT } from "../lib/checkUrn";
 import { checkPlan } from "../check/plan";
 import { Check } from "./check";
 import { EgressLabOutputs, labOutputs } from "./egressLabOutputs";
@@ -40,7 +41,7 @@ export class EgressLab extends pulumi.ComponentResource {
     public readonly outputs: EgressLabOutputs;
 
     constructor(name: string, args: EgressLabArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("egress-lab:lab:EgressLab", name, {}, opts);
+        super(LAB_COMPONENT.type, name, {}, opts);
         const { config } = args;
         const { clusterA: a, clusterB: b, gateway } = config;
 
@@ -207,7 +208,7 @@ export class EgressLab extends pulumi.ComponentResource {
             ...(this.domainAllowList ? [this.domainAllowList.pod, this.domainAllowList.policy] : []),
         ];
         this.check = new Check(
-            "check",
+            CHECK_COMPONENT.name,
             {
                 providerB: this.clusterB.provider,
                 kubeconfigA: this.clusterA.kubeconfig,

@@ -81,7 +81,7 @@ export interface OutputDoc {
 /** One entry per output: adding or removing an output without its doc fails the type check. */
 export const OUTPUT_DOCS: { readonly [K in keyof EgressLabOutputs]: OutputDoc } = {
     resourceGroupName: { what: "The lab's resource group.", shape: "string" },
-    expiresAt: { what: "When the lab should be torn down (UTC), or `never`; also the resource group's `egress-lab-expires-at` tag. A label: nothing deletes the lab at that time.", shape: "string" },
+    expiresAt: { what: "When you mean to tear the lab down (UTC), or `never` (config `expiresAt`); also the resource group's `egress-lab-expires-at` tag. A label: nothing deletes the lab at that time. `--ttl` writes a stack tag instead.", shape: "string" },
     clusterAName: { what: "Cluster A (source).", shape: "string" },
     clusterBName: { what: "Cluster B (receiver).", shape: "string" },
     kubeconfigA: { what: "Cluster-user kubeconfig of A (`pulumi stack output kubeconfigA --show-secrets > a.yaml`).", shape: "string", secret: true },
@@ -96,8 +96,8 @@ export const OUTPUT_DOCS: { readonly [K in keyof EgressLabOutputs]: OutputDoc } 
     gatewayPool: { what: "Where A's gateway pool lives; `npm run check` reads its IP forwarding there.", shape: "{ subscriptionId, nodeResourceGroup, poolName }" },
     sourcePublicIp: { what: "A's outbound public IP: what B sees on the public path.", shape: "string" },
     checkPlan: { what: "What the check probes (no credentials).", shape: "{…}", depth: 0 },
-    observations: { what: "One record per (client, receiver Service): expected vs wire vs app vs Hubble, and the verdict; then `cluster-coverage` and `domain` rows, marked by `kind` ([docs/check.md](docs/check.md#reading-the-results)).", shape: "[{…}]", depth: 0 },
-    summary: { what: "One line per row: source -> target on the wire and at the app, with the verdict.", shape: "[string]" },
+    observations: { what: "One record per (client, receiver Service): expected vs wire vs app vs Hubble, and the verdict; then one `cluster-coverage` row per `Cluster` Service and one `domain` row per allow-list name, marked by `kind` ([docs/check.md](docs/check.md#reading-the-results)).", shape: "[{…}]", depth: 0 },
+    summary: { what: "One line per record: source -> target on the wire and at the app, with the verdict; then the coverage and domain lines.", shape: "[string]" },
 };
 
 /**

@@ -7,7 +7,7 @@ import { exitWhenFlushed } from "../check/output";
 import { defaultRunDir, RUN_DIR_ENV } from "../check/runDir";
 import { localWorkspace } from "./automation";
 import { terminalAsker } from "./costPrompt";
-import { FlagError, parseFlags, USAGE } from "./flags";
+import { FlagError, npmSwallowedFlags, parseFlags, USAGE } from "./flags";
 import { Interrupt } from "./interrupt";
 import { missingPrerequisites, realMachine } from "./prerequisites";
 import { EXIT, runExperiment } from "./runner";
@@ -20,6 +20,14 @@ export { defaultRunDir };
 
 async function main(): Promise<number> {
     const print = (line: string): void => void process.stdout.write(`${line}\n`);
+    const swallowed = npmSwallowedFlags(process.env);
+    if (swallowed.stop) {
+        process.stderr.write(`${swallowed.stop}\n`);
+        return EXIT.failed;
+    }
+    if (swallowed.warn) {
+        process.stderr.write(`warning: ${swallowed.warn}\n`);
+    }
     let flags;
     try {
         flags = parseFlags(process.argv.slice(2));
@@ -34,7 +42,7 @@ async function main(): Promise<number> {
         print(USAGE);
         return EXIT.ok;
     }
-    const problems = await missingPrerequisites(realMachine, ROOT, flags.stack);
+    const problems = await missingPrerequisites(realMachine, ROOT, flags.stack, !flags.destroyOnly);
     if (problems.length > 0) {
         process.stderr.write(`cannot start; nothing was created. Missing:\n${problems.map((p) => `  - ${p}`).join("\n")}\n`);
         return EXIT.failed;

@@ -3,7 +3,8 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import type { ManagedClusterArgs } from "@pulumi/azure-native/containerservice";
 import { OUTPUT_DOCS, OutputDoc, shapeOf } from "../components/egressLabOutputs";
-import { byType, FAKE_KUBECONFIG, installMocks, one, Recorder, runProgram, settle, transitiveDependencies } from "./mocks";
+import { checkCommandUrn } from "../lib/checkUrn";
+import { byType, FAKE_KUBECONFIG, installMocks, one, Recorder, Registration, runProgram, settle, transitiveDependencies } from "./mocks";
 
 const MC = "azure-native:containerservice:ManagedCluster";
 
@@ -220,6 +221,21 @@ describe("program (index.ts under mocks)", function () {
         }
         expect(found).to.deep.equal(documented);
         expect(program.cidrs.a.egressPrefix, "the egress prefix is a range in use too").to.equal("10.10.100.0/24");
+    });
+
+    it("registers the check's Command at the URN the experiment runner replaces (lib/checkUrn.ts)", function () {
+        // The engine's URN holds every ancestor's type, the root Stack left out (pulumi/pulumi
+        // sdk/go/common/resource/urn/urn.go New); the SDK's mock monitor keeps only the parent's last
+        // type (runtime/mocks.js newUrn), so the chain is rebuilt from the registered parents.
+        const command = one(recorder, "command:local:Command");
+        const chain: string[] = [];
+        for (let at: Registration | undefined = command; at; at = recorder.registrations.find((r) => at?.parentUrn !== "" && r.urn === at?.parentUrn)) {
+            if (at.type !== "pulumi:pulumi:Stack") {
+                chain.unshift(at.type);
+            }
+        }
+        expect(`urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${chain.join("$")}::${command.name}`).to.equal(checkCommandUrn("test"));
+        expect(checkCommandUrn("acme/egress-lab/test")).to.equal(checkCommandUrn("test"));
     });
 
     it("gives the check the azure-native identifiers as ARM_* variables, never the secret", function () {
