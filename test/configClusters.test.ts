@@ -81,7 +81,7 @@ describe("config: clusters", function () {
             "Kubernetes 1.37 is GA on AKS from 2026-10 by the release calendar of 2026-08-05, which only planned it; confirm your region offers it: az aks get-versions --location westeurope --output table.",
             "Cilium 1.19.6 is not e2e-tested with Kubernetes 1.37 (Cilium 1.19 is tested with 1.32, 1.33, 1.34, 1.35); it may work, but upstream does not promise it.",
         ]);
-        expect(parseLabConfig({ kubernetesVersion: "1.36" }, { today: DEC_6 }).warnings).to.deep.equal([]);
+        expect(parseLabConfig({ kubernetesVersion: "1.36", ciliumVersion: "1.20.0" }, { today: DEC_6 }).warnings).to.deep.equal([]);
     });
 
     it("lists the size, capacity and version problems together, each under its key", function () {
