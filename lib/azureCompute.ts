@@ -22,8 +22,8 @@ export function scaleSetClient(compute: ComputeManagementClient): ScaleSetClient
             // update() returns a PollerLike, a Promise of the final result (@azure/core-lro 3).
             await compute.virtualMachineScaleSets.update(resourceGroup, scaleSet, update, etag ? { ifMatch: etag } : {});
         },
-        updateInstances: async (resourceGroup, scaleSet, instanceIds) => {
-            await compute.virtualMachineScaleSets.updateInstances(resourceGroup, scaleSet, { instanceIds });
+        updateInstance: async (resourceGroup, scaleSet, instanceId, vm, etag) => {
+            await compute.virtualMachineScaleSetVMs.update(resourceGroup, scaleSet, instanceId, vm, etag ? { ifMatch: etag } : {});
         },
     };
 }
