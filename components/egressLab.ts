@@ -156,7 +156,13 @@ export class EgressLab extends pulumi.ComponentResource {
         }
         this.gatewayForwarding = new GatewayForwarding(
             "gateway-ip-forwarding",
-            { subscriptionId: this.clusterA.subscriptionId, nodeResourceGroup: this.clusterA.nodeResourceGroup, poolName: gateway.poolName },
+            {
+                subscriptionId: this.clusterA.subscriptionId,
+                nodeResourceGroup: this.clusterA.nodeResourceGroup,
+                poolName: gateway.poolName,
+                // azure-native 3.28.0 AgentPool: "The eTag value will change when the resource is updated".
+                poolVersion: pulumi.interpolate`${gatewayPool.eTag} ${gatewayPool.nodeImageVersion}`,
+            },
             { parent: this, dependsOn: [gatewayPool] },
         );
         this.gatewayPoolLocation = {
