@@ -53,14 +53,20 @@ export function briefError(error: unknown): string {
     return lines.slice(-6).join(" | ") || "no message";
 }
 
-function recordFromOutputs(outputs: Readonly<Record<string, unknown>> | undefined): RunRecord | undefined {
+/** The run's record from the stack outputs; `checked` is what the check wrote to the run directory. */
+function recordFromOutputs(outputs: Readonly<Record<string, unknown>> | undefined, checked: RunRecord | undefined): RunRecord | undefined {
     const observations = outputs?.observations;
     if (!Array.isArray(observations)) {
         return undefined;
     }
     const summary = Array.isArray(outputs?.summary) ? (outputs.summary as string[]) : [];
+    // The check's own finding (read from Azure, or the stack output as fallback) first; else what pulumi up recorded.
+    const recorded = outputs?.gatewayIpForwarding as { ipForwarding?: unknown; changed?: unknown } | undefined;
+    const forwarding =
+        checked?.gatewayIpForwarding ??
+        (typeof recorded?.ipForwarding === "boolean" ? { evidence: "stack output" as const, ipForwarding: recorded.ipForwarding, changed: Array.isArray(recorded.changed) ? (recorded.changed as string[]) : [] } : undefined);
     // The output holds every row; the table and the picture take the cross-cluster ones.
-    return { ...splitRows(observations as StackObservation[]), summary };
+    return { ...splitRows(observations as StackObservation[]), summary, ...(forwarding ? { gatewayIpForwarding: forwarding } : {}) };
 }
 
 function changesText(changes: Readonly<Record<string, number>>): string {
@@ -153,10 +159,15 @@ export async function runExperiment(d: RunnerDeps): Promise<number> {
 
     const result = d.interrupt.requested ? { failure: "stopped before preview" } : await deploy(d, stack);
     const interrupted = d.interrupt.requested;
-    const record = recordFromOutputs(result.outputs) ?? readRunRecord(d.runDir);
+    const checked = readRunRecord(d.runDir);
+    const record = recordFromOutputs(result.outputs, checked) ?? checked;
     let code: number = interrupted ? EXIT.interrupted : result.failure ? EXIT.failed : EXIT.ok;
     if (record) {
         print(reportTables(record));
+        if (record.gatewayIpForwarding) {
+            const f = record.gatewayIpForwarding;
+            print(`gateway IP forwarding: ${f.ipForwarding ? "on" : "OFF"} (evidence: ${f.evidence}); pulumi up wrote: ${f.changed && f.changed.length > 0 ? f.changed.join(", ") : "nothing (already on)"}`);
+        }
         writeRunDir(d.runDir, record);
         print(`run directory: ${d.runDir} (${RUN_FILES.observations}, ${RUN_FILES.picture})`);
         if (code === EXIT.ok && allVerdicts(record).some((v) => v !== "pass")) {

@@ -30,7 +30,7 @@ export function scaleSetClient(compute: ComputeManagementClient): ScaleSetClient
 
 /** A client for the subscription, signed in with `method` (lib/azureAuth.ts credentialMethod). */
 export async function azureScaleSetClient(subscriptionId: string, method: CredentialMethod): Promise<ScaleSetClient> {
-    const credential = await azureCredential(method);
+    const credential = await azureCredential(method, subscriptionId);
     // require, not import(): see azureCredential.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ComputeManagementClient: Client } = require("@azure/arm-compute") as typeof import("@azure/arm-compute");

@@ -190,8 +190,8 @@ export class FakeAzure implements ScaleSetClient {
         }
     }
 
-    writes(): FakeCall[] {
-        return this.calls.filter((c) => c.op === "updateScaleSet" || c.op === "updateInstance");
+    writes(): Extract<FakeCall, { op: "updateScaleSet" | "updateInstance" }>[] {
+        return this.calls.filter((c): c is Extract<FakeCall, { op: "updateScaleSet" | "updateInstance" }> => c.op === "updateScaleSet" || c.op === "updateInstance");
     }
 }
 
