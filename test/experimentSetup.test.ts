@@ -21,6 +21,8 @@ function flagProblems(argv: string[]): string[] {
 
 interface FakeMachine {
     readonly commands?: Readonly<Record<string, boolean>>;
+    /** What `pulumi version` prints (pulumi/pulumi pkg/cmd/pulumi/version: "v" and the version). */
+    readonly pulumiVersion?: string;
     readonly env?: Record<string, string>;
     readonly files?: Readonly<Record<string, string>>;
 }
@@ -33,7 +35,7 @@ function machine(m: FakeMachine): Machine & { ran: string[] } {
         run: async (command, args) => {
             const line = [command, ...args].join(" ");
             ran.push(line);
-            return { ok: m.commands?.[line] ?? false, output: "" };
+            return { ok: m.commands?.[line] ?? false, output: line === "pulumi version" ? (m.pulumiVersion ?? "v3.276.0") : "" };
         },
         env: m.env ?? {},
         exists: (file) => file in files,
@@ -94,6 +96,17 @@ describe("experiment: prerequisites", function () {
         expect(await missingPrerequisites(notLoggedIn, "/repo", "dev")).to.deep.equal([
             "Pulumi backend: not logged in. Run `pulumi login` (Pulumi Cloud) or `pulumi login --local` (state on this machine).",
         ]);
+    });
+
+    it("names a Pulumi CLI older than 3.139, which passes dynamic providers no stack config", async function () {
+        const old = machine({ commands: READY, pulumiVersion: "v3.138.2" });
+        expect(await missingPrerequisites(old, "/repo", "dev")).to.deep.equal([
+            "Pulumi CLI: v3.138.2 is older than v3.139.0, which passes dynamic providers the stack config (the gateway forwarding signs in with it). Upgrade: `curl -fsSL https://get.pulumi.com | sh`.",
+        ]);
+        for (const fine of ["v3.139.0", "v3.276.0", "v4.0.0", "v3.276.0-alpha.x1234"]) {
+            expect(await missingPrerequisites(machine({ commands: READY, pulumiVersion: fine }), "/repo", "dev"), fine).to.deep.equal([]);
+        }
+        expect(await missingPrerequisites(machine({ commands: READY, pulumiVersion: "v2.25.2" }), "/repo", "dev")).to.have.length(1);
     });
 
     it("accepts complete ARM_* credentials without az, and names what incomplete ones lack", async function () {
