@@ -27,7 +27,7 @@ export interface PoolRef {
     readonly poolName: string;
 }
 
-/** What the program and the check need from Azure, narrowed from @azure/arm-compute 24.1.0. */
+/** What the program and the check need from Azure, narrowed from @azure/arm-compute 25.1.1. */
 export interface ScaleSetClient {
     /** virtualMachineScaleSets.list (GET .../virtualMachineScaleSets). */
     listScaleSets(resourceGroup: string): Promise<VirtualMachineScaleSet[]>;
@@ -88,7 +88,7 @@ export function forwardingUpdate(nics: readonly Nic[]): VirtualMachineScaleSetUp
 
 /**
  * Node-level public IP configurations the model PATCH would damage: @azure/arm-compute's update
- * serializer (virtualMachineScaleSetUpdatePublicIPAddressConfigurationSerializer, 24.1.0 and 25.x)
+ * serializer (virtualMachineScaleSetUpdatePublicIPAddressConfigurationSerializer, 24.1.0 and 25.1.1)
  * has no ipTags, publicIPAddressVersion or sku, so they would be dropped. The lab's pools have none.
  */
 export function publicIpProblems(scaleSet: string, nics: readonly Nic[]): string[] {
