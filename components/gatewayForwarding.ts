@@ -46,7 +46,9 @@ const IDENTITY_KEYS = ["subscriptionId", "nodeResourceGroup", "poolName"] as con
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**
- * A key every stack of this project has (a Pulumi.yaml default): CLIs before 3.139.0 pass dynamic
+ * A key every stack of this project has: a Pulumi.yaml default, which `pulumi up` merges into the
+ * stack config before the engine runs (pulumi/pulumi pkg/cmd/pulumi up: workspace.
+ * ValidateStackConfigAndApplyProjectConfig), so the engine passes it on. CLIs before 3.139.0 pass dynamic
  * providers no stack config at all (pulumi/pulumi #17673 and #17697, first in v3.139.0), and the
  * provider would then sign in with another identity than azure-native's.
  */
