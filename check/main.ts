@@ -10,15 +10,16 @@
 // experiment runner's), else runs/check-<UTC time>.
 //
 // Input (stdin, or the EGRESS_LAB_CHECK_INPUT variable): a JSON object with kubeconfigA,
-// kubeconfigB and checkPlan (the stack outputs), optionally sourcePublicIp and gatewayPool. Kubeconfigs are read
-// from there only: never from the command line, never printed. Progress goes to stderr.
+// kubeconfigB and checkPlan (the stack outputs), optionally sourcePublicIp, gatewayPool and
+// gatewayIpForwarding, and azureConfig (inside pulumi up: the azure-native stack config, secrets
+// included). Kubeconfigs and credentials are read from there only: never from the command line, never printed. Progress goes to stderr.
 // Exit codes: 0 all probes pass (or checkPlan.strict is false), 1 a probe failed or was
 // inconclusive, 2 an error. The process exits only once the report has been handed over whole.
 import * as fs from "fs";
 import * as path from "path";
 import { reportJunit } from "./junit";
 import { KubernetesBackend } from "./k8s/backend";
-import { GatewayPoolRef } from "./k8s/ipForwarding";
+import { ForwardingInput, parseForwardingInput } from "./k8s/ipForwarding";
 import { AKS_OPTIONS } from "./k8s/options";
 import { exitWhenFlushed, writeAll } from "./output";
 import { watchParent } from "./parentWatch";
@@ -33,7 +34,7 @@ export interface CheckInput {
     readonly kubeconfigB: string;
     readonly checkPlan: CheckPlan;
     readonly sourcePublicIp?: string;
-    readonly gatewayPool?: GatewayPoolRef;
+    readonly gatewayForwarding?: ForwardingInput;
 }
 
 /** Parses and checks the input without ever echoing it (it holds credentials). */
@@ -52,13 +53,8 @@ export function parseCheckInput(text: string): CheckInput {
         throw new Error("kubeconfigA and kubeconfigB must be strings (kubeconfig YAML)");
     }
     const sourcePublicIp = typeof parsed.sourcePublicIp === "string" && parsed.sourcePublicIp !== "" ? parsed.sourcePublicIp : undefined;
-    const pool = parsed.gatewayPool as Partial<GatewayPoolRef> | undefined;
-    const named = (value: unknown): value is string => typeof value === "string" && value !== "";
-    const gatewayPool =
-        pool && named(pool.subscriptionId) && named(pool.nodeResourceGroup) && named(pool.poolName)
-            ? { subscriptionId: pool.subscriptionId, nodeResourceGroup: pool.nodeResourceGroup, poolName: pool.poolName }
-            : undefined;
-    return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parseCheckPlan(parsed.checkPlan), sourcePublicIp, gatewayPool };
+    const gatewayForwarding = parseForwardingInput(parsed);
+    return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parseCheckPlan(parsed.checkPlan), sourcePublicIp, gatewayForwarding };
 }
 
 async function readStdin(): Promise<string> {
@@ -124,7 +120,7 @@ async function main(): Promise<number> {
         kubeconfigB: input.kubeconfigB,
         plan: input.checkPlan,
         sourcePublicIp: input.sourcePublicIp,
-        gatewayPool: input.gatewayPool,
+        gatewayForwarding: input.gatewayForwarding,
     });
     // One cleanup for a signal and for a parent that was killed (pulumi-command's cancel, parentWatch.ts).
     let stopping = false;
