@@ -3,13 +3,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EgressLab } from "./components/egressLab";
 import { LAB_COMPONENT } from "./lib/checkUrn";
-import { azureAuthEnvironment, loadLabConfig } from "./lib/pulumiConfig";
+import { azureAuthConfig, loadLabConfig } from "./lib/pulumiConfig";
 
 const config = loadLabConfig();
 for (const warning of config.warnings) {
     pulumi.log.warn(warning);
 }
-const { outputs } = new EgressLab(LAB_COMPONENT.name, { config, azureEnvironment: azureAuthEnvironment() });
+const { outputs } = new EgressLab(LAB_COMPONENT.name, { config, azureConfig: azureAuthConfig() });
 
 export const resourceGroupName = outputs.resourceGroupName;
 export const expiresAt = outputs.expiresAt;

@@ -3,13 +3,14 @@
 //   pulumi stack output --json --show-secrets | npm run -s check -- --out report.json
 //
 // Options, input and exit codes: check/usage.ts (what `npm run check -- --help` prints; docs/check.md
-// shows it). Kubeconfigs are read from stdin only: never from the command line or the environment,
-// never printed. The process exits only once the report has been handed over whole.
+// shows it). Kubeconfigs and Azure credentials (azureConfig, inside pulumi up) are read from stdin
+// only: never from the command line or the environment, never printed. The process exits only
+// once the report has been handed over whole.
 import * as fs from "fs";
 import * as path from "path";
 import { reportJunit } from "./junit";
 import { KubernetesBackend } from "./k8s/backend";
-import { GatewayPoolRef } from "./k8s/ipForwarding";
+import { ForwardingInput, parseForwardingInput } from "./k8s/ipForwarding";
 import { AKS_OPTIONS } from "./k8s/options";
 import { exitWhenFlushed, writeAll } from "./output";
 import { watchParent } from "./parentWatch";
@@ -26,7 +27,7 @@ export interface CheckInput {
     readonly kubeconfigB: string;
     readonly checkPlan: CheckPlan;
     readonly sourcePublicIp?: string;
-    readonly gatewayPool?: GatewayPoolRef;
+    readonly gatewayForwarding?: ForwardingInput;
 }
 
 /** Parses and checks the input without ever echoing it (it holds credentials). */
@@ -45,13 +46,8 @@ export function parseCheckInput(text: string): CheckInput {
         throw new Error("kubeconfigA and kubeconfigB must be strings (kubeconfig YAML)");
     }
     const sourcePublicIp = typeof parsed.sourcePublicIp === "string" && parsed.sourcePublicIp !== "" ? parsed.sourcePublicIp : undefined;
-    const pool = parsed.gatewayPool as Partial<GatewayPoolRef> | undefined;
-    const named = (value: unknown): value is string => typeof value === "string" && value !== "";
-    const gatewayPool =
-        pool && named(pool.subscriptionId) && named(pool.nodeResourceGroup) && named(pool.poolName)
-            ? { subscriptionId: pool.subscriptionId, nodeResourceGroup: pool.nodeResourceGroup, poolName: pool.poolName }
-            : undefined;
-    return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parseCheckPlan(parsed.checkPlan), sourcePublicIp, gatewayPool };
+    const gatewayForwarding = parseForwardingInput(parsed);
+    return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parseCheckPlan(parsed.checkPlan), sourcePublicIp, gatewayForwarding };
 }
 
 async function readStdin(): Promise<string> {
@@ -126,7 +122,7 @@ async function main(): Promise<number> {
         kubeconfigB: input.kubeconfigB,
         plan: input.checkPlan,
         sourcePublicIp: input.sourcePublicIp,
-        gatewayPool: input.gatewayPool,
+        gatewayForwarding: input.gatewayForwarding,
     });
     // One cleanup for a signal and for a parent that was killed (pulumi-command's cancel, parentWatch.ts).
     let stopping = false;

@@ -256,5 +256,6 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
         domains,
         ...(options.pcapDir ? { pcaps } : {}),
         summary: [...observations.map(summaryLine), ...coverage.map(coverageSummaryLine), ...domains.map(domainSummaryLine)],
+        ...(topology.gatewayForwarding ? { gatewayIpForwarding: topology.gatewayForwarding } : {}),
     };
 }

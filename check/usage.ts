@@ -15,7 +15,8 @@ export const CHECK_USAGE = {
     ],
     notes: [
         "Input, on stdin only: `pulumi stack output --json --show-secrets` (kubeconfigA, kubeconfigB, checkPlan;",
-        "sourcePublicIp and gatewayPool when the stack has them). The kubeconfigs are never printed.",
+        "sourcePublicIp, gatewayPool and gatewayIpForwarding when the stack has them; inside pulumi up also",
+        "azureConfig, the azure-native stack config). The kubeconfigs and credentials are never printed.",
         "Every run writes observations.json, topology.svg, junit.xml and pcap/ into its run directory:",
         "the --out-dir, else $EGRESS_LAB_RUN_DIR, else runs/check-<UTC time>/.",
     ],

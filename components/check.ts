@@ -23,8 +23,13 @@ export interface CheckArgs {
         readonly nodeResourceGroup: pulumi.Input<string>;
         readonly poolName: pulumi.Input<string>;
     };
-    /** Non-secret ARM_* settings for those reads; credentials come from the environment only. */
-    readonly azureEnvironment?: Readonly<Record<string, string>>;
+    /**
+     * The azure-native stack config for those reads (lib/pulumiConfig.ts azureAuthConfig), secrets
+     * included: it travels on the secret stdin only, as the engine gives stack config to the dynamic provider.
+     */
+    readonly azureConfig?: pulumi.Input<Record<string, string>>;
+    /** What pulumi up recorded about the pool's forwarding: the evidence when the check cannot read Azure. */
+    readonly gatewayIpForwarding?: pulumi.Input<{ readonly ipForwarding: boolean; readonly changed: readonly string[] }>;
     /** Change it to re-run the check on purpose (`pulumi config set checkNonce $(date +%s)`). */
     readonly nonce: pulumi.Input<string>;
     /** Everything the check probes; it runs after them. */
@@ -94,6 +99,8 @@ export class Check extends pulumi.ComponentResource {
                 checkPlan: args.plan,
                 sourcePublicIp: args.sourcePublicIp,
                 gatewayPool: args.gatewayPool,
+                azureConfig: args.azureConfig ?? {},
+                gatewayIpForwarding: args.gatewayIpForwarding,
             }),
         );
         this.command = new command.local.Command(
@@ -103,8 +110,6 @@ export class Check extends pulumi.ComponentResource {
                 // loader, as everywhere in the repo: no type check at run time (CI does that).
                 create: CHECK_COMMAND,
                 stdin: input,
-                // Identifiers only (client and tenant IDs, method flags), never a secret.
-                ...(args.azureEnvironment && Object.keys(args.azureEnvironment).length > 0 ? { environment: { ...args.azureEnvironment } } : {}),
                 // Progress (stderr) shows during `pulumi up`; the JSON report (stdout) becomes outputs.
                 logging: command.types.enums.local.Logging.Stderr,
                 addPreviousOutputInEnv: false,

@@ -91,6 +91,26 @@ function passphraseProblem(whoamiJson: string, env: Machine["env"]): string | un
     );
 }
 
+/**
+ * The oldest CLI that passes dynamic providers the stack config (pulumi/pulumi #17673 and #17697,
+ * first in v3.139.0): older ones leave the gateway forwarding provider without azure-native's settings.
+ */
+export const MIN_PULUMI_CLI = [3, 139, 0] as const;
+
+/** A problem when `pulumi version` (e.g. "v3.138.2") is older than MIN_PULUMI_CLI; unknown output is not judged. */
+export function pulumiVersionProblem(output: string): string | undefined {
+    const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(output.trim());
+    if (!match) {
+        return undefined;
+    }
+    const [major, minor, patch] = match.slice(1, 4).map(Number);
+    const [wantMajor, wantMinor, wantPatch] = MIN_PULUMI_CLI;
+    const older = major !== wantMajor ? major < wantMajor : minor !== wantMinor ? minor < wantMinor : patch < wantPatch;
+    return older
+        ? `Pulumi CLI: ${output.trim()} is older than v${MIN_PULUMI_CLI.join(".")}, which passes dynamic providers the stack config (the gateway forwarding signs in with it). Upgrade: \`curl -fsSL https://get.pulumi.com | sh\`.`
+        : undefined;
+}
+
 /** Every missing prerequisite, each with its fix; empty when all are in place. `deploying`: false for --destroy-only (no policy pack). */
 export async function missingPrerequisites(machine: Machine, root: string, stack: string, deploying = true): Promise<string[]> {
     const problems: string[] = [];
@@ -101,6 +121,10 @@ export async function missingPrerequisites(machine: Machine, root: string, stack
                 "(https://www.pulumi.com/docs/iac/download-install/), then open a new shell.",
         );
     } else {
+        const old = pulumiVersionProblem(pulumi.output);
+        if (old) {
+            problems.push(old);
+        }
         // `whoami --json` gives the backend URL (pkg/cmd/pulumi/whoami/whoami.go: user, url).
         const whoami = await machine.run("pulumi", ["whoami", "--json", "--non-interactive"]);
         const problem = whoami.ok

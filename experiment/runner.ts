@@ -36,8 +36,14 @@ function recordFromOutputs(outputs: Readonly<Record<string, unknown>> | undefine
         return undefined;
     }
     const summary = Array.isArray(outputs?.summary) ? (outputs.summary as string[]) : [];
+    // What pulumi up recorded about the gateway pool's IP forwarding (the check's own finding lives in its run directory).
+    const recorded = outputs?.gatewayIpForwarding as { ipForwarding?: unknown; changed?: unknown } | undefined;
+    const forwarding =
+        typeof recorded?.ipForwarding === "boolean"
+            ? { gatewayIpForwarding: { evidence: "stack output" as const, ipForwarding: recorded.ipForwarding, changed: Array.isArray(recorded.changed) ? (recorded.changed as string[]) : [] } }
+            : {};
     // The output holds every row; the table and the picture take the cross-cluster ones.
-    return { ...splitRows(observations as StackObservation[]), summary };
+    return { ...splitRows(observations as StackObservation[]), summary, ...forwarding };
 }
 
 function changesText(changes: Readonly<Record<string, number>>): string {
@@ -124,7 +130,7 @@ function runRecord(d: RunnerDeps, outputs: Readonly<Record<string, unknown>> | u
     }
     const previous = recordFromOutputs(outputs);
     if (previous) {
-        d.print("the check did not run in this update (nothing it probes changed); the rows below are from its last run (docs/check.md, Running it again)");
+        d.print("the check wrote no report in this update; the rows below are the stack output's, from its last run (docs/check.md, Running it again)");
     }
     return previous;
 }
@@ -184,6 +190,10 @@ export async function runExperiment(d: RunnerDeps): Promise<number> {
     let code: number = d.interrupt.requested ? EXIT.interrupted : result.failure ? EXIT.failed : EXIT.ok;
     if (record) {
         print(reportTables(record));
+        if (record.gatewayIpForwarding) {
+            const f = record.gatewayIpForwarding;
+            print(`gateway IP forwarding: ${f.ipForwarding ? "on" : "OFF"} (evidence: ${f.evidence}); pulumi up wrote: ${f.changed && f.changed.length > 0 ? f.changed.join(", ") : "nothing (already on)"}`);
+        }
         writeRunDir(d.runDir, record);
         print(`run directory: ${d.runDir} (${RUN_FILES.observations}, ${RUN_FILES.picture})`);
         // A failing row is the check's verdict, also when checkStrict turned it into a failed up.

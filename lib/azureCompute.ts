@@ -22,15 +22,15 @@ export function scaleSetClient(compute: ComputeManagementClient): ScaleSetClient
             // update() returns a PollerLike, a Promise of the final result (@azure/core-lro 3).
             await compute.virtualMachineScaleSets.update(resourceGroup, scaleSet, update, etag ? { ifMatch: etag } : {});
         },
-        updateInstances: async (resourceGroup, scaleSet, instanceIds) => {
-            await compute.virtualMachineScaleSets.updateInstances(resourceGroup, scaleSet, { instanceIds });
+        updateInstance: async (resourceGroup, scaleSet, instanceId, vm, etag) => {
+            await compute.virtualMachineScaleSetVMs.update(resourceGroup, scaleSet, instanceId, vm, etag ? { ifMatch: etag } : {});
         },
     };
 }
 
 /** A client for the subscription, signed in with `method` (lib/azureAuth.ts credentialMethod). */
 export async function azureScaleSetClient(subscriptionId: string, method: CredentialMethod): Promise<ScaleSetClient> {
-    const credential = await azureCredential(method);
+    const credential = await azureCredential(method, subscriptionId);
     // require, not import(): see azureCredential.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ComputeManagementClient: Client } = require("@azure/arm-compute") as typeof import("@azure/arm-compute");

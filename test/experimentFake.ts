@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { splitRows, StackObservation, writeRunDir } from "../check/runDir";
+import { RunRecord, writeRunDir } from "../check/runDir";
 import { Observation } from "../check/types";
 import { checkCommandUrn } from "../lib/checkUrn";
 import { RawConfig } from "../lib/config";
@@ -65,6 +65,7 @@ class FakeStack implements StackOperations {
         private readonly outputs: Record<string, unknown>,
         private readonly runDir: string,
         deployed: boolean,
+        private readonly checkReport: RunRecord | undefined,
     ) {
         this.resources = deployed ? [...CREATED] : [];
     }
@@ -124,11 +125,10 @@ class FakeStack implements StackOperations {
         switch (this.upScript) {
             case "ok":
                 if (checkRuns) {
-                    // check/main.ts writes every run's report into the runner's run directory.
                     this.checkRuns++;
-                    const rows = this.outputs.observations;
-                    if (Array.isArray(rows)) {
-                        writeRunDir(this.runDir, { ...splitRows(rows as StackObservation[]), summary: (this.outputs.summary as string[] | undefined) ?? [] });
+                    if (this.checkReport) {
+                        // check/main.ts writes its report into the runner's run directory ($EGRESS_LAB_RUN_DIR).
+                        writeRunDir(this.runDir, this.checkReport);
                     }
                 }
                 return { outputs: this.outputs };
@@ -174,6 +174,8 @@ interface Scenario {
     readonly graceMs?: number;
     /** The stack holds the lab already, check Command included (a second run). */
     readonly deployed?: boolean;
+    /** What the check writes into the run directory when up runs it; without it, the run directory is left to the test. */
+    readonly checkReport?: RunRecord;
 }
 
 export async function scenario(s: Scenario = {}) {
@@ -182,7 +184,7 @@ export async function scenario(s: Scenario = {}) {
     const streamed: string[] = [];
     const asked: string[] = [];
     const workspaceCalls: string[] = [];
-    const stack = new FakeStack("dev", s.raw ?? {}, s.previewFails ?? false, s.up ?? "ok", s.outputs ?? { observations: PASSING, summary: ["one line per row"] }, runDir, s.deployed ?? false);
+    const stack = new FakeStack("dev", s.raw ?? {}, s.previewFails ?? false, s.up ?? "ok", s.outputs ?? { observations: PASSING, summary: ["one line per row"] }, runDir, s.deployed ?? false, s.checkReport);
     const workspace: ExperimentWorkspace = {
         listStacks: async () => {
             workspaceCalls.push("listStacks");

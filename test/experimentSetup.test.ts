@@ -131,6 +131,17 @@ describe("experiment: prerequisites", function () {
         ]);
     });
 
+    it("names a Pulumi CLI older than 3.139, which passes dynamic providers no stack config", async function () {
+        const old = machine({ commands: { ...READY, "pulumi version": "v3.138.2" } });
+        expect(await missingPrerequisites(old, "/repo", "dev")).to.deep.equal([
+            "Pulumi CLI: v3.138.2 is older than v3.139.0, which passes dynamic providers the stack config (the gateway forwarding signs in with it). Upgrade: `curl -fsSL https://get.pulumi.com | sh`.",
+        ]);
+        for (const fine of ["v3.139.0", "v3.276.0", "v4.0.0", "v3.276.0-alpha.x1234"]) {
+            expect(await missingPrerequisites(machine({ commands: { ...READY, "pulumi version": fine } }), "/repo", "dev"), fine).to.deep.equal([]);
+        }
+        expect(await missingPrerequisites(machine({ commands: { ...READY, "pulumi version": "v2.25.2" } }), "/repo", "dev")).to.have.length(1);
+    });
+
     it("accepts complete ARM_* credentials without az, and names what incomplete ones lack", async function () {
         const pulumiOnly = { "pulumi version": true, "pulumi whoami --json --non-interactive": true };
         const oidc = machine({ commands: pulumiOnly, env: { ARM_CLIENT_ID: "c", ARM_TENANT_ID: "t", ARM_SUBSCRIPTION_ID: "s", ARM_USE_OIDC: "true" } });

@@ -232,10 +232,10 @@ describe("offline lab, for real (root)", function () {
             fs.writeFileSync(lock.file, lockText(holder.pid!));
             let error: Error | undefined;
             const lines: string[] = [];
-            await runLab(parseLabConfig({ kubernetesVersion: "1.34" }), (l) => lines.push(l), { lock }).catch((e: Error) => (error = e));
+            await runLab(parseLabConfig({ kubernetesVersion: "1.34" }, { today: new Date("2026-11-01T00:00:00Z") }), (l) => lines.push(l), { lock }).catch((e: Error) => (error = e));
             // As `pulumi up` does (index.ts), before anything else.
             expect(lines).to.deep.equal([
-                "warning: Kubernetes 1.34 leaves AKS standard support on 2026-11-30 (AKS release calendar of 2026-08-05); choose a newer minor for anything that must outlive it.",
+                "warning: Kubernetes 1.34 leaves AKS standard support on 2026-11-30 by the AKS release calendar (learn.microsoft.com/azure/aks/supported-kubernetes-versions, ms.date 2026-08-05); choose a newer minor for anything that must outlive it.",
             ]);
             expect(error?.message).to.equal(`another lab run (pid ${holder.pid}) is in progress; wait for it to finish or stop it, then run again`);
             expect(fs.readFileSync(lock.file, "utf8")).to.equal(lockText(holder.pid!));

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { forwardingProvider, GATEWAY_FORWARDING_PROVIDER } from "../components/gatewayForwarding";
-import { closureFakeFactory, GATEWAY_VMSS, INPUTS, serializeProvider } from "./azureFake";
+import { closureFakeFactory, GATEWAY_VMSS, INPUTS, serializeProvider, STACK_CONFIG } from "./azureFake";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUNNER = path.join(__dirname, "fixtures", "runSerializedProvider.js");
@@ -19,7 +19,7 @@ interface StepResults {
 }
 
 /** Runs the serialized text through `steps` in a plain `node` (this Node, no --require, no NODE_OPTIONS). */
-function runInFreshNode(text: string, steps: readonly string[], config: Record<string, string> = {}): StepResults {
+function runInFreshNode(text: string, steps: readonly string[], config: Record<string, string> = STACK_CONFIG): StepResults {
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
     const run = spawnSync(process.execPath, [RUNNER], { cwd: ROOT, env, input: JSON.stringify({ text, config, inputs: INPUTS, steps }), encoding: "utf8", timeout: 15_000 });
@@ -52,7 +52,7 @@ describe("Pulumi runtime: the program loads with tsx, without ts-node", function
 
     it("configure() hands the stack config to the client factory in the fresh process", async function () {
         const text = await serializeProvider(forwardingProvider(closureFakeFactory()));
-        const results = runInFreshNode(text, ["configure", "create"], { "azure-native:environment": "china" });
+        const results = runInFreshNode(text, ["configure", "create"], { ...STACK_CONFIG, "azure-native:environment": "china" });
         expect(results.create).to.deep.equal({ error: "factory saw environment china" });
     });
 

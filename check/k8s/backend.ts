@@ -10,7 +10,7 @@ import { cluster, Cluster } from "./clients";
 import { execIn } from "./exec";
 import { discover } from "./discovery";
 import { domainFlowsOf, flowLinesOf, HubbleSource } from "./hubbleFlows";
-import { GatewayPoolRef } from "./ipForwarding";
+import { ForwardingInput } from "./ipForwarding";
 import { AKS_OPTIONS, Waits } from "./options";
 import { domainProbeFrom, probeFrom } from "./probes";
 
@@ -21,7 +21,7 @@ export interface K8sBackendInput {
     /** A's outbound public IP, from the stack. */
     readonly sourcePublicIp?: string;
     /** Where A's gateway pool lives, to read its NICs' IP forwarding from Azure. */
-    readonly gatewayPool?: GatewayPoolRef;
+    readonly gatewayForwarding?: ForwardingInput;
 }
 
 export class KubernetesBackend implements CheckBackend {
@@ -52,8 +52,8 @@ export class KubernetesBackend implements CheckBackend {
     }
 
     async discover(progress: Progress): Promise<Topology> {
-        const { plan, sourcePublicIp, gatewayPool } = this.input;
-        const found = await discover({ a: this.a, b: this.b, plan, waits: this.waits, sourcePublicIp, gatewayPool }, progress);
+        const { plan, sourcePublicIp, gatewayForwarding } = this.input;
+        const found = await discover({ a: this.a, b: this.b, plan, waits: this.waits, sourcePublicIp, gatewayForwarding }, progress);
         this.ciliumPodsA = found.agentsA;
         return found.topology;
     }
