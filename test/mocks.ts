@@ -39,6 +39,28 @@ export interface Registration {
 export interface Recorder {
     readonly registrations: Registration[];
     readonly invokes: { token: string; inputs: Record<string, unknown> }[];
+    /** What the engine or the API server would have refused; the mocks themselves accept anything. */
+    readonly refusals: string[];
+}
+
+/**
+ * The two name clashes real `pulumi up` meets and the mocks do not: the engine refuses a second
+ * resource with the same URN ("Duplicate resource URN '%v'; try giving it a unique name",
+ * pulumi/pulumi sdk/go/common/diag/errors.go, GetDuplicateResourceURNError), and the API server a
+ * second object of one kind, namespace and name through the same provider (`%s %q already exists`,
+ * kubernetes/apimachinery pkg/api/errors/errors.go, NewAlreadyExists).
+ */
+function refusalOf(recorder: Recorder, added: Registration): string | undefined {
+    if (recorder.registrations.some((r) => r.urn === added.urn)) {
+        return `Duplicate resource URN '${added.urn}'; try giving it a unique name`;
+    }
+    const identity = (r: Registration): string | undefined =>
+        r.type.startsWith("kubernetes:") && typeof r.inputs.metadata?.name === "string" ? `${r.provider} ${r.type} ${r.inputs.metadata.namespace ?? ""}/${r.inputs.metadata.name}` : undefined;
+    const key = identity(added);
+    if (key !== undefined && recorder.registrations.some((r) => identity(r) === key)) {
+        return `${added.type} "${added.inputs.metadata.name}" already exists (registered as ${added.name})`;
+    }
+    return undefined;
 }
 
 function urnFor(parent: string, type: string, name: string): string {
@@ -94,7 +116,7 @@ function fakeState(type: string, name: string, inputs: Record<string, unknown>):
 
 /** Installs the mocks and returns the recorder they fill. Call before importing any program code. */
 export function installMocks(options: { preview?: boolean; project?: string; stack?: string } = {}): Recorder {
-    const recorder: Recorder = { registrations: [], invokes: [] };
+    const recorder: Recorder = { registrations: [], invokes: [], refusals: [] };
     pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
@@ -132,7 +154,7 @@ export function installMocks(options: { preview?: boolean; project?: string; sta
         const object = req.getObject();
         const raw = object?.toJavaScript() ?? {};
         const secretInputs = Object.keys(raw).filter((k) => isSecretValue(raw[k]));
-        recorder.registrations.push({
+        const registration: Registration = {
             type: req.getType(),
             name: req.getName(),
             urn: urnFor(parentUrn, req.getType(), req.getName()),
@@ -141,7 +163,12 @@ export function installMocks(options: { preview?: boolean; project?: string; sta
             secretInputs,
             dependencies: [...dependencies],
             provider: req.getProvider(),
-        });
+        };
+        const refusal = refusalOf(recorder, registration);
+        if (refusal) {
+            recorder.refusals.push(refusal);
+        }
+        recorder.registrations.push(registration);
         return original(req, callback);
     };
     return recorder;
@@ -267,6 +294,9 @@ export async function buildLab(raw: Record<string, unknown> = {}): Promise<{ rec
     const recorder = installMocks();
     const lab = new EgressLab("egress-lab", { config: parseLabConfig(raw) });
     await settle();
+    if (recorder.refusals.length > 0) {
+        throw new Error(`pulumi up would stop: ${recorder.refusals.join("; ")}`);
+    }
     return { recorder, lab };
 }
 

@@ -1,0 +1,95 @@
+// Bad input, second round (issue 20): generated names that would collide, the program's own label
+// key, selectors that select other rows' clients, and domains that are not names.
+import { expect } from "chai";
+import { EgressLab } from "../components/egressLab";
+import { LabConfig, parseLabConfig } from "../lib/config";
+import { BadInput, rejectsEach } from "./configProblems";
+import { buildLab, byType, installMocks, settle } from "./mocks";
+
+const CEGP = "kubernetes:cilium.io/v2:CiliumEgressGatewayPolicy";
+const POD = "kubernetes:core/v1:Pod";
+const RESERVED = "keys starting with egress-lab/ are egress-lab's own (its client pods carry egress-lab/role=client), so choose another key, e.g. app";
+
+const BAD: readonly BadInput[] = [
+    {
+        raw: { clients: ["curl1:app=client-1", "curl2:app=client.1"], egressMappings: ["app=client-1:10.10.100.51", "app=client.1:10.10.100.52"] },
+        message:
+            "egressMappings: \"app=client.1:10.10.100.52\" gives the policy name egress-app-client-1, as app=client-1 does; names keep only lower-case letters, digits and '-' (at most 63), so choose labels that differ after that",
+    },
+    {
+        raw: { egressMappings: ["App=x:10.10.100.51", "app=x:10.10.100.52"] },
+        message:
+            "egressMappings: \"app=x:10.10.100.52\" gives the policy name egress-app-x, as App=x does; names keep only lower-case letters, digits and '-' (at most 63), so choose labels that differ after that",
+    },
+    { raw: { clients: ["curl:egress-lab/role=client"] }, message: `clients: "curl:egress-lab/role=client" uses the label key egress-lab/role; ${RESERVED}` },
+    { raw: { egressMappings: ["egress-lab/role=client:10.10.100.51"] }, message: `egressMappings: "egress-lab/role=client:10.10.100.51" uses the label key egress-lab/role; ${RESERVED}` },
+    { raw: { fqdnClient: "curl-fqdn:egress-lab/component=x" }, message: `fqdnClient: "curl-fqdn:egress-lab/component=x" uses the label key egress-lab/component; ${RESERVED}` },
+    {
+        raw: { fqdnAllowedDomains: ["10.20.0.4"], fqdnBlockedDomains: ["example.123"] },
+        message: [
+            'fqdnAllowedDomains: "10.20.0.4" is an IP address or ends in an all-numeric label; toFQDNs matchName matches names in DNS answers, never an address, so list a host name',
+            'fqdnBlockedDomains: "example.123" is an IP address or ends in an all-numeric label; toFQDNs matchName matches names in DNS answers, never an address, so list a host name',
+        ],
+    },
+    { raw: { fqdnBlockedDomains: ["::1"] }, message: 'fqdnBlockedDomains: "::1" is not a domain name with at least two labels, e.g. google.com' },
+];
+
+describe("config: names, labels and domains (issue 20)", function () {
+    rejectsEach(BAD);
+
+    it("accepts labels that differ only where the policy name keeps them, and host names with digits", function () {
+        const config = parseLabConfig({
+            clients: ["a:app=client-1", "b:app=client-2", "c:example.com/app=client-1"],
+            egressMappings: ["app=client-1:10.10.100.51", "app=client-2:10.10.100.52", "example.com/app=client-1:10.10.100.53"],
+            fqdnAllowedDomains: ["1e100.net", "www.2.example"],
+        });
+        expect(config.egress.mappings.map((m) => m.policyName)).to.deep.equal(["egress-app-client-1", "egress-app-client-2", "egress-example-com-app-client-1"]);
+        expect(config.domains?.allowed).to.deep.equal(["1e100.net", "www.2.example"]);
+        expect(config.warnings).to.deep.equal([]);
+    });
+
+    it("warns about a selector only when no client pod carries it", function () {
+        expect(parseLabConfig({ egressMappings: ["app=client1:10.10.100.51", "app=nobody:10.10.100.52"] }).warnings).to.deep.equal([
+            "egressMappings: no client carries app=nobody, so the policy egress-app-nobody selects no probe.",
+        ]);
+    });
+});
+
+describe("generated names under mocks (issue 20)", function () {
+    it("registers every resource a config with look-alike names asks for, with no clash", async function () {
+        // Pod "ns" beside the Namespace "clients-ns", pod "policy" beside the CNP "fqdn-policy": same names, other types.
+        const { recorder } = await buildLab({
+            clients: ["client-1:app=client-1", "client1:app=client1", "ns:app=ns"],
+            egressMappings: ["app=client-1:10.10.100.51", "app=client1:10.10.100.52", "app=ns:10.10.100.53"],
+            fqdnClient: "policy:app=policy",
+        });
+        expect(byType(recorder, CEGP).map((p) => p.inputs.metadata.name)).to.deep.equal(["egress-app-client-1", "egress-app-client1", "egress-app-ns"]);
+        expect(byType(recorder, POD).map((p) => p.inputs.metadata.name)).to.have.members(["client-1", "client1", "ns", "policy"]);
+        expect(recorder.refusals).to.deep.equal([]);
+    });
+
+    it("reports what pulumi up would refuse when two mappings share a policy name (the mocks' own check)", async function () {
+        const base = parseLabConfig({});
+        const [first, second] = base.egress.mappings;
+        const clash: LabConfig = { ...base, egress: { ...base.egress, mappings: [first, { ...second, policyName: first.policyName }] } };
+        const recorder = installMocks();
+        new EgressLab("egress-lab", { config: clash });
+        await settle();
+        expect(recorder.refusals).to.deep.equal([
+            "Duplicate resource URN 'urn:pulumi:test::egress-lab::egress-lab:egress:EgressGateway$kubernetes:cilium.io/v2:CiliumEgressGatewayPolicy::egress-app-client1'; try giving it a unique name",
+        ]);
+    });
+
+    it("reports what the API server would refuse when two pods share a name under different Pulumi names", async function () {
+        const base = parseLabConfig({});
+        const domains = base.domains;
+        if (!domains) {
+            throw new Error("the default config has a domain allow-list");
+        }
+        const clash: LabConfig = { ...base, domains: { ...domains, client: { ...domains.client, name: "curl1" } } };
+        const recorder = installMocks();
+        new EgressLab("egress-lab", { config: clash });
+        await settle();
+        expect(recorder.refusals).to.deep.equal(['kubernetes:core/v1:Pod "curl1" already exists (registered as fqdn-curl1)']);
+    });
+});
