@@ -4,7 +4,7 @@
 export * from "./model";
 export { CLIENT_ROLE_LABEL, DEMO_NAMESPACE, EXPIRY_TAG, GATEWAY_NODE_LABEL, GATEWAY_POOL_NAME, RESERVED_LABEL_PREFIX } from "./names";
 export { CONFIG_SCHEMA, ConfigKeySpec, ConfigType, schemaDefaults } from "./schema";
-export { ConfigError, ConfigProblem, RawConfig } from "./reader";
+export { ConfigError, ConfigProblem, projectConfig, RawConfig } from "./reader";
 export { FORBIDDEN_RANGES } from "./network";
 export { expiresAtProblem } from "./check";
 export { parseLabConfig } from "./parse";
