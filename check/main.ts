@@ -4,7 +4,7 @@
 //   pulumi stack output --json --show-secrets | npm run check -- --out report.json
 //   ... | npm run check -- --out-dir runs/check --junit junit.xml
 //
-// Options: --out FILE (the report JSON), --out-dir DIR (the run directory: observations.json,
+// Options: --help or -h (print the usage, exit 0), --out FILE (the report JSON), --out-dir DIR (the run directory: observations.json,
 // topology.svg, junit.xml and pcap/), --junit FILE (the verdicts as JUnit XML). Every run keeps
 // each B node's capture as a pcap in <run dir>/pcap/: the --out-dir, else $EGRESS_LAB_RUN_DIR (the
 // experiment runner's), else runs/check-<UTC time>.
@@ -23,6 +23,7 @@ import { AKS_OPTIONS } from "./k8s/options";
 import { exitWhenFlushed, writeAll } from "./output";
 import { CheckPlan } from "./plan";
 import { parseCheckPlan } from "./planShape";
+import { isRecord, JSON_LIMITS, parseBoundedJson } from "../lib/records";
 import { runCheck } from "./run";
 import { defaultRunDir, RUN_DIR_ENV, RUN_FILES, writeRunDir } from "./runDir";
 
@@ -36,12 +37,16 @@ export interface CheckInput {
 
 /** Parses and checks the input without ever echoing it (it holds credentials). */
 export function parseCheckInput(text: string): CheckInput {
-    let parsed: Record<string, unknown>;
+    let value: unknown;
     try {
-        parsed = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-        throw new Error("the check's input is not JSON; pipe `pulumi stack output --json --show-secrets` into it");
+        value = parseBoundedJson(text, "the check's input");
+    } catch (error) {
+        throw error instanceof RangeError ? error : new Error("the check's input is not JSON; pipe `pulumi stack output --json --show-secrets` into it");
     }
+    if (!isRecord(value)) {
+        throw new Error("the check's input is not a JSON object; pipe `pulumi stack output --json --show-secrets` into it");
+    }
+    const parsed = value;
     const missing = ["kubeconfigA", "kubeconfigB", "checkPlan"].filter((k) => parsed[k] === undefined || parsed[k] === null || parsed[k] === "");
     if (missing.length > 0) {
         throw new Error(`the check's input lacks ${missing.join(", ")}; use --show-secrets so the kubeconfigs are included`);
@@ -50,8 +55,8 @@ export function parseCheckInput(text: string): CheckInput {
         throw new Error("kubeconfigA and kubeconfigB must be strings (kubeconfig YAML)");
     }
     const sourcePublicIp = typeof parsed.sourcePublicIp === "string" && parsed.sourcePublicIp !== "" ? parsed.sourcePublicIp : undefined;
-    const pool = parsed.gatewayPool as Partial<GatewayPoolRef> | undefined;
-    const named = (value: unknown): value is string => typeof value === "string" && value !== "";
+    const pool = isRecord(parsed.gatewayPool) ? parsed.gatewayPool : undefined;
+    const named = (field: unknown): field is string => typeof field === "string" && field !== "";
     const gatewayPool =
         pool && named(pool.subscriptionId) && named(pool.nodeResourceGroup) && named(pool.poolName)
             ? { subscriptionId: pool.subscriptionId, nodeResourceGroup: pool.nodeResourceGroup, poolName: pool.poolName }
@@ -59,9 +64,15 @@ export function parseCheckInput(text: string): CheckInput {
     return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parseCheckPlan(parsed.checkPlan), sourcePublicIp, gatewayPool };
 }
 
+/** Stdin, refused as too large past JSON_LIMITS.bytes rather than grown into a string V8 cannot hold. */
 async function readStdin(): Promise<string> {
     const chunks: Buffer[] = [];
+    let bytes = 0;
     for await (const chunk of process.stdin) {
+        bytes += (chunk as Buffer).length;
+        if (bytes > JSON_LIMITS.bytes) {
+            throw new RangeError(`the check's input is too large: more than ${JSON_LIMITS.bytes} bytes`);
+        }
         chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks).toString("utf8");
@@ -71,15 +82,23 @@ export interface CheckArgs {
     readonly out?: string;
     readonly outDir?: string;
     readonly junit?: string;
+    /** --help or -h: print CHECK_USAGE and exit 0. */
+    readonly help?: true;
 }
+
+/** What --help prints; exported so the docs can be generated from it. */
+export const CHECK_USAGE = "usage: npm run check -- [--out file] [--out-dir dir] [--junit file] [--help] (input on stdin)";
 
 /** The options; anything else is an error that shows the usage. */
 export function parseCheckArgs(argv: readonly string[]): CheckArgs {
-    const usage = "usage: npm run check -- [--out file] [--out-dir dir] [--junit file] (input on stdin)";
+    const usage = CHECK_USAGE;
+    if (argv.includes("--help") || argv.includes("-h")) {
+        return { help: true };
+    }
     const args: Record<string, string> = {};
-    const names: Record<string, keyof CheckArgs> = { "--out": "out", "--out-dir": "outDir", "--junit": "junit" };
+    const names: Record<string, "out" | "outDir" | "junit"> = { "--out": "out", "--out-dir": "outDir", "--junit": "junit" };
     for (let i = 0; i < argv.length; i++) {
-        const name = names[argv[i]];
+        const name = Object.prototype.hasOwnProperty.call(names, argv[i]) ? names[argv[i]] : undefined;
         const value = argv[i + 1];
         if (!name) {
             throw new Error(`unknown option ${argv[i]}; ${usage}`);
@@ -95,6 +114,10 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
 
 async function main(): Promise<number> {
     const args = parseCheckArgs(process.argv.slice(2));
+    if (args.help) {
+        await writeAll(process.stdout, `${CHECK_USAGE}\n`);
+        return 0;
+    }
     const outFile = args.out;
     // The experiment runner names the run directory; the report, the JUnit file and the picture follow it there.
     const namedRunDir = args.outDir ?? process.env[RUN_DIR_ENV];
