@@ -68,9 +68,9 @@ function changesText(changes: Readonly<Record<string, number>>): string {
     return parts.length > 0 ? parts.join(", ") : "no changes";
 }
 
-async function loadConfig(stack: StackOperations, print: (line: string) => void): Promise<LabConfig | undefined> {
+async function loadConfig(stack: StackOperations, print: (line: string) => void, now: Date): Promise<LabConfig | undefined> {
     try {
-        return parseLabConfig(await stack.config());
+        return parseLabConfig(await stack.config(), now);
     } catch (error) {
         if (error instanceof ConfigError) {
             print(error.message);
@@ -135,7 +135,7 @@ export async function runExperiment(d: RunnerDeps): Promise<number> {
     const stack = await d.workspace.openStack(flags.stack);
     print(`stack ${stack.name}: ${existed ? "selected" : "created"}`);
 
-    const config = await loadConfig(stack, print);
+    const config = await loadConfig(stack, print, d.now());
     if (!config) {
         return EXIT.failed;
     }

@@ -93,3 +93,15 @@ describe("generated names under mocks (issue 20)", function () {
         expect(recorder.refusals).to.deep.equal(['kubernetes:core/v1:Pod "curl1" already exists (registered as fqdn-curl1)']);
     });
 });
+
+describe("config: expiresAt in the past (issue 20)", function () {
+    const NOW = new Date("2026-12-06T20:00:00.000Z");
+
+    it("warns before anything is created when expiresAt has passed, and stays quiet for a later time or never", function () {
+        expect(parseLabConfig({ expiresAt: "2026-12-06T19:59:59Z" }, NOW).warnings).to.deep.equal([
+            "expiresAt: 2026-12-06T19:59:59Z is already past (now 2026-12-06T20:00:00Z), so this lab is due for teardown as soon as it exists; set a later time (npm run experiment -- --ttl HOURS) or never.",
+        ]);
+        expect(parseLabConfig({ expiresAt: "2026-12-06T20:00:01Z" }, NOW).warnings).to.deep.equal([]);
+        expect(parseLabConfig({ expiresAt: "never" }, NOW).warnings).to.deep.equal([]);
+    });
+});

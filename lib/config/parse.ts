@@ -13,8 +13,11 @@ import { DEMO_NAMESPACE, GATEWAY_NODE_LABEL, GATEWAY_NODES, GATEWAY_POOL_NAME } 
 import { rangesOf, readClusterRanges } from "./network";
 import { ConfigError, isComplete, Problems, RawConfig, Reader } from "./reader";
 
-/** Parses and validates everything; throws ConfigError listing every problem. */
-export function parseLabConfig(raw: RawConfig): LabConfig {
+/**
+ * Parses and validates everything; throws ConfigError listing every problem. `now` judges time-bound
+ * settings (a past expiresAt warns).
+ */
+export function parseLabConfig(raw: RawConfig, now: Date = new Date()): LabConfig {
     const problems = new Problems();
     const reader = new Reader(raw, problems);
     const warnings: string[] = [];
@@ -28,7 +31,7 @@ export function parseLabConfig(raw: RawConfig): LabConfig {
     const workloadReads = readWorkloads(reader, problems);
     const egressReads = readEgress(reader, problems, warnings, rangeReads, workloadReads.clients);
     const domains = readDomainAllowList(reader, problems, workloadReads.clients, egressReads.mappings);
-    const check = readCheck(reader, problems);
+    const check = readCheck(reader, problems, warnings, now);
 
     if (problems.list.length > 0) {
         throw new ConfigError(problems.list);
