@@ -25,7 +25,7 @@ export function parseLabConfig(raw: RawConfig, now: Date = new Date()): LabConfi
     // The readers run in the order the problems are listed.
     const site = readSite(reader, problems);
     const kubernetesVersion = readKubernetesVersion(reader, problems, warnings);
-    const nodeReads = readNodes(reader, problems);
+    const nodeReads = readNodes(reader, problems, warnings);
     const rangeReads = readClusterRanges(reader, problems, nodeReads.nodeCountA, nodeReads.nodeCountB);
     const ciliumVersion = readCiliumVersion(reader, problems, warnings, kubernetesVersion);
     const workloadReads = readWorkloads(reader, problems);
