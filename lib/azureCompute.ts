@@ -1,5 +1,5 @@
-// The ScaleSetClient of lib/ipForwarding.ts on the official SDK, @azure/arm-compute 24.1.0 (Compute
-// API 2026-03-01, the newest release whose engines allow Node 20). The SDK is loaded only when a
+// The ScaleSetClient of lib/ipForwarding.ts on the official SDK, @azure/arm-compute 25.1.1 (Compute
+// API 2026-04-01, its dist/commonjs/api default). The SDK is loaded only when a
 // client is made, so the program under test mocks and in preview never loads it.
 import type { ComputeManagementClient } from "@azure/arm-compute";
 import { azureCredential, CredentialMethod } from "./azureAuth";

@@ -1,11 +1,11 @@
 // A fake of the Azure compute API behind lib/ipForwarding.ts's ScaleSetClient: scale sets shaped as
-// @azure/arm-compute 24.1.0 returns an AKS pool's (tags, etag, NIC configuration with the load
+// @azure/arm-compute 25.1.1 returns an AKS pool's (tags, etag, NIC configuration with the load
 // balancer backend pools AKS adds), instances that keep their own NIC configuration until the model
 // is applied to them (manual upgrade policy), and a record of every call.
 import type { VirtualMachineScaleSet, VirtualMachineScaleSetNetworkConfiguration, VirtualMachineScaleSetUpdate, VirtualMachineScaleSetVM } from "@azure/arm-compute";
 import { createRequire } from "module";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ForwardingInputs, ForwardingOutputs } from "../components/gatewayForwarding";
+import type { ClientFactory, ForwardingInputs, ForwardingOutputs } from "../components/gatewayForwarding";
 import { ScaleSetClient } from "../lib/ipForwarding";
 import { SUBSCRIPTION_ID } from "./mocks";
 
@@ -153,4 +153,35 @@ export function deserialize(text: string): Provider {
 
 export function fakeConfig(values: Record<string, string>): pulumi.dynamic.Config {
     return { get: (key) => values[key], require: (key) => values[key] };
+}
+
+/** Serializes a provider exactly as pulumi.dynamic.Resource does (@pulumi/pulumi dynamic/index.js, serializeProvider). */
+export async function serializeProvider(provider: Provider): Promise<string> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the serializer dynamic.Resource uses
+    const { serializeFunction } = require("@pulumi/pulumi/runtime/closure/serializeClosure") as typeof import("@pulumi/pulumi/runtime/closure/serializeClosure");
+    return (await serializeFunction(() => provider, { allowSecrets: true })).text;
+}
+
+/**
+ * A client factory that survives closure serialization: plain data and functions (the serializer
+ * does not carry class fields). A pool whose model is off until the PATCH and whose instance
+ * follows the model on manual upgrade; it refuses to build a client when azure-native:environment
+ * is set, so a test sees configure()'s config reach the factory.
+ */
+export function closureFakeFactory(): ClientFactory {
+    // One pool for every client the factory makes, as Azure is one for every call.
+    const vmss = "aks-egressgw-12345678-vmss";
+    const azure = { model: false, instance: false };
+    return async (_subscriptionId, config) => {
+        if (config("environment")) {
+            throw new Error(`factory saw environment ${config("environment")}`);
+        }
+        const nics = (on: boolean) => [{ name: vmss, enableIPForwarding: on }];
+        return {
+            listScaleSets: async () => [{ name: vmss, location: "koreacentral", tags: { "aks-managed-poolName": "egressgw" }, virtualMachineProfile: { networkProfile: { networkInterfaceConfigurations: nics(azure.model) } } }],
+            listInstances: async () => [{ instanceId: "0", location: "koreacentral", osProfile: { computerName: `${vmss}000000` }, networkProfileConfiguration: { networkInterfaceConfigurations: nics(azure.instance) } }],
+            updateScaleSet: async () => void (azure.model = true),
+            updateInstances: async () => void (azure.instance = azure.model),
+        };
+    };
 }

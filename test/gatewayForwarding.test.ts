@@ -3,7 +3,7 @@
 // Its place in the program is tested with the other workloads (test/workloads.test.ts).
 import { expect } from "chai";
 import { ClientFactory, forwardingProvider } from "../components/gatewayForwarding";
-import { aksNic, deserialize, FakeAzure, fakeConfig, GATEWAY_VMSS, INPUTS, NODE_GROUP, scaleSet } from "./azureFake";
+import { aksNic, closureFakeFactory, deserialize, FakeAzure, fakeConfig, GATEWAY_VMSS, INPUTS, NODE_GROUP, scaleSet, serializeProvider } from "./azureFake";
 import { SUBSCRIPTION_ID } from "./mocks";
 
 describe("GatewayForwarding provider (fake Azure)", function () {
@@ -59,24 +59,7 @@ describe("GatewayForwarding provider (fake Azure)", function () {
 describe("GatewayForwarding as the engine runs it (Pulumi closure serialization)", function () {
     it("the serialized provider runs the core against its client and shares configure()'s config", async function () {
         const seen: string[] = [];
-        // The client travels inside the closure as plain data and functions (the serializer does not
-        // carry class fields): a pool whose model is off until the PATCH, whose instance follows.
-        const provider = forwardingProvider(async (_subscriptionId, config) => {
-            if (config("environment")) {
-                throw new Error(`factory saw environment ${config("environment")}`);
-            }
-            const azure = { model: false, instance: false };
-            const nics = (on: boolean) => [{ name: GATEWAY_VMSS, enableIPForwarding: on }];
-            return {
-                listScaleSets: async () => [{ name: GATEWAY_VMSS, location: "koreacentral", tags: { "aks-managed-poolName": "egressgw" }, virtualMachineProfile: { networkProfile: { networkInterfaceConfigurations: nics(azure.model) } } }],
-                listInstances: async () => [{ instanceId: "0", location: "koreacentral", osProfile: { computerName: `${GATEWAY_VMSS}000000` }, networkProfileConfiguration: { networkInterfaceConfigurations: nics(azure.instance) } }],
-                updateScaleSet: async () => void (azure.model = true),
-                updateInstances: async () => void (azure.instance = azure.model),
-            };
-        });
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the serializer dynamic.Resource uses
-        const { serializeFunction } = require("@pulumi/pulumi/runtime/closure/serializeClosure") as typeof import("@pulumi/pulumi/runtime/closure/serializeClosure");
-        const copy = deserialize((await serializeFunction(() => provider, { allowSecrets: true })).text);
+        const copy = deserialize(await serializeProvider(forwardingProvider(closureFakeFactory())));
         expect((await copy.create(INPUTS)).outs?.changed).to.deep.equal([`${GATEWAY_VMSS}: model`, `${GATEWAY_VMSS}: instances 0 (${GATEWAY_VMSS}000000)`]);
         await copy.configure!({ config: fakeConfig({ "azure-native:environment": "china" }) });
         await copy.create(INPUTS).catch((error: Error) => seen.push(error.message));
