@@ -3,7 +3,6 @@ import { expect } from "chai";
 import { parseLabConfig } from "../lib/config";
 import { AKS_CALENDAR, CILIUM_LINES, standardSupportMinors } from "../lib/versions";
 import { systemPoolAdvice, vmSizeProblem } from "../lib/vmSizes";
-import { buildLab, one } from "./mocks";
 import { BadInput, problemsOf, rejectsEach } from "./configProblems";
 
 const BAD_CLUSTERS: readonly BadInput[] = [
@@ -78,12 +77,6 @@ describe("config: clusters", function () {
                 "It costs $0.05/h against $0.10/h for two. B's externalTrafficPolicy: Cluster Services then never forward to another node.",
         ]);
         expect(parseLabConfig({}).warnings).to.deep.equal([]);
-    });
-
-    it("registers the cheaper shape it accepts: one 2-vCPU system node on A", async function () {
-        const { recorder } = await buildLab({ nodeVmSize: "Standard_D2s_v5", clusterANodeCount: 1 });
-        const a = one(recorder, "azure-native:containerservice:ManagedCluster", "cluster-a");
-        expect(a.inputs.agentPoolProfiles[0]).to.include({ vmSize: "Standard_D2s_v5", count: 1, mode: "System" });
     });
 
     it("defaults to versions that exist and are supported: a published Cilium chart tested with an AKS minor in standard support", function () {

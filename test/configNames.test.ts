@@ -1,10 +1,10 @@
 // Bad input, second round (issue 20): generated names that would collide, the program's own label
 // key, selectors that select other rows' clients, and domains that are not names.
 import { expect } from "chai";
-import { EgressLab } from "../components/egressLab";
-import { LabConfig, parseLabConfig } from "../lib/config";
+import * as k8s from "@pulumi/kubernetes";
+import { parseLabConfig } from "../lib/config";
 import { BadInput, rejectsEach } from "./configProblems";
-import { buildLab, byType, installMocks, settle } from "./mocks";
+import { buildLab, byType, installMocks, one, settle } from "./mocks";
 
 const CEGP = "kubernetes:cilium.io/v2:CiliumEgressGatewayPolicy";
 const POD = "kubernetes:core/v1:Pod";
@@ -56,41 +56,33 @@ describe("config: names, labels and domains (issue 20)", function () {
 });
 
 describe("generated names under mocks (issue 20)", function () {
-    it("registers every resource a config with look-alike names asks for, with no clash", async function () {
+    it("registers every resource a config with look-alike names and the cheaper system pool asks for, with no clash", async function () {
         // Pod "ns" beside the Namespace "clients-ns", pod "policy" beside the CNP "fqdn-policy": same names, other types.
         const { recorder } = await buildLab({
             clients: ["client-1:app=client-1", "client1:app=client1", "ns:app=ns"],
             egressMappings: ["app=client-1:10.10.100.51", "app=client1:10.10.100.52", "app=ns:10.10.100.53"],
             fqdnClient: "policy:app=policy",
+            nodeVmSize: "Standard_D2s_v5",
+            clusterANodeCount: 1,
         });
         expect(byType(recorder, CEGP).map((p) => p.inputs.metadata.name)).to.deep.equal(["egress-app-client-1", "egress-app-client1", "egress-app-ns"]);
         expect(byType(recorder, POD).map((p) => p.inputs.metadata.name)).to.have.members(["client-1", "client1", "ns", "policy"]);
+        expect(one(recorder, "azure-native:containerservice:ManagedCluster", "cluster-a").inputs.agentPoolProfiles[0]).to.include({ vmSize: "Standard_D2s_v5", count: 1, mode: "System" });
         expect(recorder.refusals).to.deep.equal([]);
     });
 
-    it("reports what pulumi up would refuse when two mappings share a policy name (the mocks' own check)", async function () {
-        const base = parseLabConfig({});
-        const [first, second] = base.egress.mappings;
-        const clash: LabConfig = { ...base, egress: { ...base.egress, mappings: [first, { ...second, policyName: first.policyName }] } };
+    it("the mocks refuse a repeated URN as the engine does, and a repeated object as the API server does", async function () {
         const recorder = installMocks();
-        new EgressLab("egress-lab", { config: clash });
+        const pod = (metadataName: string) => ({ metadata: { name: metadataName, namespace: "demo" }, spec: { containers: [{ name: "c", image: "i" }] } });
+        new k8s.core.v1.Pod("curl1", pod("curl1"));
+        new k8s.core.v1.Pod("curl1", pod("curl1"));
+        new k8s.core.v1.Pod("fqdn-curl1", pod("curl1"));
+        new k8s.core.v1.Pod("other", { ...pod("curl1"), metadata: { name: "curl1", namespace: "other" } });
         await settle();
         expect(recorder.refusals).to.deep.equal([
-            "Duplicate resource URN 'urn:pulumi:test::egress-lab::egress-lab:egress:EgressGateway$kubernetes:cilium.io/v2:CiliumEgressGatewayPolicy::egress-app-client1'; try giving it a unique name",
+            "Duplicate resource URN 'urn:pulumi:test::egress-lab::kubernetes:core/v1:Pod::curl1'; try giving it a unique name",
+            'kubernetes:core/v1:Pod "curl1" already exists (registered as fqdn-curl1)',
         ]);
-    });
-
-    it("reports what the API server would refuse when two pods share a name under different Pulumi names", async function () {
-        const base = parseLabConfig({});
-        const domains = base.domains;
-        if (!domains) {
-            throw new Error("the default config has a domain allow-list");
-        }
-        const clash: LabConfig = { ...base, domains: { ...domains, client: { ...domains.client, name: "curl1" } } };
-        const recorder = installMocks();
-        new EgressLab("egress-lab", { config: clash });
-        await settle();
-        expect(recorder.refusals).to.deep.equal(['kubernetes:core/v1:Pod "curl1" already exists (registered as fqdn-curl1)']);
     });
 });
 
