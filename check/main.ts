@@ -21,7 +21,9 @@ import { KubernetesBackend } from "./k8s/backend";
 import { GatewayPoolRef } from "./k8s/ipForwarding";
 import { AKS_OPTIONS } from "./k8s/options";
 import { exitWhenFlushed, writeAll } from "./output";
+import { watchParent } from "./parentWatch";
 import { CheckPlan } from "./plan";
+import { CheckReport } from "./types";
 import { parseCheckPlan } from "./planShape";
 import { isRecord, JSON_LIMITS, parseBoundedJson } from "../lib/records";
 import { runCheck } from "./run";
@@ -84,10 +86,19 @@ export interface CheckArgs {
     readonly junit?: string;
     /** --help or -h: print CHECK_USAGE and exit 0. */
     readonly help?: true;
+    /** On a failing strict run, print one line on stdout instead of the report (the Command passes it). */
+    readonly briefFailure?: boolean;
+}
+
+/** The one line a failing run prints under `--brief-failure`. */
+export function briefFailure(report: CheckReport, runDir: string): string {
+    const rows = [...report.observations, ...(report.coverage ?? []), ...(report.domains ?? [])];
+    const failing = rows.filter((r) => r.verdict !== "pass").length;
+    return `the check failed: ${failing} of ${rows.length} rows did not pass; report, picture and pcaps in ${runDir}`;
 }
 
 /** What --help prints; exported so the docs can be generated from it. */
-export const CHECK_USAGE = "usage: npm run check -- [--out file] [--out-dir dir] [--junit file] [--help] (input on stdin)";
+export const CHECK_USAGE = "usage: npm run check -- [--out file] [--out-dir dir] [--junit file] [--brief-failure] [--help] (input on stdin)";
 
 /** The options; anything else is an error that shows the usage. */
 export function parseCheckArgs(argv: readonly string[]): CheckArgs {
@@ -95,9 +106,13 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     if (argv.includes("--help") || argv.includes("-h")) {
         return { help: true };
     }
-    const args: Record<string, string> = {};
+    const args: Record<string, string | boolean> = {};
     const names: Record<string, "out" | "outDir" | "junit"> = { "--out": "out", "--out-dir": "outDir", "--junit": "junit" };
     for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === "--brief-failure") {
+            args.briefFailure = true;
+            continue;
+        }
         const name = Object.prototype.hasOwnProperty.call(names, argv[i]) ? names[argv[i]] : undefined;
         const value = argv[i + 1];
         if (!name) {
@@ -134,33 +149,48 @@ async function main(): Promise<number> {
         sourcePublicIp: input.sourcePublicIp,
         gatewayPool: input.gatewayPool,
     });
+    // One cleanup for a signal and for a parent that was killed (pulumi-command's cancel, parentWatch.ts).
+    let stopping = false;
+    const stopAndExit = (why: string, code: number): void => {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        process.stderr.write(`${why}: deleting capture pods\n`);
+        void backend
+            .stopAll()
+            .catch((error: Error) => process.stderr.write(`${error.message}; the next run's sweep deletes them\n`))
+            .finally(() => process.exit(code));
+    };
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
-        process.once(signal, () => {
-            process.stderr.write(`${signal}: deleting capture pods\n`);
-            // 128 + the signal's number, as lab/main.ts exits.
-            void backend
-                .stopAll()
-                .catch((error: Error) => process.stderr.write(`${error.message}; the next run's sweep deletes them\n`))
-                .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
-        });
+        // 128 + the signal's number, as lab/main.ts exits.
+        process.once(signal, () => stopAndExit(signal, signal === "SIGINT" ? 130 : 143));
     }
+    watchParent((was, now) => {
+        // Nobody may read the pipes any more; a write error must not stop the cleanup.
+        process.stdout.on("error", () => undefined);
+        process.stderr.on("error", () => undefined);
+        stopAndExit(`parent process ${was} is gone (now ${now}; a cancelled pulumi up kills only the shell)`, 2);
+    });
     const progress = (line: string): void => void process.stderr.write(`${line}\n`);
     const report = await runCheck(backend, { ...AKS_OPTIONS, pcapDir: path.join(runDir, RUN_FILES.pcaps), progress });
-    const json = JSON.stringify(report, null, 2);
+    // Compact: the Command keeps stdout in the state (encrypted, as stdin is secret).
+    const json = JSON.stringify({ ...report, runDir: path.relative(process.cwd(), runDir) || "." });
     if (outFile) {
         fs.writeFileSync(outFile, json);
     }
-    if (namedRunDir) {
-        // With the experiment runner, the report reaches the run directory even when the probes fail `pulumi up`.
-        writeRunDir(namedRunDir, report);
-        fs.writeFileSync(path.join(namedRunDir, RUN_FILES.junit), reportJunit(report));
-    }
+    // Every run's report reaches its run directory, so it survives probes that fail `pulumi up`.
+    writeRunDir(runDir, report);
+    fs.writeFileSync(path.join(runDir, RUN_FILES.junit), reportJunit(report));
     if (args.junit) {
         fs.writeFileSync(args.junit, reportJunit(report));
     }
-    progress(`run directory ${runDir}: pcaps in ${RUN_FILES.pcaps}/${namedRunDir ? `, ${RUN_FILES.observations}, ${RUN_FILES.picture}, ${RUN_FILES.junit}` : ""}`);
-    await writeAll(process.stdout, `${json}\n`);
-    return report.ok || !input.checkPlan.strict ? 0 : 1;
+    progress(`run directory ${runDir}: ${RUN_FILES.observations}, ${RUN_FILES.picture}, ${RUN_FILES.junit}, pcaps in ${RUN_FILES.pcaps}/`);
+    const failing = !report.ok && input.checkPlan.strict;
+    // pulumi-command's error for a failed command repeats all of stdout (commandOutputs.go: "%w:
+    // running %q:\n%s"); under it, a failure prints one line that points at the report instead.
+    await writeAll(process.stdout, failing && args.briefFailure ? `${briefFailure(report, runDir)}\n` : `${json}\n`);
+    return failing ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -58,7 +58,11 @@ export const CILIUM_LINES: Readonly<Record<string, CiliumLine>> = {
         source: "compatibility.rst of the 1.16 line as its docs list it (kept for the seed's 1.16.4; not re-read here)",
         newestChart: "1.16.19",
         newestChartDate: "2026-01-13",
-        note: "Cilium 1.16 is the seed's line and out of maintenance (its last chart, 1.16.19, is from 2026-01-13); use it to reproduce the notes, not for new work.",
+        // conformance-aks.yaml at v1.16.4 (0380724290f0) installs with neither --helm-set
+        // kubeProxyReplacement nor bpf.masquerade nor egressGateway.
+        note:
+            "Cilium 1.16 is the seed's line and out of maintenance (its last chart, 1.16.19, is from 2026-01-13); use it to reproduce the notes, not for new work. " +
+            "Upstream's AKS CI at 1.16.4 ran neither kube-proxy replacement, nor BPF masquerade, nor the egress gateway, all of which this lab turns on.",
     },
     "1.18": {
         testedKubernetes: [30, 31, 32, 33],

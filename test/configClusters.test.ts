@@ -92,7 +92,8 @@ describe("config: clusters", function () {
 
     it("warns for the seed's Cilium 1.16.4, an unpublished chart, an untested pairing, an ending minor, and a mapping without a client", function () {
         expect(parseLabConfig({ ciliumVersion: "1.16.4" }).warnings).to.deep.equal([
-            "Cilium 1.16 is the seed's line and out of maintenance (its last chart, 1.16.19, is from 2026-01-13); use it to reproduce the notes, not for new work.",
+            "Cilium 1.16 is the seed's line and out of maintenance (its last chart, 1.16.19, is from 2026-01-13); use it to reproduce the notes, not for new work. " +
+                "Upstream's AKS CI at 1.16.4 ran neither kube-proxy replacement, nor BPF masquerade, nor the egress gateway, all of which this lab turns on.",
             "Cilium 1.16.4 is not e2e-tested with Kubernetes 1.35 (Cilium 1.16 is tested with 1.28, 1.29, 1.30, 1.31); it may work, but upstream does not promise it.",
         ]);
         expect(parseLabConfig({ ciliumVersion: "1.20.0", kubernetesVersion: "1.36" }).warnings).to.deep.equal([]);

@@ -43,7 +43,8 @@ describe("workloads under mocks (default config)", function () {
         expect(a.egressGateway).to.deep.equal({ enabled: true });
         expect(a.ipam.operator).to.deep.equal({ clusterPoolIPv4PodCIDRList: ["10.210.0.0/16"], clusterPoolIPv4MaskSize: 24 });
         expect(b.ipam.operator.clusterPoolIPv4PodCIDRList).to.deep.equal(["10.220.0.0/16"]);
-        expect(a.hubble).to.deep.equal({ enabled: true, relay: { enabled: true } });
+        expect(a.hubble).to.deep.equal({ enabled: true, relay: { enabled: false } });
+        expect(a.l7Proxy).to.equal(true);
     });
 
     it("uses each cluster's own provider for its Helm release", function () {

@@ -6,7 +6,7 @@ import { poll } from "../poll";
 import { ClientFacts, TargetFacts, Topology } from "../types";
 import { Label, labelText } from "../../lib/labels";
 import { API_POLL_MS, call, Cluster, describeApiError } from "./clients";
-import { waitForAssigner, waitForEgressPolicies } from "./egressPreflight";
+import { egressPort, waitForAssigner, waitForEgressPolicies } from "./egressPreflight";
 import { checkIpForwarding, GatewayPoolRef } from "./ipForwarding";
 import { Waits } from "./options";
 import { internalIp, podProblem } from "./pods";
@@ -58,7 +58,7 @@ export async function discover(input: DiscoveryInput, progress: Progress): Promi
             progress("WARNING: no gatewayPool in the input (stack output), so the gateway pool's IP forwarding is not verified");
         }
         await waitForAssigner(a, plan, waits, progress);
-        await waitForEgressPolicies(a, plan, waits, agents.items, clients, nodesA.items, progress);
+        await waitForEgressPolicies(egressPort(a, waits), plan, waits, agents.items, clients, nodesA.items, progress);
     }
 
     const targets: TargetFacts[] = [];

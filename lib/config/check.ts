@@ -29,7 +29,7 @@ export function expiresAtWarning(expiresAt: string, now: Date): string | undefin
         return undefined;
     }
     const nowText = now.toISOString().replace(/\.\d{3}Z$/, "Z");
-    return `expiresAt: ${expiresAt} is already past (now ${nowText}), so this lab is due for teardown as soon as it exists; set a later time (npm run experiment -- --ttl HOURS) or never.`;
+    return `expiresAt: ${expiresAt} is already past (now ${nowText}), so the resource group's tag marks it due for teardown as soon as it exists; set a later time (pulumi config set expiresAt 2026-11-27T18:00:00Z) or never.`;
 }
 
 export function readCheck(reader: Reader, problems: Problems, warnings: string[], now: Date): CheckReads | undefined {

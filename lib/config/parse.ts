@@ -30,7 +30,7 @@ export function parseLabConfig(raw: RawConfig, now: Date = new Date()): LabConfi
     const ciliumVersion = readCiliumVersion(reader, problems, warnings, kubernetesVersion);
     const workloadReads = readWorkloads(reader, problems);
     const egressReads = readEgress(reader, problems, warnings, rangeReads, workloadReads.clients);
-    const domains = readDomainAllowList(reader, problems, workloadReads.clients, egressReads.mappings);
+    const domains = readDomainAllowList(reader, problems, warnings, workloadReads.clients, egressReads.mappings);
     const check = readCheck(reader, problems, warnings, now);
 
     if (problems.list.length > 0) {
