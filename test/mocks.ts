@@ -6,6 +6,7 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { EgressLab } from "../components/egressLab";
 import { parseLabConfig } from "../lib/config";
+import { refusalOf } from "./mockRefusals";
 
 export const SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
 export const FAKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: fake-token}}]\n";
@@ -41,26 +42,6 @@ export interface Recorder {
     readonly invokes: { token: string; inputs: Record<string, unknown> }[];
     /** What the engine or the API server would have refused; the mocks themselves accept anything. */
     readonly refusals: string[];
-}
-
-/**
- * The two name clashes real `pulumi up` meets and the mocks do not: the engine refuses a second
- * resource with the same URN ("Duplicate resource URN '%v'; try giving it a unique name",
- * pulumi/pulumi sdk/go/common/diag/errors.go, GetDuplicateResourceURNError), and the API server a
- * second object of one kind, namespace and name through the same provider (`%s %q already exists`,
- * kubernetes/apimachinery pkg/api/errors/errors.go, NewAlreadyExists).
- */
-function refusalOf(recorder: Recorder, added: Registration): string | undefined {
-    if (recorder.registrations.some((r) => r.urn === added.urn)) {
-        return `Duplicate resource URN '${added.urn}'; try giving it a unique name`;
-    }
-    const identity = (r: Registration): string | undefined =>
-        r.type.startsWith("kubernetes:") && typeof r.inputs.metadata?.name === "string" ? `${r.provider} ${r.type} ${r.inputs.metadata.namespace ?? ""}/${r.inputs.metadata.name}` : undefined;
-    const key = identity(added);
-    if (key !== undefined && recorder.registrations.some((r) => identity(r) === key)) {
-        return `${added.type} "${added.inputs.metadata.name}" already exists (registered as ${added.name})`;
-    }
-    return undefined;
 }
 
 function urnFor(parent: string, type: string, name: string): string {
@@ -164,7 +145,7 @@ export function installMocks(options: { preview?: boolean; project?: string; sta
             dependencies: [...dependencies],
             provider: req.getProvider(),
         };
-        const refusal = refusalOf(recorder, registration);
+        const refusal = refusalOf(recorder.registrations, registration);
         if (refusal) {
             recorder.refusals.push(refusal);
         }
