@@ -17,6 +17,7 @@ import { watchParent } from "./parentWatch";
 import { CheckPlan } from "./plan";
 import { CheckReport } from "./types";
 import { parseCheckPlan } from "./planShape";
+import { isRecord, JSON_LIMITS, parseBoundedJson } from "../lib/records";
 import { runCheck } from "./run";
 import { defaultRunDir, RUN_DIR_ENV, RUN_FILES, stackRows, writeRunDir } from "./runDir";
 import { CHECK_EXIT, CHECK_USAGE, CHECK_USAGE_LINE } from "./usage";
@@ -32,12 +33,16 @@ export interface CheckInput {
 
 /** Parses and checks the input without ever echoing it (it holds credentials). */
 export function parseCheckInput(text: string): CheckInput {
-    let parsed: Record<string, unknown>;
+    let value: unknown;
     try {
-        parsed = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-        throw new Error("the check's input is not JSON; pipe `pulumi stack output --json --show-secrets` into it");
+        value = parseBoundedJson(text, "the check's input");
+    } catch (error) {
+        throw error instanceof RangeError ? error : new Error("the check's input is not JSON; pipe `pulumi stack output --json --show-secrets` into it");
     }
+    if (!isRecord(value)) {
+        throw new Error("the check's input is not a JSON object; pipe `pulumi stack output --json --show-secrets` into it");
+    }
+    const parsed = value;
     const missing = ["kubeconfigA", "kubeconfigB", "checkPlan"].filter((k) => parsed[k] === undefined || parsed[k] === null || parsed[k] === "");
     if (missing.length > 0) {
         throw new Error(`the check's input lacks ${missing.join(", ")}; use --show-secrets so the kubeconfigs are included`);
@@ -50,9 +55,15 @@ export function parseCheckInput(text: string): CheckInput {
     return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parseCheckPlan(parsed.checkPlan), sourcePublicIp, gatewayForwarding };
 }
 
+/** Stdin, refused as too large past JSON_LIMITS.bytes rather than grown into a string V8 cannot hold. */
 async function readStdin(): Promise<string> {
     const chunks: Buffer[] = [];
+    let bytes = 0;
     for await (const chunk of process.stdin) {
+        bytes += (chunk as Buffer).length;
+        if (bytes > JSON_LIMITS.bytes) {
+            throw new RangeError(`the check's input is too large: more than ${JSON_LIMITS.bytes} bytes`);
+        }
         chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks).toString("utf8");
@@ -88,7 +99,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
             args.briefFailure = true;
             continue;
         }
-        const name = names[argv[i]];
+        const name = Object.prototype.hasOwnProperty.call(names, argv[i]) ? names[argv[i]] : undefined;
         const value = argv[i + 1];
         if (!name) {
             throw new Error(`unknown option ${argv[i]}; ${usage}`);
