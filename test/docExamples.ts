@@ -1,8 +1,12 @@
 // The runnable examples the docs show, marked `<!-- example:NAME -->` before a ```sh block: tests
 // run them as written, with only the input swapped for a real one (a lab report, a pcap).
+import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { stackRows } from "../check/runDir";
+import { CheckReport } from "../check/types";
+import { reportTables } from "../lab/table";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -38,4 +42,20 @@ export function runWith(name: string, placeholder: string, value: string): strin
         throw new Error(`doc example ${name} no longer holds ${placeholder}: ${command}`);
     }
     return execFileSync("bash", ["-c", command.replace(placeholder, value)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+}
+
+/** The docs' examples and sample rows hold for this real run (test/docExamples.ts). */
+export function expectDocExamples(report: CheckReport): void {
+    const json = JSON.stringify(report);
+    // docs/lab.md: jq on `npm run lab -- --json`, one line per cross-cluster row.
+    expect(runPiped("lab-json", "npm run -s lab -- --json", json).trim().split("\n")).to.include("curl internal/Cluster: wire 10.10.0.4 app 10.220.1.1 pass").and.have.length(12);
+    // docs/check.md: jq on the stack's observations output, the same rows flattened with the others.
+    const rows = runPiped("stack-observations", "pulumi stack output observations --json", JSON.stringify(stackRows(report)));
+    expect(rows.match(/"verdict": "pass"/g)).to.have.length(12);
+    // The README's three sample rows are rows of the lab's table, verbatim.
+    const table = reportTables(report).split("\n");
+    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+    const sample = readme.slice(readme.indexOf("```\nclient  label") + 4).split("\n```")[0].split("\n");
+    expect(sample).to.have.length(4);
+    expect(table).to.include.members(sample);
 }

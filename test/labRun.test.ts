@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseTcpdump } from "../check/tcpdump";
-import { CheckReport, Observation } from "../check/types";
+import { Observation } from "../check/types";
 import { parseLabConfig } from "../lib/config";
 import { runLab } from "../lab/main";
 import { HeldLock, LabLock, lineage, lockText } from "../lab/lock";
@@ -18,9 +18,7 @@ import { loadStackConfig } from "../lab/stackConfig";
 import { labTopology, namespaces } from "../lab/topology";
 import { topologySvg } from "../check/picture/svg";
 import { requireRoot } from "./rootOnly";
-import { runPiped, runWith } from "./docExamples";
-import { stackRows } from "../check/runDir";
-import { reportTables } from "../lab/table";
+import { expectDocExamples, runWith } from "./docExamples";
 import { expectRowsDrawn } from "./svgAssertions";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -289,19 +287,3 @@ describe("offline lab, for real (root)", function () {
         expect(await leftovers()).to.deep.equal([]);
     });
 });
-
-/** The docs' examples and sample rows hold for this real run (test/docExamples.ts). */
-function expectDocExamples(report: CheckReport): void {
-    const json = JSON.stringify(report);
-    // docs/lab.md: jq on `npm run lab -- --json`, one line per cross-cluster row.
-    expect(runPiped("lab-json", "npm run -s lab -- --json", json).trim().split("\n")).to.include("curl internal/Cluster: wire 10.10.0.4 app 10.220.1.1 pass").and.have.length(12);
-    // docs/check.md: jq on the stack's observations output, the same rows flattened with the others.
-    const rows = runPiped("stack-observations", "pulumi stack output observations --json", JSON.stringify(stackRows(report)));
-    expect(rows.match(/"verdict": "pass"/g)).to.have.length(12);
-    // The README's three sample rows are rows of the lab's table, verbatim.
-    const table = reportTables(report).split("\n");
-    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-    const sample = readme.slice(readme.indexOf("```\nclient  label") + 4).split("\n```")[0].split("\n");
-    expect(sample).to.have.length(4);
-    expect(table).to.include.members(sample);
-}
