@@ -2,13 +2,14 @@
 // The composition root: read the config, build the lab, export what it registers (components/egressLab.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { EgressLab } from "./components/egressLab";
+import { LAB_COMPONENT } from "./lib/checkUrn";
 import { azureAuthConfig, loadLabConfig } from "./lib/pulumiConfig";
 
 const config = loadLabConfig();
 for (const warning of config.warnings) {
     pulumi.log.warn(warning);
 }
-const { outputs } = new EgressLab("egress-lab", { config, azureConfig: azureAuthConfig() });
+const { outputs } = new EgressLab(LAB_COMPONENT.name, { config, azureConfig: azureAuthConfig() });
 
 export const resourceGroupName = outputs.resourceGroupName;
 export const expiresAt = outputs.expiresAt;

@@ -1,6 +1,7 @@
 // Benchmark (not a test): the whole offline lab run (setup, 12 probes, the domain rows alongside,
 // pcaps, teardown) and each probe, over a few runs. Needs root, like the lab. Holds the lab lock
-// throughout; the runs run under it.
+// throughout; the runs run under it. Writes its record to bench/results/lab.json, from which
+// `npm run docs:generated` updates the figures in the README and docs/lab.md.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -8,6 +9,7 @@ import { performance } from "perf_hooks";
 import { parseLabConfig } from "../lib/config";
 import { LabLock } from "../lab/lock";
 import { runLab } from "../lab/main";
+import { Figures, labBenchText, readLabBench, thisMachine, writeLabBench } from "./record";
 import { median } from "./stats";
 
 async function main(): Promise<void> {
@@ -30,9 +32,10 @@ async function main(): Promise<void> {
     } finally {
         held.release();
     }
-    const stats = (xs: number[]) => `median ${median(xs).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms`;
-    console.log(`whole lab run (setup + ${probes.length / runs} probes, domain rows alongside, pcaps + teardown), ${runs} runs: ${stats(wall)}`);
-    console.log(`per probe, ${probes.length} probes: ${stats(probes)}`);
+    const figures = (xs: number[]): Figures => ({ count: xs.length, medianMs: Math.round(median(xs)), maxMs: Math.round(Math.max(...xs)) });
+    writeLabBench({ date: new Date().toISOString().replace(/\.\d+Z$/, "Z"), machine: thisMachine(), runs, wholeRun: figures(wall), probe: figures(probes) });
+    console.log(labBenchText(readLabBench()));
+    console.log("recorded in bench/results/lab.json; npm run docs:generated puts it into the docs");
 }
 
 main().catch((error: Error) => {

@@ -1,20 +1,11 @@
 // `npm run check`: the curl-and-capture check against the two AKS clusters.
 //
-//   pulumi stack output --json --show-secrets | npm run check            # report JSON on stdout
-//   pulumi stack output --json --show-secrets | npm run check -- --out report.json
-//   ... | npm run check -- --out-dir runs/check --junit junit.xml
+//   pulumi stack output --json --show-secrets | npm run -s check -- --out report.json
 //
-// Options: --help or -h (print the usage, exit 0), --out FILE (the report JSON), --out-dir DIR (the run directory: observations.json,
-// topology.svg, junit.xml and pcap/), --junit FILE (the verdicts as JUnit XML). Every run keeps
-// each B node's capture as a pcap in <run dir>/pcap/: the --out-dir, else $EGRESS_LAB_RUN_DIR (the
-// experiment runner's), else runs/check-<UTC time>.
-//
-// Input (stdin, or the EGRESS_LAB_CHECK_INPUT variable): a JSON object with kubeconfigA,
-// kubeconfigB and checkPlan (the stack outputs), optionally sourcePublicIp, gatewayPool and
-// gatewayIpForwarding, and azureConfig (inside pulumi up: the azure-native stack config, secrets
-// included). Kubeconfigs and credentials are read from there only: never from the command line, never printed. Progress goes to stderr.
-// Exit codes: 0 all probes pass (or checkPlan.strict is false), 1 a probe failed or was
-// inconclusive, 2 an error. The process exits only once the report has been handed over whole.
+// Options, input and exit codes: check/usage.ts (what `npm run check -- --help` prints; docs/check.md
+// shows it). Kubeconfigs and Azure credentials (azureConfig, inside pulumi up) are read from stdin
+// only: never from the command line or the environment, never printed. The process exits only
+// once the report has been handed over whole.
 import * as fs from "fs";
 import * as path from "path";
 import { reportJunit } from "./junit";
@@ -28,7 +19,9 @@ import { CheckReport } from "./types";
 import { parseCheckPlan } from "./planShape";
 import { isRecord, JSON_LIMITS, parseBoundedJson } from "../lib/records";
 import { runCheck } from "./run";
-import { defaultRunDir, RUN_DIR_ENV, RUN_FILES, writeRunDir } from "./runDir";
+import { defaultRunDir, RUN_DIR_ENV, RUN_FILES, stackRows, writeRunDir } from "./runDir";
+import { CHECK_EXIT, CHECK_USAGE, CHECK_USAGE_LINE } from "./usage";
+import { helpText, wantsHelp } from "../lib/usage";
 
 export interface CheckInput {
     readonly kubeconfigA: string;
@@ -80,29 +73,26 @@ export interface CheckArgs {
     readonly out?: string;
     readonly outDir?: string;
     readonly junit?: string;
-    /** --help or -h: print CHECK_USAGE and exit 0. */
-    readonly help?: true;
     /** On a failing strict run, print one line on stdout instead of the report (the Command passes it). */
     readonly briefFailure?: boolean;
+    /** Print the usage and exit 0. */
+    readonly help?: boolean;
 }
 
 /** The one line a failing run prints under `--brief-failure`. */
 export function briefFailure(report: CheckReport, runDir: string): string {
-    const rows = [...report.observations, ...(report.coverage ?? []), ...(report.domains ?? [])];
+    const rows = stackRows(report);
     const failing = rows.filter((r) => r.verdict !== "pass").length;
     return `the check failed: ${failing} of ${rows.length} rows did not pass; report, picture and pcaps in ${runDir}`;
 }
 
-/** What --help prints; exported so the docs can be generated from it. */
-export const CHECK_USAGE = "usage: npm run check -- [--out file] [--out-dir dir] [--junit file] [--brief-failure] [--help] (input on stdin)";
-
 /** The options; anything else is an error that shows the usage. */
 export function parseCheckArgs(argv: readonly string[]): CheckArgs {
-    const usage = CHECK_USAGE;
-    if (argv.includes("--help") || argv.includes("-h")) {
+    if (wantsHelp(argv)) {
         return { help: true };
     }
-    const args: Record<string, string | boolean> = {};
+    const usage = CHECK_USAGE_LINE;
+    const args: { -readonly [K in Exclude<keyof CheckArgs, "help">]?: CheckArgs[K] } = {};
     const names: Record<string, "out" | "outDir" | "junit"> = { "--out": "out", "--out-dir": "outDir", "--junit": "junit" };
     for (let i = 0; i < argv.length; i++) {
         if (argv[i] === "--brief-failure") {
@@ -126,14 +116,14 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
 async function main(): Promise<number> {
     const args = parseCheckArgs(process.argv.slice(2));
     if (args.help) {
-        await writeAll(process.stdout, `${CHECK_USAGE}\n`);
-        return 0;
+        await writeAll(process.stdout, `${helpText(CHECK_USAGE)}\n`);
+        return CHECK_EXIT.ok;
     }
     const outFile = args.out;
     // The experiment runner names the run directory; the report, the JUnit file and the picture follow it there.
     const namedRunDir = args.outDir ?? process.env[RUN_DIR_ENV];
     const runDir = namedRunDir ?? defaultRunDir(process.cwd(), "check", new Date());
-    const text = process.env.EGRESS_LAB_CHECK_INPUT ?? (process.stdin.isTTY ? "" : await readStdin());
+    const text = process.stdin.isTTY ? "" : await readStdin();
     if (text.trim() === "") {
         throw new Error("no input: pipe `pulumi stack output --json --show-secrets` into `npm run check`");
     }
@@ -160,13 +150,13 @@ async function main(): Promise<number> {
     };
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
         // 128 + the signal's number, as lab/main.ts exits.
-        process.once(signal, () => stopAndExit(signal, signal === "SIGINT" ? 130 : 143));
+        process.once(signal, () => stopAndExit(signal, signal === "SIGINT" ? CHECK_EXIT.sigint : CHECK_EXIT.sigterm));
     }
     watchParent((was, now) => {
         // Nobody may read the pipes any more; a write error must not stop the cleanup.
         process.stdout.on("error", () => undefined);
         process.stderr.on("error", () => undefined);
-        stopAndExit(`parent process ${was} is gone (now ${now}; a cancelled pulumi up kills only the shell)`, 2);
+        stopAndExit(`parent process ${was} is gone (now ${now}; a cancelled pulumi up kills only the shell)`, CHECK_EXIT.failed);
     });
     const progress = (line: string): void => void process.stderr.write(`${line}\n`);
     const report = await runCheck(backend, { ...AKS_OPTIONS, pcapDir: path.join(runDir, RUN_FILES.pcaps), progress });
@@ -186,7 +176,7 @@ async function main(): Promise<number> {
     // pulumi-command's error for a failed command repeats all of stdout (commandOutputs.go: "%w:
     // running %q:\n%s"); under it, a failure prints one line that points at the report instead.
     await writeAll(process.stdout, failing && args.briefFailure ? `${briefFailure(report, runDir)}\n` : `${json}\n`);
-    return failing ? 1 : 0;
+    return failing ? CHECK_EXIT.probesFailed : CHECK_EXIT.ok;
 }
 
 if (require.main === module) {
@@ -194,7 +184,7 @@ if (require.main === module) {
         (code) => exitWhenFlushed(code),
         (error: Error) => {
             process.stderr.write(`check failed: ${error.message}\n`);
-            return exitWhenFlushed(2);
+            return exitWhenFlushed(CHECK_EXIT.failed);
         },
     );
 }

@@ -40,6 +40,11 @@ export interface RunRecord {
 /** A row of the `observations` stack output: cross-cluster rows carry no kind; the others name theirs. */
 export type StackObservation = Observation | ClusterCoverage | DomainObservation;
 
+/** The stack's one list of rows (the `observations` output): cross-cluster rows, then coverage, then domains. */
+export function stackRows(record: Pick<RunRecord, "observations" | "coverage" | "domains">): StackObservation[] {
+    return [...record.observations, ...(record.coverage ?? []), ...(record.domains ?? [])];
+}
+
 /** The stack's one list of rows, split back by kind as a CheckReport holds them. */
 export function splitRows(rows: readonly StackObservation[]): Pick<RunRecord, "observations" | "coverage" | "domains"> {
     const kind = (row: StackObservation): string | undefined => ("kind" in row ? row.kind : undefined);
@@ -52,7 +57,7 @@ export function splitRows(rows: readonly StackObservation[]): Pick<RunRecord, "o
 
 /** Every row's verdict, whatever its kind. */
 export function allVerdicts(record: RunRecord): string[] {
-    return [...record.observations, ...(record.coverage ?? []), ...(record.domains ?? [])].map((row) => row.verdict);
+    return stackRows(record).map((row) => row.verdict);
 }
 
 /** Writes the observations JSON and the picture; returns the paths written. */

@@ -2,8 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import { CheckPlan } from "../check/plan";
-import { StackObservation } from "../check/runDir";
+import { StackObservation, stackRows } from "../check/runDir";
 import { CheckReport } from "../check/types";
+import { CHECK_COMPONENT } from "../lib/checkUrn";
 import { namespaceManifest } from "../lib/namespace";
 
 export interface CheckArgs {
@@ -85,7 +86,7 @@ export class Check extends pulumi.ComponentResource {
     public readonly plan: CheckPlan;
 
     constructor(name: string, args: CheckArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("egress-lab:check:Check", name, {}, opts);
+        super(CHECK_COMPONENT.type, name, {}, opts);
         this.plan = args.plan;
         const namespace = new k8s.core.v1.Namespace(`${name}-capture-ns`, namespaceManifest(args.plan.captureNamespace, "privileged"), {
             parent: this,
@@ -124,7 +125,7 @@ export class Check extends pulumi.ComponentResource {
             }
             return parsed;
         });
-        this.observations = report.apply((r) => ("unreadable" in r ? [] : [...r.observations, ...(r.coverage ?? []), ...(r.domains ?? [])]));
+        this.observations = report.apply((r) => ("unreadable" in r ? [] : stackRows(r)));
         this.summary = report.apply((r) => ("unreadable" in r ? unreadableSummary(r.unreadable) : r.summary));
         this.registerOutputs({ summary: this.summary });
     }

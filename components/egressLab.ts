@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EXPIRY_TAG, LabConfig } from "../lib/config";
-import { labelText } from "../lib/labels";
+import { CHECK_COMPONENT, LAB_COMPONENT } from "../lib/checkUrn";
 import { checkPlan } from "../check/plan";
 import { Check } from "./check";
+import { EgressLabOutputs, labOutputs } from "./egressLabOutputs";
 import { AksCluster } from "./aksCluster";
 import { Cilium } from "./cilium";
 import { Clients } from "./clients";
@@ -40,7 +41,7 @@ export class EgressLab extends pulumi.ComponentResource {
     public readonly outputs: EgressLabOutputs;
 
     constructor(name: string, args: EgressLabArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("egress-lab:lab:EgressLab", name, {}, opts);
+        super(LAB_COMPONENT.type, name, {}, opts);
         const { config } = args;
         const { clusterA: a, clusterB: b, gateway } = config;
 
@@ -213,7 +214,7 @@ export class EgressLab extends pulumi.ComponentResource {
             ...(this.domainAllowList ? [this.domainAllowList.pod, this.domainAllowList.policy] : []),
         ];
         this.check = new Check(
-            "check",
+            CHECK_COMPONENT.name,
             {
                 providerB: this.clusterB.provider,
                 kubeconfigA: this.clusterA.kubeconfig,
@@ -239,49 +240,3 @@ export class EgressLab extends pulumi.ComponentResource {
         this.registerOutputs(this.outputs);
     }
 }
-
-/** The stack outputs: config facts as text (an edge), and what the resources report. */
-function labOutputs(lab: EgressLab, config: LabConfig) {
-    const { clusterA: a, clusterB: b, gateway } = config;
-    return {
-        resourceGroupName: lab.network.resourceGroup.name,
-        /** When this lab should be gone (UTC), or "never"; `npm run experiment` warns about expired stacks. */
-        expiresAt: config.expiresAt ?? "never",
-        clusterAName: lab.clusterA.cluster.name,
-        clusterBName: lab.clusterB.cluster.name,
-        kubeconfigA: lab.clusterA.kubeconfig,
-        kubeconfigB: lab.clusterB.kubeconfig,
-        cidrs: {
-            a: {
-                vnet: a.vnetCidr.text,
-                nodeSubnet: a.nodeSubnetCidr.text,
-                gatewaySubnet: gateway.subnetCidr.text,
-                service: a.serviceCidr.text,
-                dnsServiceIp: a.dnsServiceIp,
-                pod: a.podCidr.text,
-            },
-            b: { vnet: b.vnetCidr.text, nodeSubnet: b.nodeSubnetCidr.text, service: b.serviceCidr.text, dnsServiceIp: b.dnsServiceIp, pod: b.podCidr.text },
-        },
-        gatewayNodeLabel: labelText(gateway.nodeLabel),
-        egressMappings: config.egress.mappings.map((m) => ({
-            policy: m.policyName,
-            podSelector: labelText(m.selector),
-            namespace: config.demoNamespace,
-            egressIp: m.egressIp,
-            destinationCidrs: config.egress.destinationCidrs.map((d) => d.text),
-        })),
-        egressNextHop: config.egress.nextHopIp,
-        receiverServices: lab.receiver.endpoints.map((e) => ({ service: e.service, path: e.path, externalTrafficPolicy: e.externalTrafficPolicy, address: e.address })),
-        clients: config.clients.map((c) => ({ pod: c.name, namespace: config.demoNamespace, label: labelText(c.label) })),
-        /** What the program set on the gateway pool's scale set, as Azure showed it last. */
-        gatewayIpForwarding: { ipForwarding: lab.gatewayForwarding.ipForwarding, scaleSets: lab.gatewayForwarding.scaleSets, changed: lab.gatewayForwarding.changed },
-        /** Where the gateway pool lives; `npm run check` reads its IP forwarding from there. */
-        gatewayPool: lab.gatewayPoolLocation,
-        sourcePublicIp: lab.clusterA.outboundPublicIp,
-        checkPlan: lab.check.plan,
-        observations: lab.check.observations,
-        summary: lab.check.summary,
-    };
-}
-
-export type EgressLabOutputs = ReturnType<typeof labOutputs>;

@@ -1,5 +1,5 @@
 // The stack operations for real: Pulumi's Automation API on this repository's own program and
-// stack files (LocalWorkspace with workDir = the repository), @pulumi/pulumi 3.248.0.
+// stack files (LocalWorkspace with workDir = the repository), @pulumi/pulumi 3.276.0.
 import { ConcurrentUpdateError, EngineEvent, LocalWorkspace, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { RawConfig } from "../lib/config";
 import { PROJECT } from "../lab/stackConfig";
@@ -16,8 +16,22 @@ function projectConfig(all: Record<string, { value: string }>): RawConfig {
     return raw;
 }
 
-function engineOptions(options: EngineOptions): { policyPacks: string[]; onOutput: (text: string) => void; signal: AbortSignal; refresh: boolean; color: "always" } {
-    return { policyPacks: [...options.policyPacks], onOutput: options.onOutput, signal: options.signal, refresh: options.refresh, color: "always" };
+function engineOptions(options: EngineOptions): {
+    policyPacks: string[];
+    onOutput: (text: string) => void;
+    signal: AbortSignal;
+    refresh: boolean;
+    replace: string[];
+    color: "always";
+} {
+    // UpOptions.replace and PreviewOptions.replace become --replace <urn> (@pulumi/pulumi 3.276.0 automation/stack.js).
+    return { policyPacks: [...options.policyPacks], onOutput: options.onOutput, signal: options.signal, refresh: options.refresh, replace: [...options.replace], color: "always" };
+}
+
+/** The URNs of an exported deployment (apitype DeploymentV3: resources[].urn; an empty stack has no resources key). */
+export function deploymentUrns(deployment: unknown): string[] {
+    const resources = (deployment as { resources?: unknown } | undefined)?.resources;
+    return Array.isArray(resources) ? resources.map((r) => (r as { urn?: unknown }).urn).filter((u): u is string => typeof u === "string") : [];
 }
 
 /** The Automation API classifies a locked stack once (automation/errors.js createCommandError); the runner sees our own type. */
@@ -40,6 +54,7 @@ export function stackOperations(stack: Stack): StackOperations {
         name: stack.name,
         config: async () => projectConfig(await stack.getAllConfig()),
         setExpiry: (at) => stack.workspace.setTag(stack.name, EXPIRY_STACK_TAG, at),
+        resourceUrns: async () => deploymentUrns((await stack.exportStack()).deployment),
         preview: (options) =>
             lockAware(stack.name, async () => {
                 const result = await stack.preview(engineOptions(options));

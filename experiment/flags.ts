@@ -1,5 +1,6 @@
 // The runner's command line: parsed once, every problem reported together with the usage.
-import { exitCodeLines } from "./exitCodes";
+import { helpText } from "../lib/usage";
+import { EXPERIMENT_USAGE, MAX_TTL_HOURS } from "./usage";
 
 export interface ExperimentFlags {
     /** Stack to select or create: name, or org/project/name. */
@@ -19,22 +20,8 @@ export interface ExperimentFlags {
     readonly help: boolean;
 }
 
-export const MAX_TTL_HOURS = 720;
-
-export const USAGE = [
-    "usage: npm run experiment -- [--stack NAME] [--yes] [--refresh] [--destroy | --destroy-only] [--ttl HOURS] [--out-dir DIR]",
-    "  --stack NAME    stack to select or create (default dev)",
-    "  --yes, -y       do not ask before creating billable resources",
-    "  --refresh       refresh the state from Azure before preview and up (pulumi up --refresh)",
-    "  --destroy       tear everything down after the report, also after a failure or Ctrl-C",
-    "  --destroy-only  only tear down an existing stack: no cost question, no preview, no up",
-    `  --ttl HOURS     record when you mean to tear the lab down, HOURS from now (0 < HOURS <= ${MAX_TTL_HOURS}),`,
-    "                  as the stack tag egress-lab:expiresAt; runs warn once it is past, nothing deletes the lab",
-    "  --out-dir DIR   run directory (default runs/<stack>-<UTC time>)",
-    "The flags go after `--`: npm keeps options before it for itself.",
-    "exit codes:",
-    ...exitCodeLines(),
-].join("\n");
+/** The usage (experiment/usage.ts), as --help prints it and every flag error ends. */
+export const USAGE = helpText(EXPERIMENT_USAGE);
 
 export class FlagError extends Error {
     constructor(readonly problems: readonly string[]) {

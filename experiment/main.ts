@@ -1,6 +1,7 @@
 // `npm run experiment`: the whole experiment on Azure in one command, built on Pulumi's Automation
 // API. See `npm run experiment -- --help` and docs/experiment.md.
-// Exit codes: experiment/exitCodes.ts (one table, also printed by --help).
+//
+// Usage and exit codes: experiment/usage.ts (what --help prints).
 import * as path from "path";
 import { exitWhenFlushed } from "../check/output";
 import { defaultRunDir, RUN_DIR_ENV } from "../check/runDir";

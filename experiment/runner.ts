@@ -5,14 +5,15 @@ import * as path from "path";
 import { allVerdicts, readRunRecord, RUN_FILES, RunRecord, splitRows, StackObservation, writeRunDir } from "../check/runDir";
 import { ConfigError, LabConfig, parseLabConfig } from "../lib/config";
 import { reportTables } from "../lab/table";
+import { checkCommandUrn } from "../lib/checkUrn";
 import { confirmCost, costLines, NoTerminalError } from "./costPrompt";
-import { EXIT } from "./exitCodes";
+import { EXIT } from "./usage";
 import { recoveryLines } from "./recovery";
 import { RunnerDeps } from "./runnerDeps";
 import { StackListing, StackOperations } from "./stack";
 import { destroyOnly, failureLines, teardown, teardownCommand } from "./teardown";
 
-export { EXIT } from "./exitCodes";
+export { EXIT } from "./usage";
 export type { RunnerDeps } from "./runnerDeps";
 export { briefError, teardownCommand } from "./teardown";
 
@@ -63,8 +64,38 @@ async function loadConfig(stack: StackOperations, print: (line: string) => void,
     }
 }
 
+/** What a declined cost question leaves: a stack that holds resources, an unchanged one, or a new empty one. */
+function declinedLine(stack: string, held: number, existed: boolean): string {
+    if (held > 0) {
+        return `declined: nothing changed; stack ${stack} still holds ${held} resources; tear it down: npm run experiment -- --destroy-only --stack ${stack}`;
+    }
+    return `declined: nothing was created${existed ? "" : `; the new stack ${stack} stays, empty (pulumi stack rm ${stack} removes it)`}`;
+}
+
+/**
+ * The check's Command when the state holds it: up replaces it, so every run runs the check again,
+ * also on an unchanged stack, and nothing is written to the tracked Pulumi.<stack>.yaml (as a
+ * checkNonce would be). The engine refuses a --replace URN that is not in the state
+ * (pulumi/pulumi pkg/resource/deploy/deployment_executor.go checkTargets: "one or more targets
+ * could not be found in the stack"), so a first run asks for none: creating the Command runs it.
+ */
+async function checkToReplace(d: RunnerDeps, stack: StackOperations): Promise<string[]> {
+    const urn = checkCommandUrn(stack.name);
+    if (!(await stack.resourceUrns()).includes(urn)) {
+        return [];
+    }
+    d.print("the check ran before on this stack: up replaces its Command, so it runs again (pulumi up --replace)");
+    return [urn];
+}
+
 /** Runs the engine steps; returns the outputs, or why it stopped (lines to print). */
 async function deploy(d: RunnerDeps, stack: StackOperations): Promise<{ outputs?: Readonly<Record<string, unknown>>; failure?: string[] }> {
+    let replace: string[];
+    try {
+        replace = await checkToReplace(d, stack);
+    } catch (error) {
+        return { failure: failureLines("reading the stack's state failed (nothing was changed)", error, d.root, stack.name) };
+    }
     const engine = {
         policyPacks: [path.join(d.root, "policies")],
         onOutput: (text: string) => {
@@ -73,6 +104,7 @@ async function deploy(d: RunnerDeps, stack: StackOperations): Promise<{ outputs?
         },
         signal: d.interrupt.signal,
         refresh: d.flags.refresh,
+        replace,
     };
     try {
         const preview = await stack.preview(engine);
@@ -98,7 +130,7 @@ function runRecord(d: RunnerDeps, outputs: Readonly<Record<string, unknown>> | u
     }
     const previous = recordFromOutputs(outputs);
     if (previous) {
-        d.print("the check did not run in this update (nothing it probes changed); the rows below are from its last run (docs/check.md, Running it again)");
+        d.print("the check wrote no report in this update; the rows below are the stack output's, from its last run (docs/check.md, Running it again)");
     }
     return previous;
 }
@@ -144,7 +176,7 @@ export async function runExperiment(d: RunnerDeps): Promise<number> {
     }
     costLines(config).forEach((line) => print(line));
     if (!(await confirmCost(d.asker, flags.yes, stack.name, held > 0))) {
-        print(held > 0 ? `declined: nothing changed; stack ${stack.name} still holds ${held} resources; tear it down: npm run experiment -- --destroy-only --stack ${stack.name}` : "declined: nothing was created");
+        print(declinedLine(stack.name, held, listing !== undefined));
         return EXIT.declined;
     }
     if (flags.ttlHours !== undefined && !d.interrupt.requested) {

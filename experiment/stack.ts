@@ -10,6 +10,8 @@ export interface EngineOptions {
     readonly signal: AbortSignal;
     /** Refresh the state from the cloud first (`pulumi up --refresh`). */
     readonly refresh: boolean;
+    /** URNs to replace though unchanged (`pulumi up --replace`); each must be in the state, or the engine refuses. */
+    readonly replace: readonly string[];
 }
 
 /**
@@ -39,6 +41,8 @@ export interface StackOperations {
     config(): Promise<RawConfig>;
     /** Records the intended teardown time as the stack tag EXPIRY_STACK_TAG, not in the tracked stack file. */
     setExpiry(at: string): Promise<void>;
+    /** The URNs in the stack's state (`pulumi stack export`; secrets stay encrypted and are not kept). */
+    resourceUrns(): Promise<readonly string[]>;
     preview(options: EngineOptions): Promise<{ readonly changes: Readonly<Record<string, number>> }>;
     /** The stack outputs after a successful update. */
     up(options: EngineOptions): Promise<{ readonly outputs: Readonly<Record<string, unknown>> }>;

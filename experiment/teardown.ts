@@ -1,7 +1,7 @@
 // Tearing a stack down: after a run (--destroy), or on its own (--destroy-only, no cost question,
 // no preview, no up). A locked stack gets the recovery steps, not a bare failure.
 import { confirm, NoTerminalError } from "./costPrompt";
-import { EXIT } from "./exitCodes";
+import { EXIT } from "./usage";
 import { recoveryLines } from "./recovery";
 import { RunnerDeps } from "./runnerDeps";
 import { describeRemoved, isCloudResource, StackLockedError, StackOperations } from "./stack";

@@ -1,17 +1,5 @@
 // `npm run lab`: the whole experiment offline, in Linux network namespaces, with real packets.
-//
-//   sudo npm run lab                         # Pulumi.dev.yaml, table on stdout
-//   sudo npm run lab -- Pulumi.mystack.yaml  # another stack's scenario
-//   sudo npm run lab -- --json               # observations JSON on stdout (table on stderr)
-//   sudo npm run lab -- --json out.json      # ... or into a file
-//   sudo npm run lab -- --svg topology.svg   # the picture of what B saw
-//   sudo npm run lab -- --out-dir runs/lab   # observations.json and topology.svg in one folder
-//   sudo npm run lab -- --junit junit.xml    # the verdicts as JUnit XML, one test case per row
-//
-// Every run keeps each B node's capture as a pcap file in <run dir>/pcap/: the --out-dir, else
-// next to the --json file, else runs/lab-<UTC time>.
-//
-// Exit codes: 0 every probe passed, 1 a probe failed or was inconclusive, 2 the lab could not run.
+// Options and exit codes: lab/usage.ts (what `npm run lab -- --help` prints; docs/lab.md shows it).
 import * as fs from "fs";
 import * as path from "path";
 import { exitWhenFlushed, writeAll } from "../check/output";
@@ -27,6 +15,8 @@ import { environmentProblem, privilegeProblem } from "./environment";
 import { loadStackConfig } from "./stackConfig";
 import { reportTables } from "./table";
 import { EMULATION, labTopology } from "./topology";
+import { LAB_EXIT, LAB_USAGE, LAB_USAGE_LINE } from "./usage";
+import { helpText, wantsHelp } from "../lib/usage";
 
 /** Set once SIGINT or SIGTERM arrived: the handler owns the exit from then on. */
 let interrupted: NodeJS.Signals | undefined;
@@ -43,8 +33,6 @@ export interface LabArgs {
     readonly junit?: string;
 }
 
-const USAGE = "usage: npm run lab -- [Pulumi.<stack>.yaml] [--json [file]] [--svg file] [--out-dir dir] [--junit file]";
-
 export function parseArgs(argv: readonly string[], root: string): LabArgs {
     let stackFile = path.join(root, "Pulumi.dev.yaml");
     let json: string | undefined;
@@ -54,7 +42,7 @@ export function parseArgs(argv: readonly string[], root: string): LabArgs {
     const valueOf = (i: number): string => {
         const next = argv[i + 1];
         if (next === undefined || next.startsWith("--")) {
-            throw new Error(`${argv[i]} needs a path; ${USAGE}`);
+            throw new Error(`${argv[i]} needs a path; ${LAB_USAGE_LINE}`);
         }
         return next;
     };
@@ -69,7 +57,7 @@ export function parseArgs(argv: readonly string[], root: string): LabArgs {
         } else if (argv[i] === "--junit") {
             junit = valueOf(i++);
         } else if (argv[i].startsWith("--")) {
-            throw new Error(`unknown option ${argv[i]}; ${USAGE}`);
+            throw new Error(`unknown option ${argv[i]}; ${LAB_USAGE_LINE}`);
         } else {
             stackFile = path.resolve(argv[i]);
         }
@@ -108,7 +96,7 @@ export async function runLab(config: LabConfig, log: (line: string) => void, opt
     const onSignal = (signal: NodeJS.Signals): void => {
         log(`${signal}: tearing down`);
         interrupted = signal;
-        void teardown().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+        void teardown().finally(() => process.exit(signal === "SIGINT" ? LAB_EXIT.sigint : LAB_EXIT.sigterm));
     };
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
@@ -122,6 +110,10 @@ export async function runLab(config: LabConfig, log: (line: string) => void, opt
 }
 
 async function main(): Promise<number> {
+    if (wantsHelp(process.argv.slice(2))) {
+        await writeAll(process.stdout, `${helpText(LAB_USAGE)}\n`);
+        return LAB_EXIT.ok;
+    }
     // Before any file is read: a user who may not run the lab learns that first.
     const problem = privilegeProblem();
     if (problem) {
@@ -160,7 +152,7 @@ async function main(): Promise<number> {
     }
     log(`pcaps in ${path.join(runDir, RUN_FILES.pcaps)} (tcpdump -r <file> -nn -tt reads them)`);
     log(`${report.ok ? "all probes pass" : "some probes fail"} in ${(report.durationMs / 1000).toFixed(2)} s`);
-    return report.ok ? 0 : 1;
+    return report.ok ? LAB_EXIT.ok : LAB_EXIT.probesFailed;
 }
 
 if (require.main === module) {
@@ -176,7 +168,7 @@ if (require.main === module) {
                 return;
             }
             process.stderr.write(`lab failed: ${error.message}\n`);
-            void exitWhenFlushed(2);
+            void exitWhenFlushed(LAB_EXIT.failed);
         },
     );
 }

@@ -48,6 +48,8 @@ export interface HourlyEstimate {
     readonly cents: number;
     /** One line per priced pool: "<label> <count> × <size> = $x.xx/h". */
     readonly lines: readonly string[];
+    /** The same, as what and cents (the README's cost table, scripts/generatedDocs.ts). */
+    readonly items: readonly { readonly text: string; readonly cents: number }[];
     /** Pools left out of the sum, with the reason. */
     readonly unpriced: readonly { readonly label: string; readonly why: string }[];
 }
@@ -62,7 +64,7 @@ export function dollars(cents: number): string {
  */
 export function hourlyEstimate(pools: readonly NodePool[], others: readonly OtherItem[] = []): HourlyEstimate {
     let cents = 0;
-    const lines: string[] = [];
+    const items: { text: string; cents: number }[] = [];
     const unpriced: { label: string; why: string }[] = [];
     for (const pool of pools) {
         if (!Number.isInteger(pool.count) || pool.count < 0) {
@@ -77,14 +79,14 @@ export function hourlyEstimate(pools: readonly NodePool[], others: readonly Othe
         }
         const poolCents = Math.round(hourly * 100) * pool.count;
         cents += poolCents;
-        lines.push(`${pool.label} ${pool.count} × ${pool.vmSize} = ${dollars(poolCents)}`);
+        items.push({ text: `${pool.label} ${pool.count} × ${pool.vmSize}`, cents: poolCents });
     }
     for (const item of others.filter((o) => o.count > 0)) {
         const itemCents = OTHER_HOURLY_USD[item.kind] * 100 * item.count;
         cents += itemCents;
-        lines.push(`${item.label}: ${item.count} × ${KIND_TEXT[item.kind]} = ${dollars(itemCents)}`);
+        items.push({ text: `${item.label}: ${item.count} × ${KIND_TEXT[item.kind]}`, cents: itemCents });
     }
-    return { cents, lines, unpriced };
+    return { cents, lines: items.map((i) => `${i.text} = ${dollars(i.cents)}`), items, unpriced };
 }
 
 /** The node pools a validated config creates: A's system pool, A's gateway pool, B's system pool. */

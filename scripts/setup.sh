@@ -28,9 +28,15 @@ command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || packages+=(fonts-dejavu-core)
 if [ "${#packages[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
-    # Keep package scripts from starting nginx in the host's own network namespace.
+    # Keep package scripts from starting nginx in the host's own network namespace. A policy-rc.d
+    # the machine already has (Debian's container images ship one) is put back on exit, as it was.
+    saved=""
+    if [ -e /usr/sbin/policy-rc.d ] || [ -L /usr/sbin/policy-rc.d ]; then
+        saved=$(mktemp -d)
+        mv /usr/sbin/policy-rc.d "$saved/"
+    fi
+    trap 'rm -f /usr/sbin/policy-rc.d; if [ -n "$saved" ]; then mv "$saved/policy-rc.d" /usr/sbin/policy-rc.d && rmdir "$saved"; fi' EXIT
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi

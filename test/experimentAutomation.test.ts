@@ -3,7 +3,10 @@
 // not on this machine; that part is verified only with a real CLI.
 import { expect } from "chai";
 import type { DestroyOptions, PreviewOptions, Stack, UpOptions } from "@pulumi/pulumi/automation";
-import { stackOperations } from "../experiment/automation";
+import { deploymentUrns, stackOperations } from "../experiment/automation";
+import { checkCommandUrn } from "../lib/checkUrn";
+
+const CHECK = checkCommandUrn("dev");
 
 function fakeStack(calls: { op: string; options: unknown }[]): Stack {
     const stand = {
@@ -14,6 +17,17 @@ function fakeStack(calls: { op: string; options: unknown }[]): Stack {
             "azure-native:location": { value: "westeurope", secret: false },
         }),
         workspace: { setTag: async (stack: string, key: string, value: string) => void calls.push({ op: "setTag", options: { stack, key, value } }) },
+        // `pulumi stack export`'s shape (apitype.DeploymentV3): secrets stay ciphertext.
+        exportStack: async () => ({
+            version: 3,
+            deployment: {
+                manifest: { time: "2026-11-27T12:00:00Z", magic: "", version: "v3.276.0" },
+                resources: [
+                    { urn: "urn:pulumi:dev::egress-lab::pulumi:pulumi:Stack::egress-lab-dev", custom: false, type: "pulumi:pulumi:Stack" },
+                    { urn: CHECK, custom: true, type: "command:local:Command", outputs: { stdout: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" } } },
+                ],
+            },
+        }),
         preview: async (options: PreviewOptions) => {
             calls.push({ op: "preview", options });
             return { stdout: "", stderr: "", changeSummary: { create: 40 } };
@@ -42,12 +56,20 @@ describe("experiment: Automation API adapter", function () {
         await ops.setExpiry("2026-11-27T18:00:00Z");
         const onOutput = (): void => undefined;
         const signal = new AbortController().signal;
-        expect(await ops.preview({ policyPacks: ["/repo/policies"], onOutput, signal, refresh: true })).to.deep.equal({ changes: { create: 40 } });
-        expect(await ops.up({ policyPacks: ["/repo/policies"], onOutput, signal, refresh: true })).to.deep.equal({ outputs: { summary: ["a"], observations: [] } });
+        const engine = { policyPacks: ["/repo/policies"], onOutput, signal, refresh: true, replace: [CHECK] };
+        expect(await ops.preview(engine)).to.deep.equal({ changes: { create: 40 } });
+        expect(await ops.up(engine)).to.deep.equal({ outputs: { summary: ["a"], observations: [] } });
         expect(calls[0]).to.deep.equal({ op: "setTag", options: { stack: "dev", key: "egress-lab:expiresAt", value: "2026-11-27T18:00:00Z" } });
         for (const call of calls.slice(1)) {
-            expect(call.options).to.deep.include({ policyPacks: ["/repo/policies"], onOutput, signal, refresh: true });
+            // replace becomes --replace <urn> for preview and up alike (automation/stack.js).
+            expect(call.options).to.deep.include({ policyPacks: ["/repo/policies"], onOutput, signal, refresh: true, replace: [CHECK] });
         }
+    });
+
+    it("reads the URNs in the stack's state from its export; an empty stack's export has no resources", async function () {
+        expect(await stackOperations(fakeStack([])).resourceUrns()).to.deep.equal(["urn:pulumi:dev::egress-lab::pulumi:pulumi:Stack::egress-lab-dev", CHECK]);
+        expect(deploymentUrns({ manifest: {} })).to.deep.equal([]);
+        expect(deploymentUrns(undefined)).to.deep.equal([]);
     });
 
     it("counts what destroy deleted from the engine's events", async function () {

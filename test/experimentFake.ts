@@ -3,8 +3,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { writeRunDir } from "../check/runDir";
+import { RunRecord, writeRunDir } from "../check/runDir";
 import { Observation } from "../check/types";
+import { checkCommandUrn } from "../lib/checkUrn";
 import { RawConfig } from "../lib/config";
 import { Asker } from "../experiment/costPrompt";
 import { ExperimentFlags } from "../experiment/flags";
@@ -17,7 +18,10 @@ const ROOT = "/repo";
 const NOW = new Date("2026-11-27T12:00:00Z");
 export const PASSING: readonly Observation[] = PICTURE_OBSERVATIONS.filter((o) => o.verdict === "pass");
 
-/** What `pulumi up` creates here: Azure resources plus Pulumi's own and the project's components. */
+/** The check's Command in stack dev (its URN is checked against the SDK's in program.test.ts). */
+export const CHECK_URN = checkCommandUrn("dev");
+
+/** What `pulumi up` creates here: Azure resources plus Pulumi's own, the project's components and the check's Command. */
 const CREATED = [
     { type: "pulumi:pulumi:Stack", name: "egress-lab-dev" },
     { type: "egress-lab:lab:EgressLab", name: "egress-lab" },
@@ -25,7 +29,13 @@ const CREATED = [
     { type: "azure-native:containerservice:ManagedCluster", name: "cluster-a" },
     { type: "azure-native:containerservice:ManagedCluster", name: "cluster-b" },
     { type: "pulumi:providers:azure-native", name: "default" },
+    { type: "command:local:Command", name: "check" },
 ];
+
+/** A resource's URN; only the Command's parent chain matters here (the runner replaces nothing else). */
+function urnOf(r: { type: string; name: string }): string {
+    return r.type === "command:local:Command" ? CHECK_URN : `urn:pulumi:dev::egress-lab::${r.type}::${r.name}`;
+}
 
 /** A CLI error as the Automation API throws it: the whole output, stderr last. */
 export function commandError(stderr: string): Error {
@@ -42,6 +52,8 @@ class FakeStack implements StackOperations {
     readonly tags: Record<string, string> = {};
     resources: { type: string; name: string }[] = [];
     engine?: EngineOptions;
+    /** How often up ran the check (created or replaced its Command). */
+    checkRuns = 0;
     /** Called when up starts, e.g. to press Ctrl-C. */
     onUpStart: () => void = () => undefined;
 
@@ -52,7 +64,11 @@ class FakeStack implements StackOperations {
         private readonly upScript: UpScript,
         private readonly outputs: Record<string, unknown>,
         private readonly runDir: string,
-    ) {}
+        deployed: boolean,
+        private readonly checkReport: RunRecord | undefined,
+    ) {
+        this.resources = deployed ? [...CREATED] : [];
+    }
 
     async config(): Promise<RawConfig> {
         this.calls.push("config");
@@ -64,12 +80,33 @@ class FakeStack implements StackOperations {
         this.tags["egress-lab:expiresAt"] = at;
     }
 
+    async resourceUrns(): Promise<readonly string[]> {
+        this.calls.push("export");
+        return this.resources.map(urnOf);
+    }
+
+    /**
+     * The engine refuses a --replace URN that is not in the state, before any step, in preview and up
+     * alike (pulumi/pulumi pkg/resource/deploy/deployment_executor.go checkTargets, diag 2010 in
+     * sdk/go/common/diag/errors.go).
+     */
+    private checkReplaceTargets(options: EngineOptions): void {
+        const missing = options.replace.filter((urn) => !this.resources.map(urnOf).includes(urn));
+        if (missing.length > 0) {
+            throw commandError(`${missing.map((urn) => `error: Target '${urn}' could not be found in the stack.`).join("\n")}\nerror: one or more targets could not be found in the stack`);
+        }
+    }
+
     async preview(options: EngineOptions): Promise<{ changes: Record<string, number> }> {
         this.calls.push("preview");
         this.engine = options;
+        this.checkReplaceTargets(options);
         options.onOutput("Previewing update (dev)\n");
         if (this.previewFails) {
             throw commandError("Policy Violations:\n    [mandatory]  egress-lab v0.1.0  aks-byocni-custom-subnet (cluster-a)\nerror: preview failed");
+        }
+        if (this.resources.length > 0) {
+            return { changes: { same: this.resources.length - options.replace.length, replace: options.replace.length } };
         }
         return { changes: { create: CREATED.length, same: 0 } };
     }
@@ -79,11 +116,21 @@ class FakeStack implements StackOperations {
         if (this.upScript === "locked") {
             throw new StackLockedError(this.name, DIY_LOCK);
         }
+        this.checkReplaceTargets(options);
         options.onOutput("Updating (dev)\n + azure-native:resources:ResourceGroup lab-rg created\n");
+        // The Command runs the check when it is created or replaced, never when it is unchanged.
+        const checkRuns = !this.resources.map(urnOf).includes(CHECK_URN) || options.replace.includes(CHECK_URN);
         this.resources = this.upScript === "ok" ? [...CREATED] : CREATED.slice(0, 4);
         this.onUpStart();
         switch (this.upScript) {
             case "ok":
+                if (checkRuns) {
+                    this.checkRuns++;
+                    if (this.checkReport) {
+                        // check/main.ts writes its report into the runner's run directory ($EGRESS_LAB_RUN_DIR).
+                        writeRunDir(this.runDir, this.checkReport);
+                    }
+                }
                 return { outputs: this.outputs };
             case "fail-after-creating":
                 // The check ran inside up, wrote its report to the run directory, then failed up.
@@ -125,6 +172,10 @@ interface Scenario {
     readonly interactive?: boolean;
     readonly answer?: string;
     readonly graceMs?: number;
+    /** The stack holds the lab already, check Command included (a second run). */
+    readonly deployed?: boolean;
+    /** What the check writes into the run directory when up runs it; without it, the run directory is left to the test. */
+    readonly checkReport?: RunRecord;
 }
 
 export async function scenario(s: Scenario = {}) {
@@ -133,7 +184,7 @@ export async function scenario(s: Scenario = {}) {
     const streamed: string[] = [];
     const asked: string[] = [];
     const workspaceCalls: string[] = [];
-    const stack = new FakeStack("dev", s.raw ?? {}, s.previewFails ?? false, s.up ?? "ok", s.outputs ?? { observations: PASSING, summary: ["one line per row"] }, runDir);
+    const stack = new FakeStack("dev", s.raw ?? {}, s.previewFails ?? false, s.up ?? "ok", s.outputs ?? { observations: PASSING, summary: ["one line per row"] }, runDir, s.deployed ?? false, s.checkReport);
     const workspace: ExperimentWorkspace = {
         listStacks: async () => {
             workspaceCalls.push("listStacks");

@@ -5,10 +5,10 @@ import { expect } from "chai";
 import * as fs from "fs";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { stackOperations } from "../experiment/automation";
-import { EXIT, EXIT_CODES } from "../experiment/exitCodes";
 import { USAGE } from "../experiment/flags";
 import { recoveryLines } from "../experiment/recovery";
 import { StackLockedError } from "../experiment/stack";
+import { EXIT, EXPERIMENT_USAGE } from "../experiment/usage";
 import { DIY_LOCK, scenario, TEARDOWN } from "./experimentFake";
 
 // The SDK's own result type and classifier (automation/cmd.js CommandResult, automation/errors.js
@@ -83,7 +83,7 @@ describe("experiment runner: modes, locks and stopped updates (fake stack operat
         expect(locked.name).to.equal("ConcurrentUpdateError");
         const stand = { name: "dev", up: async () => Promise.reject(locked), preview: async () => Promise.reject(createCommandError(new CommandResult("", "error: boom\n", 255))) };
         const ops = stackOperations(stand as unknown as Stack);
-        const engine = { policyPacks: [], onOutput: () => undefined, signal: new AbortController().signal, refresh: false };
+        const engine = { policyPacks: [], onOutput: () => undefined, signal: new AbortController().signal, refresh: false, replace: [] };
         const error = await ops.up(engine).catch((e: Error) => e);
         expect(error).to.be.instanceOf(StackLockedError);
         expect((error as Error).message).to.equal(`stack dev is locked by another update: error: ${DIY_LOCK}`);
@@ -93,8 +93,9 @@ describe("experiment runner: modes, locks and stopped updates (fake stack operat
 
     it("one exit-code table: the codes the runner returns are the ones --help prints", function () {
         expect(EXIT).to.deep.equal({ ok: 0, rowsFailed: 1, failed: 2, declined: 3, interrupted: 130 });
-        for (const e of EXIT_CODES) {
-            expect(USAGE).to.include(`  ${String(e.code).padEnd(4)} ${e.meaning}`);
+        const lines = USAGE.split("\n");
+        for (const e of Object.values(EXPERIMENT_USAGE.exitCodes)) {
+            expect(lines).to.include(`  ${String(e.code).padEnd(3)}  ${e.meaning}`);
         }
     });
 });

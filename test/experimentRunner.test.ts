@@ -7,7 +7,7 @@ import { RUN_FILES } from "../check/runDir";
 import { EXIT } from "../experiment/runner";
 import { PICTURE_OBSERVATIONS } from "./pictureFixtures";
 import { labelsOf, parseSvg } from "./svgAssertions";
-import { PASSING, scenario, TEARDOWN } from "./experimentFake";
+import { CHECK_URN, PASSING, scenario, TEARDOWN } from "./experimentFake";
 
 describe("experiment runner (fake stack operations)", function () {
     const dirs: string[] = [];
@@ -20,14 +20,17 @@ describe("experiment runner (fake stack operations)", function () {
         dirs.push(t.runDir);
         expect(await t.run()).to.equal(EXIT.ok);
         expect(t.workspaceCalls).to.deep.equal(["listStacks", "openStack dev"]);
-        expect(t.stack.calls).to.deep.equal(["config", "preview", "up"]);
+        // A new stack: nothing to replace; creating the check's Command runs the check.
+        expect(t.stack.calls).to.deep.equal(["config", "export", "preview", "up"]);
+        expect(t.stack.engine?.replace).to.deep.equal([]);
+        expect(t.stack.checkRuns).to.equal(1);
         expect(t.stack.engine?.policyPacks).to.deep.equal(["/repo/policies"]);
         expect(t.stack.engine?.refresh).to.equal(false);
         expect(t.printed).to.include.members(["stack dev: created", "Estimated cost while the lab exists: $1.35/h for nodes, OS disks, load balancers and public IPs (pay-as-you-go list prices):"]);
         expect(t.printed).to.include("  egress-lab-a gateway pool (egressgw) 1 × Standard_D2s_v5 = $0.12/h");
         expect(t.asked).to.deep.equal(["Create or update stack dev at this cost? [y/N] "]);
         expect(t.streamed.join("")).to.include("+ azure-native:resources:ResourceGroup lab-rg created");
-        expect(t.printed).to.include("preview with the policy pack passed: 6 to create");
+        expect(t.printed).to.include("preview with the policy pack passed: 7 to create");
         const table = t.printed.find((l) => l.startsWith("client  label"));
         expect(table?.split("\n")).to.have.length(PASSING.length + 1);
         expect(t.printed).to.include(`run directory: ${t.runDir} (${RUN_FILES.observations}, ${RUN_FILES.picture})`);
@@ -42,7 +45,7 @@ describe("experiment runner (fake stack operations)", function () {
         dirs.push(t.runDir);
         expect(await t.run()).to.equal(EXIT.ok);
         expect(t.asked).to.deep.equal([]);
-        expect(t.stack.calls).to.deep.equal(["config", "preview", "up", "destroy"]);
+        expect(t.stack.calls).to.deep.equal(["config", "export", "preview", "up", "destroy"]);
         expect(t.stack.resources).to.deep.equal([]);
         expect(t.printed.slice(-2)).to.deep.equal([
             "--destroy: tearing down stack dev",
@@ -55,7 +58,7 @@ describe("experiment runner (fake stack operations)", function () {
         const t = await scenario({ previewFails: true, flags: { destroy: true, yes: true } });
         dirs.push(t.runDir);
         expect(await t.run()).to.equal(EXIT.failed);
-        expect(t.stack.calls).to.deep.equal(["config", "preview", "destroy"]);
+        expect(t.stack.calls).to.deep.equal(["config", "export", "preview", "destroy"]);
         expect(t.printed).to.include(
             "preview failed (nothing was changed): Policy Violations: | [mandatory]  egress-lab v0.1.0  aks-byocni-custom-subnet (cluster-a) | error: preview failed",
         );
@@ -66,7 +69,7 @@ describe("experiment runner (fake stack operations)", function () {
         const t = await scenario({ previewFails: true, flags: { yes: true } });
         dirs.push(t.runDir);
         expect(await t.run()).to.equal(EXIT.failed);
-        expect(t.stack.calls).to.deep.equal(["config", "preview"]);
+        expect(t.stack.calls).to.deep.equal(["config", "export", "preview"]);
         expect(t.stack.resources).to.deep.equal([]);
         expect(t.printed.at(-1)).to.equal(`the lab keeps running and costs money until you tear it down: ${TEARDOWN}`);
     });
@@ -75,7 +78,7 @@ describe("experiment runner (fake stack operations)", function () {
         const t = await scenario({ up: "fail-after-creating", flags: { destroy: true, yes: true } });
         dirs.push(t.runDir);
         expect(await t.run()).to.equal(EXIT.rowsFailed);
-        expect(t.stack.calls).to.deep.equal(["config", "preview", "up", "destroy"]);
+        expect(t.stack.calls).to.deep.equal(["config", "export", "preview", "up", "destroy"]);
         expect(t.printed).to.include("up failed: error: 2 probes still mismatch after the settling window | error: update failed");
         expect(t.printed.find((l) => l.startsWith("client  label"))?.split("\n")).to.have.length(PICTURE_OBSERVATIONS.length + 1);
         expect(labelsOf(parseSvg(fs.readFileSync(path.join(t.runDir, RUN_FILES.picture), "utf8")))).to.have.length(PICTURE_OBSERVATIONS.length);
@@ -89,7 +92,7 @@ describe("experiment runner (fake stack operations)", function () {
         t.stack.onUpStart = () => t.interrupt.request("SIGINT");
         expect(await t.run()).to.equal(EXIT.interrupted);
         expect(t.interrupt.signal.aborted).to.equal(true);
-        expect(t.stack.calls).to.deep.equal(["config", "preview", "up", "destroy"]);
+        expect(t.stack.calls).to.deep.equal(["config", "export", "preview", "up", "destroy"]);
         expect(t.printed).to.include("SIGINT: asking Pulumi to cancel; it finishes the steps in flight first");
         expect(t.printed).to.include("SIGINT: interrupted, up failed: error: update canceled");
         expect(t.printed.at(-1)).to.equal("removed 2 Azure resources: 1 × azure-native:containerservice:ManagedCluster, 1 × azure-native:resources:ResourceGroup");
@@ -101,12 +104,39 @@ describe("experiment runner (fake stack operations)", function () {
         t.stack.onUpStart = () => t.interrupt.request("SIGINT");
         expect(await t.run()).to.equal(EXIT.interrupted);
         expect(t.interrupt.signal.aborted).to.equal(false);
-        expect(t.stack.calls).to.deep.equal(["config", "preview", "up"]);
+        expect(t.stack.calls).to.deep.equal(["config", "export", "preview", "up"]);
         expect(t.printed.at(-1)).to.equal(`the lab keeps running and costs money until you tear it down: ${TEARDOWN}`);
         t.interrupt.request("SIGINT");
         expect(t.printed.at(-1)).to.equal(
             "SIGINT again: the runner does not forward it, but a Ctrl-C in a terminal reaches Pulumi too, which then stops at once and may leave pending operations and a locked stack; the run ends with how to recover",
         );
+    });
+
+    it("a second run on an unchanged stack runs the check again: up replaces the check's Command, no stack file is written", async function () {
+        const t = await scenario({ deployed: true, listings: [{ name: "dev", resourceCount: 7 }], flags: { yes: true }, checkReport: { observations: PASSING, summary: ["measured now"] } });
+        dirs.push(t.runDir);
+        expect(await t.run()).to.equal(EXIT.ok);
+        // Reading the state is the only step before preview: StackOperations has no way to write config.
+        expect(t.stack.calls).to.deep.equal(["config", "export", "preview", "up"]);
+        expect(t.stack.engine?.replace).to.deep.equal([CHECK_URN]);
+        expect(t.printed).to.include("the check ran before on this stack: up replaces its Command, so it runs again (pulumi up --replace)");
+        expect(t.printed).to.include("preview with the policy pack passed: 1 to replace");
+        expect(t.stack.checkRuns).to.equal(1);
+        expect(t.printed.some((l) => l.includes("from its last run"))).to.equal(false);
+        // This run's report, not the stack output's rows from the last one.
+        expect(JSON.parse(fs.readFileSync(path.join(t.runDir, RUN_FILES.observations), "utf8")).summary).to.deep.equal(["measured now"]);
+    });
+
+    it("the fake engine as upstream: a --replace URN not in the state fails, an unchanged Command does not run", async function () {
+        const fresh = await scenario();
+        dirs.push(fresh.runDir);
+        const engine = { policyPacks: [], onOutput: () => undefined, signal: new AbortController().signal, refresh: false, replace: [CHECK_URN] };
+        const refused = await fresh.stack.up(engine).catch((e: Error) => e.message);
+        expect(refused).to.include(`error: Target '${CHECK_URN}' could not be found in the stack.`);
+        const deployed = await scenario({ deployed: true });
+        dirs.push(deployed.runDir);
+        await deployed.stack.up({ ...engine, replace: [] });
+        expect(deployed.stack.checkRuns).to.equal(0);
     });
 
     it("Ctrl-C at the cost question: nothing runs after it, --destroy still cleans the stack", async function () {

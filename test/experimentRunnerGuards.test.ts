@@ -17,7 +17,7 @@ describe("experiment runner: guards, expiry and exit codes (fake stack operation
         dirs.push(t.runDir);
         expect(await t.run()).to.equal(EXIT.ok);
         expect(t.stack.tags).to.deep.equal({ "egress-lab:expiresAt": "2026-11-27T13:30:00Z" });
-        expect(t.stack.calls.slice(0, 3)).to.deep.equal(["config", "setExpiry", "preview"]);
+        expect(t.stack.calls.slice(0, 3)).to.deep.equal(["config", "setExpiry", "export"]);
         expect(t.printed).to.include("teardown time 2026-11-27T13:30:00Z recorded as stack tag egress-lab:expiresAt (a reminder: nothing deletes the lab by itself)");
     });
 
@@ -63,7 +63,11 @@ describe("experiment runner: guards, expiry and exit codes (fake stack operation
         dirs.push(t.runDir);
         expect(await t.run()).to.equal(EXIT.declined);
         expect(t.stack.calls).to.deep.equal(["config"]);
-        expect(t.printed.at(-1)).to.equal("declined: nothing was created");
+        expect(t.printed.at(-1)).to.equal("declined: nothing was created; the new stack dev stays, empty (pulumi stack rm dev removes it)");
+        const empty = await scenario({ answer: "n", listings: [{ name: "dev", resourceCount: 0 }] });
+        dirs.push(empty.runDir);
+        expect(await empty.run()).to.equal(EXIT.declined);
+        expect(empty.printed.at(-1)).to.equal("declined: nothing was created");
         const held = await scenario({ answer: "n", listings: [{ name: "dev", resourceCount: 57 }] });
         dirs.push(held.runDir);
         expect(await held.run()).to.equal(EXIT.declined);

@@ -4,7 +4,7 @@
 // bounded, for a live run to finish), and the labs it starts, in process or as children, run
 // under it. No test here touches a lock it does not hold.
 import { expect } from "chai";
-import { ChildProcess, execFileSync, spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -18,6 +18,7 @@ import { loadStackConfig } from "../lab/stackConfig";
 import { labTopology, namespaces } from "../lab/topology";
 import { topologySvg } from "../check/picture/svg";
 import { requireRoot } from "./rootOnly";
+import { expectDocExamples, runWith } from "./docExamples";
 import { expectRowsDrawn } from "./svgAssertions";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -156,13 +157,15 @@ describe("offline lab, for real (root)", function () {
         // One pcap per B node, which tcpdump -r reads back to the very SYNs the live capture printed.
         expect(report.pcaps!.map((p) => [p.node, p.file, p.note])).to.deep.equal(["egl-b-node0", "egl-b-node1"].map((n) => [n, path.join(pcapDir, `${n}.pcap`), undefined]));
         for (const pcap of report.pcaps!) {
-            const reread = parseTcpdump(execFileSync("tcpdump", ["-r", pcap.file, "-nn", "-tt"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }), pcap.node);
+            // As docs/lab.md shows it (example:pcap-read).
+            const reread = parseTcpdump(runWith("pcap-read", "runs/lab-<UTC time>/pcap/egl-b-node0.pcap", pcap.file), pcap.node);
             const printed = o.flatMap((x) => x.wire.sightings).filter((x) => x.node === pcap.node);
             const key = (x: { source: string; sourcePort: number; target: string; targetPort: number }) => `${x.source}:${x.sourcePort}>${x.target}:${x.targetPort}`;
             expect(reread.map(key)).to.include.members(printed.map(key));
             expect(reread).to.have.length(pcap.packets);
         }
         fs.rmSync(pcapDir, { recursive: true, force: true });
+        expectDocExamples(report);
         expect(report.ok).to.equal(true);
         expect(lines.filter((l) => l.startsWith("warning:"))).to.deep.equal([]);
         expect([...ids.keys()].sort()).to.deep.equal(namespaces(labTopology(parseLabConfig({}))).sort());

@@ -6,6 +6,7 @@ import * as path from "path";
 import type { ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 import { runBounds } from "../check/budget";
 import { parseCheckArgs } from "../check/main";
+import { CHECK_USAGE_LINE } from "../check/usage";
 import { AKS_OPTIONS } from "../check/k8s/options";
 import { pcapArgs, pcapBounds, pcapFileName, pcapSummary, PCAP_SNAPLEN, POD_PCAP_PATH, savedPcap } from "../check/pcap";
 import { capturePod, pcapVolumeSize } from "../lib/capture";
@@ -116,7 +117,7 @@ describe("pcap in the capture pod (AKS)", function () {
 
     it("takes the options as parsed, and refuses others", function () {
         expect(parseCheckArgs(["--out-dir", "runs/x", "--junit", "j.xml"])).to.deep.equal({ outDir: "runs/x", junit: "j.xml" });
-        expect(() => parseCheckArgs(["--junit"])).to.throw("--junit needs a path; usage: npm run check -- [--out file] [--out-dir dir] [--junit file] [--brief-failure] [--help] (input on stdin)");
+        expect(() => parseCheckArgs(["--junit"])).to.throw(`--junit needs a path; ${CHECK_USAGE_LINE}`);
         expect(() => parseCheckArgs(["--pcap"])).to.throw(/^unknown option --pcap/);
     });
 });

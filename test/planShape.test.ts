@@ -2,7 +2,8 @@
 // version (labels as "key=value" text) or a broken file gets an error naming the field.
 import { expect } from "chai";
 import { checkPlan } from "../check/plan";
-import { CHECK_USAGE, parseCheckArgs, parseCheckInput } from "../check/main";
+import { parseCheckArgs, parseCheckInput } from "../check/main";
+import { CHECK_USAGE_LINE } from "../check/usage";
 import { parseCheckPlan } from "../check/planShape";
 import { parseBoundedJson } from "../lib/records";
 import { parseLabConfig } from "../lib/config";
@@ -77,6 +78,6 @@ describe("check input: size and depth", function () {
     it("prints the usage for --help and -h", function () {
         expect(parseCheckArgs(["--help"])).to.deep.equal({ help: true });
         expect(parseCheckArgs(["--out", "x", "-h"])).to.deep.equal({ help: true });
-        expect(CHECK_USAGE).to.match(/^usage: npm run check -- .*--help/);
+        expect(CHECK_USAGE_LINE).to.match(/^usage: npm run check -- /);
     });
 });

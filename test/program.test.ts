@@ -2,7 +2,9 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import type { ManagedClusterArgs } from "@pulumi/azure-native/containerservice";
-import { byType, FAKE_KUBECONFIG, installMocks, one, Recorder, runProgram, settle, transitiveDependencies } from "./mocks";
+import { OUTPUT_DOCS, OutputDoc, shapeOf } from "../components/egressLabOutputs";
+import { checkCommandUrn } from "../lib/checkUrn";
+import { byType, FAKE_KUBECONFIG, installMocks, one, Recorder, Registration, runProgram, settle, transitiveDependencies } from "./mocks";
 
 const MC = "azure-native:containerservice:ManagedCluster";
 
@@ -211,6 +213,33 @@ describe("program (index.ts under mocks)", function () {
         ]);
         // check/main.ts parseCheckInput: the kubeconfigs and plan are required, the rest optional but never to be left out.
         expect(exported).to.include.members(["kubeconfigA", "kubeconfigB", "checkPlan", "sourcePublicIp", "gatewayPool"]);
+    });
+
+    it("exports each output with the shape and secrecy the README's outputs table documents (OUTPUT_DOCS)", async function () {
+        const found: Record<string, { shape: string; secret: boolean }> = {};
+        const documented: Record<string, { shape: string; secret: boolean }> = {};
+        for (const [name, doc] of Object.entries(OUTPUT_DOCS) as [string, OutputDoc][]) {
+            const output = pulumi.output(program[name]);
+            found[name] = { shape: shapeOf(await value(output), doc.depth), secret: await pulumi.isSecret(output) };
+            documented[name] = { shape: doc.shape, secret: doc.secret ?? false };
+        }
+        expect(found).to.deep.equal(documented);
+        expect(program.cidrs.a.egressPrefix, "the egress prefix is a range in use too").to.equal("10.10.100.0/24");
+    });
+
+    it("registers the check's Command at the URN the experiment runner replaces (lib/checkUrn.ts)", function () {
+        // The engine's URN holds every ancestor's type, the root Stack left out (pulumi/pulumi
+        // sdk/go/common/resource/urn/urn.go New); the SDK's mock monitor keeps only the parent's last
+        // type (runtime/mocks.js newUrn), so the chain is rebuilt from the registered parents.
+        const command = one(recorder, "command:local:Command");
+        const chain: string[] = [];
+        for (let at: Registration | undefined = command; at; at = recorder.registrations.find((r) => at?.parentUrn !== "" && r.urn === at?.parentUrn)) {
+            if (at.type !== "pulumi:pulumi:Stack") {
+                chain.unshift(at.type);
+            }
+        }
+        expect(`urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${chain.join("$")}::${command.name}`).to.equal(checkCommandUrn("test"));
+        expect(checkCommandUrn("acme/egress-lab/test")).to.equal(checkCommandUrn("test"));
     });
 
     it("gives the check the azure-native stack config, the secret included, on its secret stdin only", function () {
