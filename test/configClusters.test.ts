@@ -46,6 +46,8 @@ const BAD_CLUSTERS: readonly BadInput[] = [
     { raw: { ciliumVersion: "v1.19" }, message: 'ciliumVersion: "v1.19" is not a Cilium release; expected <major>.<minor>.<patch>, e.g. 1.19.6' },
     { raw: { ciliumVersion: "1.14.2" }, message: 'ciliumVersion: "1.14.2" is from Cilium line 1.14, which this lab has no compatibility data for; allowed lines: 1.16, 1.18, 1.19, 1.20' },
     { raw: { clusterBNodeCount: 1 }, message: "clusterBNodeCount: 1 must be a whole number from 2 to 10" },
+    { raw: { gatewayNodeCount: 0 }, message: "gatewayNodeCount: 0 must be a whole number from 1 to 10" },
+    { raw: { gatewayNodeCount: 11 }, message: "gatewayNodeCount: 11 must be a whole number from 1 to 10" },
     { raw: { nodeVmSize: "Standard_D2s_v5" }, message: 'nodeVmSize: "Standard_D2s_v5" has fewer than 4 vCPUs, which AKS requires for system node pools; choose e.g. Standard_D4s_v5' },
 ];
 
@@ -69,6 +71,11 @@ describe("config: clusters", function () {
         expect(systemPoolVmSizeProblem("Standard_B4ms")).to.match(/B-series/);
         expect(vmSizeProblem("Standard_D2s_v5")).to.equal(undefined);
         expect(problemsOf({ gatewayVmSize: "Standard_D2as_v5" })).to.deep.equal([]);
+    });
+
+    it("gives the gateway pool one node by default and N when gatewayNodeCount says so", function () {
+        expect(parseLabConfig({}).gateway.nodeCount).to.equal(1);
+        expect(parseLabConfig({ gatewayNodeCount: 2 }).gateway.nodeCount).to.equal(2);
     });
 
     it("defaults to versions that exist and are supported: a published Cilium chart tested with an AKS minor in standard support", function () {

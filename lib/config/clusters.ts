@@ -88,6 +88,7 @@ export interface NodeReads {
     readonly nodeCountB: number | undefined;
     readonly nodeVmSize: string | undefined;
     readonly gatewayVmSize: string | undefined;
+    readonly gatewayNodeCount: number | undefined;
 }
 
 export function readNodes(reader: Reader, problems: Problems): NodeReads {
@@ -96,5 +97,7 @@ export function readNodes(reader: Reader, problems: Problems): NodeReads {
         nodeCountB: reader.integer("clusterBNodeCount", MIN_SYSTEM_POOL_NODES, MAX_NODES),
         nodeVmSize: checkName(problems, "nodeVmSize", reader.string("nodeVmSize"), systemPoolVmSizeProblem),
         gatewayVmSize: checkName(problems, "gatewayVmSize", reader.string("gatewayVmSize"), vmSizeProblem),
+        // One node is a working gateway; failover needs two (docs/failover.md).
+        gatewayNodeCount: reader.integer("gatewayNodeCount", 1, MAX_NODES),
     };
 }
