@@ -7,8 +7,9 @@ import { ASSIGNER_SCRIPT } from "./assignerScript";
 import { EgressMapping } from "./config";
 import { IMAGES } from "./images";
 import { Label } from "./labels";
-import { networkToolSecurity } from "./podSecurity";
+import { networkToolSecurity, restrictedContainerSecurity } from "./podSecurity";
 import { INTERNAL_LB_ANNOTATION } from "./receiver";
+import { SELECTION_SCRIPT } from "./selectionScript";
 
 export const GATEWAY_NAMESPACE = "egress-gateway-system";
 export const ASSIGNER_APP = "egress-ip-assigner";
@@ -27,13 +28,23 @@ export function assignerConfigMap(): k8s.types.input.core.v1.ConfigMap {
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: { name: ASSIGNER_APP, namespace: GATEWAY_NAMESPACE },
-        data: { "assigner.sh": ASSIGNER_SCRIPT },
+        data: { "assigner.sh": ASSIGNER_SCRIPT, "selected.sh": SELECTION_SCRIPT },
     };
 }
 
+/** Where the selection check finds its projected token and the cluster CA. */
+const TOKEN_DIR = "/var/run/secrets/egress-lab";
+
+/**
+ * On every gateway node: the assigner holds the egress IPs (so they are there before Cilium selects
+ * the node: at 1.19/1.20 an IP that arrives later leaves 0.0.0.0), and the selection check keeps the
+ * pod Ready only on the node Cilium selects. The next hop's Service has externalTrafficPolicy Local,
+ * so only that node passes the load balancer's probe (docs/failover.md).
+ */
 export function assignerDaemonSet(input: AssignerInput): k8s.types.input.apps.v1.DaemonSet {
     const labels = { app: ASSIGNER_APP };
     const script = ["/bin/sh", "/opt/egress-lab/assigner.sh"];
+    const selector = `${input.gatewayNodeLabel.key}=${input.gatewayNodeLabel.value}`;
     return {
         apiVersion: "apps/v1",
         kind: "DaemonSet",
@@ -44,6 +55,8 @@ export function assignerDaemonSet(input: AssignerInput): k8s.types.input.apps.v1
                 metadata: { labels },
                 spec: {
                     hostNetwork: true,
+                    serviceAccountName: ASSIGNER_APP,
+                    // The token is projected into the selection check only, not into the assigner.
                     automountServiceAccountToken: false,
                     nodeSelector: { [input.gatewayNodeLabel.key]: input.gatewayNodeLabel.value },
                     terminationGracePeriodSeconds: 15,
@@ -60,8 +73,37 @@ export function assignerDaemonSet(input: AssignerInput): k8s.types.input.apps.v1
                             resources: { requests: { cpu: "5m", memory: "8Mi" }, limits: { memory: "32Mi" } },
                             volumeMounts: [{ name: "script", mountPath: "/opt/egress-lab", readOnly: true }],
                         },
+                        {
+                            name: "selection",
+                            image: IMAGES.curl,
+                            command: ["/bin/sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done"],
+                            env: [
+                                { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+                                { name: "LABEL_SELECTOR", value: encodeURIComponent(selector) },
+                                { name: "TOKEN_DIR", value: TOKEN_DIR },
+                            ],
+                            // Same period as the assigner's check; docs/failover.md adds it to the outage.
+                            readinessProbe: { exec: { command: ["/bin/sh", "/opt/egress-lab/selected.sh"] }, periodSeconds: 5, failureThreshold: 1, timeoutSeconds: 4 },
+                            securityContext: { ...restrictedContainerSecurity(), runAsUser: 100, runAsGroup: 101 },
+                            resources: { requests: { cpu: "5m", memory: "8Mi" }, limits: { memory: "32Mi" } },
+                            volumeMounts: [
+                                { name: "script", mountPath: "/opt/egress-lab", readOnly: true },
+                                { name: "token", mountPath: TOKEN_DIR, readOnly: true },
+                            ],
+                        },
                     ],
-                    volumes: [{ name: "script", configMap: { name: ASSIGNER_APP, defaultMode: 0o555 } }],
+                    volumes: [
+                        { name: "script", configMap: { name: ASSIGNER_APP, defaultMode: 0o555 } },
+                        {
+                            name: "token",
+                            projected: {
+                                sources: [
+                                    { serviceAccountToken: { path: "token", expirationSeconds: 3600 } },
+                                    { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+                                ],
+                            },
+                        },
+                    ],
                 },
             },
         },
