@@ -7,6 +7,7 @@
 //   sudo npm run lab -- --svg topology.svg   # the picture of what B saw
 //   sudo npm run lab -- --out-dir runs/lab   # observations.json and topology.svg in one folder
 //   sudo npm run lab -- --junit junit.xml    # the verdicts as JUnit XML, one test case per row
+//   sudo npm run lab -- --failover           # the gateway failover experiment (docs/failover.md)
 //
 // Every run keeps each B node's capture as a pcap file in <run dir>/pcap/: the --out-dir, else
 // next to the --json file, else runs/lab-<UTC time>.
@@ -27,6 +28,7 @@ import { environmentProblem, privilegeProblem } from "./environment";
 import { loadStackConfig } from "./stackConfig";
 import { reportTables } from "./table";
 import { EMULATION, labTopology } from "./topology";
+import { failoverMain } from "./failover/main";
 
 /** Set once SIGINT or SIGTERM arrived: the handler owns the exit from then on. */
 let interrupted: NodeJS.Signals | undefined;
@@ -41,9 +43,11 @@ export interface LabArgs {
     readonly outDir?: string;
     /** The verdicts as JUnit XML go to this file. */
     readonly junit?: string;
+    /** Run the gateway failover experiment instead (lab/failover/). */
+    readonly failover?: boolean;
 }
 
-const USAGE = "usage: npm run lab -- [Pulumi.<stack>.yaml] [--json [file]] [--svg file] [--out-dir dir] [--junit file]";
+const USAGE = "usage: npm run lab -- [Pulumi.<stack>.yaml] [--failover] [--json [file]] [--svg file] [--out-dir dir] [--junit file]";
 
 export function parseArgs(argv: readonly string[], root: string): LabArgs {
     let stackFile = path.join(root, "Pulumi.dev.yaml");
@@ -51,6 +55,7 @@ export function parseArgs(argv: readonly string[], root: string): LabArgs {
     let svg: string | undefined;
     let outDir: string | undefined;
     let junit: string | undefined;
+    let failover = false;
     const valueOf = (i: number): string => {
         const next = argv[i + 1];
         if (next === undefined || next.startsWith("--")) {
@@ -68,13 +73,15 @@ export function parseArgs(argv: readonly string[], root: string): LabArgs {
             outDir = valueOf(i++);
         } else if (argv[i] === "--junit") {
             junit = valueOf(i++);
+        } else if (argv[i] === "--failover") {
+            failover = true;
         } else if (argv[i].startsWith("--")) {
             throw new Error(`unknown option ${argv[i]}; ${USAGE}`);
         } else {
             stackFile = path.resolve(argv[i]);
         }
     }
-    return { stackFile, json, svg, outDir, junit };
+    return { stackFile, json, svg, outDir, junit, ...(failover ? { failover } : {}) };
 }
 
 /** Where a run keeps its pcaps: the run directory's, or next to the JSON file, or runs/lab-<UTC time>. */
@@ -130,6 +137,9 @@ async function main(): Promise<number> {
     const root = path.resolve(__dirname, "..");
     const args = parseArgs(process.argv.slice(2), root);
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
+    if (args.failover) {
+        return failoverMain(args, log);
+    }
     log(`scenario from ${args.stackFile}`);
     const runDir = labRunDir(args, root, new Date());
     const report = await runLab(loadStackConfig(args.stackFile), log, { pcapDir: path.join(runDir, RUN_FILES.pcaps) });

@@ -1,0 +1,23 @@
+// B in the failover lab: runs inside B's namespace, records the source of every connection, and
+// answers. "probe" gets the source back as JSON and a close; "hold" makes a long-lived connection
+// that answers each "ping" with "pong". One JSON line per accepted connection on stdout.
+import * as net from "net";
+import * as readline from "readline";
+
+const port = Number(process.env.FAILOVER_PORT);
+const server = net.createServer((socket) => {
+    const remote = socket.remoteAddress?.replace(/^::ffff:/, "") ?? "?";
+    process.stdout.write(`${JSON.stringify({ t: Date.now(), remote })}\n`);
+    socket.on("error", () => socket.destroy());
+    // readline re-emits the socket's errors; a connection that breaks is simply gone.
+    const lines = readline.createInterface({ input: socket }).on("error", () => undefined);
+    lines.on("line", (line) => {
+        if (line === "probe") {
+            socket.end(`${JSON.stringify({ remote })}\n`);
+        } else if (line === "ping") {
+            socket.write("pong\n");
+        }
+    });
+});
+server.listen(port, () => process.stdout.write(`${JSON.stringify({ listening: port })}\n`));
+process.on("SIGTERM", () => process.exit(0));
