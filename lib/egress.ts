@@ -7,12 +7,14 @@ import { ASSIGNER_SCRIPT } from "./assignerScript";
 import { EgressMapping } from "./config";
 import { IMAGES } from "./images";
 import { Label } from "./labels";
-import { networkToolSecurity, restrictedContainerSecurity } from "./podSecurity";
+import { networkToolSecurity } from "./podSecurity";
 import { INTERNAL_LB_ANNOTATION } from "./receiver";
 import { SELECTION_SCRIPT } from "./selectionScript";
 
 export const GATEWAY_NAMESPACE = "egress-gateway-system";
 export const ASSIGNER_APP = "egress-ip-assigner";
+/** The next hop's backends: Ready only on the gateway node Cilium selects (lib/nextHopSelector.ts). */
+export const SELECTOR_APP = "egress-next-hop-selector";
 export const NEXT_HOP_SERVICE = "egress-next-hop";
 export const HA_PORTS_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-enable-high-availability-ports";
 export const STATIC_IPV4_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-ipv4";
@@ -32,19 +34,13 @@ export function assignerConfigMap(): k8s.types.input.core.v1.ConfigMap {
     };
 }
 
-/** Where the selection check finds its projected token and the cluster CA. */
-const TOKEN_DIR = "/var/run/secrets/egress-lab";
-
 /**
- * On every gateway node: the assigner holds the egress IPs (so they are there before Cilium selects
- * the node: at 1.19/1.20 an IP that arrives later leaves 0.0.0.0), and the selection check keeps the
- * pod Ready only on the node Cilium selects. The next hop's Service has externalTrafficPolicy Local,
- * so only that node passes the load balancer's probe (docs/failover.md).
+ * On every gateway node, the assigner holds the egress IPs, so they are there before Cilium selects
+ * the node (at 1.19/1.20 an IP that arrives later leaves 0.0.0.0). It is Ready wherever the IPs are.
  */
 export function assignerDaemonSet(input: AssignerInput): k8s.types.input.apps.v1.DaemonSet {
     const labels = { app: ASSIGNER_APP };
     const script = ["/bin/sh", "/opt/egress-lab/assigner.sh"];
-    const selector = `${input.gatewayNodeLabel.key}=${input.gatewayNodeLabel.value}`;
     return {
         apiVersion: "apps/v1",
         kind: "DaemonSet",
@@ -55,8 +51,6 @@ export function assignerDaemonSet(input: AssignerInput): k8s.types.input.apps.v1
                 metadata: { labels },
                 spec: {
                     hostNetwork: true,
-                    serviceAccountName: ASSIGNER_APP,
-                    // The token is projected into the selection check only, not into the assigner.
                     automountServiceAccountToken: false,
                     nodeSelector: { [input.gatewayNodeLabel.key]: input.gatewayNodeLabel.value },
                     terminationGracePeriodSeconds: 15,
@@ -73,37 +67,8 @@ export function assignerDaemonSet(input: AssignerInput): k8s.types.input.apps.v1
                             resources: { requests: { cpu: "5m", memory: "8Mi" }, limits: { memory: "32Mi" } },
                             volumeMounts: [{ name: "script", mountPath: "/opt/egress-lab", readOnly: true }],
                         },
-                        {
-                            name: "selection",
-                            image: IMAGES.curl,
-                            command: ["/bin/sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done"],
-                            env: [
-                                { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-                                { name: "LABEL_SELECTOR", value: encodeURIComponent(selector) },
-                                { name: "TOKEN_DIR", value: TOKEN_DIR },
-                            ],
-                            // Same period as the assigner's check; docs/failover.md adds it to the outage.
-                            readinessProbe: { exec: { command: ["/bin/sh", "/opt/egress-lab/selected.sh"] }, periodSeconds: 5, failureThreshold: 1, timeoutSeconds: 4 },
-                            securityContext: { ...restrictedContainerSecurity(), runAsUser: 100, runAsGroup: 101 },
-                            resources: { requests: { cpu: "5m", memory: "8Mi" }, limits: { memory: "32Mi" } },
-                            volumeMounts: [
-                                { name: "script", mountPath: "/opt/egress-lab", readOnly: true },
-                                { name: "token", mountPath: TOKEN_DIR, readOnly: true },
-                            ],
-                        },
                     ],
-                    volumes: [
-                        { name: "script", configMap: { name: ASSIGNER_APP, defaultMode: 0o555 } },
-                        {
-                            name: "token",
-                            projected: {
-                                sources: [
-                                    { serviceAccountToken: { path: "token", expirationSeconds: 3600 } },
-                                    { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
-                                ],
-                            },
-                        },
-                    ],
+                    volumes: [{ name: "script", configMap: { name: ASSIGNER_APP, defaultMode: 0o555 } }],
                 },
             },
         },
@@ -118,9 +83,9 @@ export interface NextHopInput {
 }
 
 /**
- * Internal Standard LB with HA ports in front of the gateway node: Azure's documented NVA pattern
- * for a UDR next hop. externalTrafficPolicy Local with the hostNetwork assigner as endpoint makes
- * only gateway nodes pass the health probe.
+ * Internal Standard LB with HA ports in front of the gateway pool: Azure's documented NVA pattern
+ * for a UDR next hop. externalTrafficPolicy Local with the hostNetwork selector as endpoint makes
+ * only the node Cilium selects pass the health probe (docs/failover.md).
  */
 export function nextHopService(input: NextHopInput): k8s.types.input.core.v1.Service {
     return {
@@ -139,7 +104,7 @@ export function nextHopService(input: NextHopInput): k8s.types.input.core.v1.Ser
         spec: {
             type: "LoadBalancer",
             externalTrafficPolicy: "Local",
-            selector: { app: ASSIGNER_APP },
+            selector: { app: SELECTOR_APP },
             // HA ports forward every port; a Service still has to name one.
             ports: [{ name: "ha-ports", protocol: "TCP", port: 9, targetPort: 9 }],
         },

@@ -1,12 +1,12 @@
 // Least privilege for the gateway-selection check (lib/selectionScript.ts): list CiliumNodes, nothing else.
 import type * as k8s from "@pulumi/kubernetes";
-import { ASSIGNER_APP, GATEWAY_NAMESPACE } from "./egress";
+import { GATEWAY_NAMESPACE, SELECTOR_APP } from "./egress";
 
 export const SELECTION_ROLE = "egress-lab-gateway-selection";
 
 export function selectionServiceAccount(): k8s.types.input.core.v1.ServiceAccount {
     // The pod mounts a projected token into the check's container only (lib/egress.ts).
-    return { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: ASSIGNER_APP, namespace: GATEWAY_NAMESPACE }, automountServiceAccountToken: false };
+    return { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: SELECTOR_APP, namespace: GATEWAY_NAMESPACE }, automountServiceAccountToken: false };
 }
 
 /** CiliumNodes are cluster-scoped, so a ClusterRole; `list` is the only verb the check uses. */
@@ -25,6 +25,6 @@ export function selectionClusterRoleBinding(): k8s.types.input.rbac.v1.ClusterRo
         kind: "ClusterRoleBinding",
         metadata: { name: SELECTION_ROLE },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: SELECTION_ROLE },
-        subjects: [{ kind: "ServiceAccount", name: ASSIGNER_APP, namespace: GATEWAY_NAMESPACE }],
+        subjects: [{ kind: "ServiceAccount", name: SELECTOR_APP, namespace: GATEWAY_NAMESPACE }],
     };
 }
