@@ -9,6 +9,7 @@ import { nextHopService, SELECTOR_APP } from "../lib/egress";
 import { nextHopSelectorDaemonSet } from "../lib/nextHopSelector";
 import { SELECTION_SCRIPT } from "../lib/selectionScript";
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are read as plain JSON here */
 const LABEL = { key: "egress-gateway", value: "true" };
 const on = { "egress-gateway": "true" };
 

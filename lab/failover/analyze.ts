@@ -87,7 +87,7 @@ export function outageOf(connections: readonly NewConnection[], triggerAt: numbe
 export function analyzeWindow(input: WindowInput): TriggerResult {
     const inWindow = input.connections.filter((c) => c.t >= input.windowStart && c.t <= input.windowEnd);
     const { start, end } = outageOf(inWindow, input.triggerAt);
-    const outageMs = start === undefined ? null : end === undefined ? "open" : end - start;
+    const outageMs: TriggerResult["outageMs"] = start === undefined ? null : end === undefined ? "open" : end - start;
     // B's view: before the trigger, during the outage (none: empty), after it (none while open).
     const seen = input.seenByB.filter((s) => s.t >= input.windowStart && s.t <= input.windowEnd);
     const duringEnd = start === undefined ? input.triggerAt : (end ?? Infinity);

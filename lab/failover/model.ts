@@ -115,8 +115,9 @@ export class ControlPlane {
         let changed = false;
         for (const node of this.nodes.values()) {
             const backend = this.backends.get(node.name)!;
-            // ETP Local: the health check node port answers 200 only with a local Ready endpoint.
-            const ok = node.reachable && node.exists && this.ready.get(node.name) === true;
+            // ETP Local: the health check node port answers 200 only with a local Ready endpoint;
+            // the endpoint follows the selection check, which sees a deleted Node at its next tick.
+            const ok = node.reachable && this.ready.get(node.name) === true;
             if (ok === backend.healthy) {
                 backend.streak = 0;
                 continue;
