@@ -61,7 +61,7 @@ export interface WindowInput {
     readonly triggerAt: number;
     readonly windowEnd: number;
     readonly connections: readonly NewConnection[];
-    /** Every connection B accepted: when, and from which source address. */
+    /** Every new connection B answered: when the client opened it, and its source address. */
     readonly seenByB: readonly { readonly t: number; readonly remote: string }[];
     readonly longLived: readonly LongLived[];
     readonly timeline: readonly TimelineEvent[];
@@ -88,7 +88,7 @@ export function analyzeWindow(input: WindowInput): TriggerResult {
     const inWindow = input.connections.filter((c) => c.t >= input.windowStart && c.t <= input.windowEnd);
     const { start, end } = outageOf(inWindow, input.triggerAt);
     const outageMs: TriggerResult["outageMs"] = start === undefined ? null : end === undefined ? "open" : end - start;
-    // B's view: before the trigger, during the outage (none: empty), after it (none while open).
+    // B's view: before the trigger, from the trigger to recovery (no failure: empty), after it.
     const seen = input.seenByB.filter((s) => s.t >= input.windowStart && s.t <= input.windowEnd);
     const duringEnd = start === undefined ? input.triggerAt : (end ?? Infinity);
     const before = seen.filter((s) => s.t < input.triggerAt);

@@ -35,7 +35,7 @@ function probeOnce(): void {
         }
     };
     const timer = setTimeout(() => finish("timeout"), CONNECT_TIMEOUT_MS);
-    socket.on("connect", () => socket.write("probe\n"));
+    socket.on("connect", () => socket.write(`probe ${t}\n`));
     // readline re-emits the socket's errors; the socket's own handler below classifies them.
     lines(socket).on("line", (line) => {
         try {
@@ -54,7 +54,7 @@ function openLongLived(id: number): void {
     const socket = net.connect({ host, port });
     const ping = setInterval(() => socket.writable && socket.write("ping\n"), PING_EVERY_MS);
     socket.on("connect", () => {
-        socket.write("hold\n");
+        socket.write(`hold ${Date.now()}\n`);
         emit({ type: "long-open", id, t: Date.now() });
     });
     lines(socket).on("line", () => emit({ type: "pong", id, t: Date.now() }));

@@ -59,3 +59,21 @@ export function outcomes(run: FailoverRun): string[] {
         return `${r.id}: outage ${outage}; sources ${ips(r.sources.before)}/${ips(r.sources.during)}/${ips(r.sources.after)}; long-lived ${r.longLived.continued}/${r.longLived.blackholed}/${r.longLived.reset}; ${r.mismatches.length === 0 ? "as documented" : "mismatch"}`;
     });
 }
+
+/** The results as a Markdown table with the run's date and machine, for docs/failover.md. */
+export function failoverMarkdown(run: FailoverRun, machine: string): string {
+    const rows = run.results.map(
+        (r) =>
+            `| ${r.id} | ${r.expected.newConnections}; long-lived ${r.expected.longLived} | ${outageText(r)} | ${ips(r.sources.before)} / ${ips(r.sources.during)} / ${ips(r.sources.after)} | ${r.longLived.continued}/${r.longLived.blackholed}/${r.longLived.reset} | ${r.mismatches.length === 0 ? "as documented" : r.mismatches.join("; ")} |`,
+    );
+    return [
+        `Run ${run.startedAt}, ${(run.durationMs / 1000).toFixed(1)} s, on ${machine}; ${run.longLivedPerTrigger} long-lived connections per trigger.`,
+        "",
+        "| trigger | expected (documented rules) | outage, new connections | B saw before / during / after | long-lived continued/blackholed/reset | verdict |",
+        "| --- | --- | --- | --- | --- | --- |",
+        ...rows,
+        "",
+        emulationNote(run.params),
+        "",
+    ].join("\n");
+}

@@ -145,7 +145,8 @@ export async function runFailover(log: (line: string) => void, options: Failover
                     triggerAt,
                     windowEnd,
                     connections: prober.records.filter((r) => r.type === "new") as unknown as NewConnection[],
-                    seenByB: receiver.records.filter((r) => typeof r.remote === "string") as unknown as { t: number; remote: string }[],
+                    // By the time the client opened the connection, so in-flight ones keep their phase.
+                    seenByB: receiver.records.filter((r) => r.kind === "probe").map((r) => ({ t: r.started as number, remote: r.remote as string })),
                     longLived: ids.map((id) => longLivedOf(prober.records, id)),
                     timeline: timeline.slice(mark),
                     expected: trigger.expected,
