@@ -2,13 +2,13 @@
 // The composition root: read the config, build the lab, export what it registers (components/egressLab.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { EgressLab } from "./components/egressLab";
-import { azureAuthEnvironment, loadLabConfig } from "./lib/pulumiConfig";
+import { azureAuthConfig, loadLabConfig } from "./lib/pulumiConfig";
 
 const config = loadLabConfig();
 for (const warning of config.warnings) {
     pulumi.log.warn(warning);
 }
-const { outputs } = new EgressLab("egress-lab", { config, azureEnvironment: azureAuthEnvironment() });
+const { outputs } = new EgressLab("egress-lab", { config, azureConfig: azureAuthConfig() });
 
 export const resourceGroupName = outputs.resourceGroupName;
 export const expiresAt = outputs.expiresAt;

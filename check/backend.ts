@@ -118,8 +118,8 @@ export interface CheckBackend {
     startCapture(spec: CaptureSpec, progress: Progress): Promise<CaptureSession>;
     /** One curl from the client to the target. Never throws for a failed connection; may throw when curl cannot be run. */
     probe(request: ProbeRequest): Promise<ProbeResponse>;
-    /** Hubble flows from the client since `sinceEpochSeconds`, within `timeoutSeconds`; undefined when not available. */
-    flows?(client: ClientFacts, sinceEpochSeconds: number, timeoutSeconds: number): Promise<string[]>;
+    /** Hubble flows from the client to the target since `sinceEpochSeconds`, within `timeoutSeconds`; undefined when not available. */
+    flows?(client: ClientFacts, target: TargetFacts, sinceEpochSeconds: number, timeoutSeconds: number): Promise<string[]>;
     /** One HTTPS request from the domain client to a name. Never throws for a failed connection; may throw when curl cannot be run. */
     domainProbe?(request: DomainProbeRequest): Promise<DomainProbeResponse>;
     /** The client's flows to `port` since then, within `timeoutSeconds`: Hubble on AKS, the emulated datapath in the lab. */

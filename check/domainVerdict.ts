@@ -77,6 +77,8 @@ export interface DomainMaterial {
     readonly attempts: number;
     readonly errors: readonly string[];
     readonly durationMs: number;
+    /** The allow-list's allowed names, to explain a blocked name that connects through a shared address. */
+    readonly allowed: readonly string[];
 }
 
 function evidenceName(evidence: DomainEvidence): string {
@@ -90,11 +92,32 @@ function flowText(evidence: DomainEvidence): string {
 /**
  * Pass: an allowed name answers and the flow is FORWARDED; a blocked name does not connect (curl
  * exit 7 or 28, as for the cross-cluster rows: a policy drop is silent, so the SYN goes unanswered)
- * and the flow is DROPPED for policy. The flow is required evidence: without one the row fails;
- * with only flows that name something else it is inconclusive.
- * A curl that did not run to its end, or that failed otherwise (exit 6: the name did not
- * resolve), proves nothing about the allow-list: inconclusive, unless something contradicts.
+ * and the flow is DROPPED for policy. Only evidence that contradicts the expectation fails a row:
+ * a flow with the wrong verdict, or curl's own outcome. Missing evidence (a failed Hubble read, no
+ * flow, only flows naming something else) and a curl that did not run to its end or failed
+ * otherwise (exit 6: the name did not resolve) leave the row inconclusive, with the reason.
  */
+/** Why the flow evidence is missing: the read failed, found no flow, or found only other names' flows. */
+function missingFlow(who: string, evidence: DomainEvidence, wanted: string): string {
+    if (evidence.status === "unnamed") {
+        return `${who}: ${evidence.note}`;
+    }
+    const why = evidence.status === "error" ? "the read failed" : evidence.status === "no-flow" ? "no flow in the window" : "no flow source";
+    return `${who}: expected ${wanted}, ${why}${evidence.note ? ` (${evidence.note})` : ""}; without it the row proves nothing`;
+}
+
+/**
+ * Cilium enforces toFQDNs per IP, with the IPs learned from every DNS answer on the node
+ * (Documentation/security/policy/layer3.rst, v1.19.4): a blocked name whose address an allowed
+ * name also resolved to connects. Hubble then names both (destination_names), and so does the lab.
+ */
+function sharedAddressNote(flow: FlowRecord | undefined, domain: string, allowed: readonly string[]): string {
+    const shared = flow?.verdict === "FORWARDED" ? flow.destinationNames.filter((n) => n !== dnsName(domain) && allowed.includes(n)) : [];
+    return shared.length > 0
+        ? ` (${flow!.destination} is also an address of allowed ${shared.join(", ")}: Cilium enforces toFQDNs per IP, node-wide, so a blocked name sharing an allowed name's address connects; see docs/domain-allow-list.md)`
+        : "";
+}
+
 export function analyzeDomain(m: DomainMaterial): DomainObservation {
     const { response, evidence } = m;
     const mismatches: string[] = [];
@@ -107,10 +130,8 @@ export function analyzeDomain(m: DomainMaterial): DomainObservation {
         } else if (response.httpStatus === undefined) {
             mismatches.push(`curl: expected an HTTP answer, observed ${response.error ?? "nothing"}`);
         }
-        if (evidence.status === "unnamed") {
-            missingEvidence.push(`${who}: ${evidence.note}`);
-        } else if (evidence.status !== "ok") {
-            mismatches.push(`${who}: expected a FORWARDED flow, observed ${evidence.status}${evidence.note ? ` (${evidence.note})` : ""}; the flow is required evidence`);
+        if (evidence.status !== "ok") {
+            missingEvidence.push(missingFlow(who, evidence, "a FORWARDED flow"));
         } else if (evidence.verdict !== "FORWARDED") {
             mismatches.push(`${who}: expected FORWARDED, observed ${flowText(evidence)}: ${evidence.flow?.summary}`);
         }
@@ -120,12 +141,10 @@ export function analyzeDomain(m: DomainMaterial): DomainObservation {
         } else if (!CURL_CONNECT_FAILURES.includes(response.exitCode ?? -1)) {
             missingEvidence.push(`curl: a block needs curl to fail to connect (exit 7 or 28), observed ${curlRan ? response.error : `no exit code: ${response.error ?? "no answer"}`}`);
         }
-        if (evidence.status === "unnamed") {
-            missingEvidence.push(`${who}: ${evidence.note}`);
-        } else if (evidence.status !== "ok") {
-            mismatches.push(`${who}: expected a DROPPED (POLICY_DENIED) flow, observed ${evidence.status}${evidence.note ? ` (${evidence.note})` : ""}; the flow is required evidence`);
+        if (evidence.status !== "ok") {
+            missingEvidence.push(missingFlow(who, evidence, "a DROPPED (POLICY_DENIED) flow"));
         } else if (!evidence.flow || !isPolicyDrop(evidence.flow)) {
-            mismatches.push(`${who}: expected DROPPED for policy, observed ${flowText(evidence)}: ${evidence.flow?.summary}`);
+            mismatches.push(`${who}: expected DROPPED for policy, observed ${flowText(evidence)}: ${evidence.flow?.summary}${sharedAddressNote(evidence.flow, m.domain, m.allowed)}`);
         }
     }
     return {

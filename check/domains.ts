@@ -56,7 +56,7 @@ async function curlOnce(backend: CheckBackend, client: ClientFacts, domain: stri
     }
 }
 
-async function probeDomain(backend: CheckBackend, client: ClientFacts, domain: string, expected: Outcome, requestPrefix: string, options: CheckOptions): Promise<DomainObservation> {
+async function probeDomain(backend: CheckBackend, client: ClientFacts, allowed: readonly string[], domain: string, expected: Outcome, requestPrefix: string, options: CheckOptions): Promise<DomainObservation> {
     const started = Date.now();
     const settleUntil = started + options.settleSeconds * 1000;
     const errors: string[] = [];
@@ -68,7 +68,7 @@ async function probeDomain(backend: CheckBackend, client: ClientFacts, domain: s
             errors.push(`attempt ${attempt}: ${response.error}`);
         }
         const evidence = await evidenceFor(backend, client, domain, expected, response, sinceEpoch, options);
-        row = analyzeDomain({ client, domain, expected, response, evidence, attempts: attempt, errors, durationMs: Date.now() - started });
+        row = analyzeDomain({ client, domain, expected, response, evidence, attempts: attempt, errors, durationMs: Date.now() - started, allowed });
         if (row.verdict === "pass" || Date.now() >= settleUntil || attempt === options.maxAttempts) {
             break;
         }
@@ -83,7 +83,7 @@ export async function runDomainProbes(backend: CheckBackend, topology: Topology,
     const plan = planDomains(topology);
     const rows: DomainObservation[] = [];
     for (const [i, { domain, expected }] of plan.entries()) {
-        const row = await probeDomain(backend, topology.domains!.client, domain, expected, `${runId}-d${i}`, options);
+        const row = await probeDomain(backend, topology.domains!.client, topology.domains!.allowed, domain, expected, `${runId}-d${i}`, options);
         rows.push(row);
         options.progress(`[domain ${i + 1}/${plan.length}] ${domainSummaryLine(row)} (${(row.durationMs / 1000).toFixed(1)} s)`);
         for (const reason of [...row.mismatches, ...row.missingEvidence]) {

@@ -105,7 +105,47 @@ export function parseHubbleJson(output: string): FlowRecord[] {
     return flows;
 }
 
-/** The `hubble observe` arguments for one client's flows to `port` since then, as JSON. */
-export function hubbleObserveArgs(namespace: string, pod: string, port: number, since: Date, last = 200): string[] {
-    return ["hubble", "observe", "--from-pod", `${namespace}/${pod}`, "--to-port", String(port), "--since", since.toISOString(), "--last", String(last), "-o", "json"];
+/**
+ * One `hubble observe` read, as the Hubble server answers it:
+ * - the source is the client's pod IP, an exact match (pkg/hubble/filters/ip.go), where
+ *   `--from-pod ns/name` is a name prefix (pkg/hubble/filters/k8s.go: strings.HasPrefix), so
+ *   demo/curl would also take curl1, curl2 and curl-fqdn; --from-ip and --from-pod cannot be
+ *   combined (hubble/cmd/observe/flows_filter.go), and every flag lands in one FlowFilter (AND);
+ * - `--since` is a duration, which the CLI resolves against the node's clock
+ *   (hubble/pkg/time/time.go FromString tries time.ParseDuration first), so this machine's clock
+ *   does not matter;
+ * - with `--since`, `--last N` returns the FIRST N matching events at or after since, not the
+ *   last N ("since takes precedence over Number", pkg/hubble/observer/local_observer.go
+ *   newRingReader and eventsReader.Next; v1.16.4, v1.19.4). `first` names it so.
+ */
+export interface HubbleQuery {
+    readonly fromIp: string;
+    readonly toIp?: string;
+    readonly toPort?: number;
+    /** How far back from the node's now the window starts. */
+    readonly sinceSeconds: number;
+    /** At most this many events, the oldest first (see above). */
+    readonly first: number;
+    readonly json: boolean;
+}
+
+/** Seconds from `sinceEpochSeconds` to now on this machine, rounded up, plus slack: elapsed time, not an instant. */
+export function sinceSeconds(sinceEpochSeconds: number, nowMs = Date.now(), slackSeconds = 2): number {
+    return Math.max(0, Math.ceil(nowMs / 1000 - sinceEpochSeconds)) + slackSeconds;
+}
+
+export function hubbleObserveArgs(q: HubbleQuery): string[] {
+    return [
+        "hubble",
+        "observe",
+        "--from-ip",
+        q.fromIp,
+        ...(q.toIp ? ["--to-ip", q.toIp] : []),
+        ...(q.toPort ? ["--to-port", String(q.toPort)] : []),
+        "--since",
+        `${q.sinceSeconds}s`,
+        "--last",
+        String(q.first),
+        ...(q.json ? ["-o", "json"] : []),
+    ];
 }

@@ -10,18 +10,21 @@
 // experiment runner's), else runs/check-<UTC time>.
 //
 // Input (stdin, or the EGRESS_LAB_CHECK_INPUT variable): a JSON object with kubeconfigA,
-// kubeconfigB and checkPlan (the stack outputs), optionally sourcePublicIp and gatewayPool. Kubeconfigs are read
-// from there only: never from the command line, never printed. Progress goes to stderr.
+// kubeconfigB and checkPlan (the stack outputs), optionally sourcePublicIp, gatewayPool and
+// gatewayIpForwarding, and azureConfig (inside pulumi up: the azure-native stack config, secrets
+// included). Kubeconfigs and credentials are read from there only: never from the command line, never printed. Progress goes to stderr.
 // Exit codes: 0 all probes pass (or checkPlan.strict is false), 1 a probe failed or was
 // inconclusive, 2 an error. The process exits only once the report has been handed over whole.
 import * as fs from "fs";
 import * as path from "path";
 import { reportJunit } from "./junit";
 import { KubernetesBackend } from "./k8s/backend";
-import { GatewayPoolRef } from "./k8s/ipForwarding";
+import { ForwardingInput, parseForwardingInput } from "./k8s/ipForwarding";
 import { AKS_OPTIONS } from "./k8s/options";
 import { exitWhenFlushed, writeAll } from "./output";
+import { watchParent } from "./parentWatch";
 import { CheckPlan } from "./plan";
+import { CheckReport } from "./types";
 import { parseCheckPlan } from "./planShape";
 import { runCheck } from "./run";
 import { defaultRunDir, RUN_DIR_ENV, RUN_FILES, writeRunDir } from "./runDir";
@@ -31,7 +34,7 @@ export interface CheckInput {
     readonly kubeconfigB: string;
     readonly checkPlan: CheckPlan;
     readonly sourcePublicIp?: string;
-    readonly gatewayPool?: GatewayPoolRef;
+    readonly gatewayForwarding?: ForwardingInput;
 }
 
 /** Parses and checks the input without ever echoing it (it holds credentials). */
@@ -50,13 +53,8 @@ export function parseCheckInput(text: string): CheckInput {
         throw new Error("kubeconfigA and kubeconfigB must be strings (kubeconfig YAML)");
     }
     const sourcePublicIp = typeof parsed.sourcePublicIp === "string" && parsed.sourcePublicIp !== "" ? parsed.sourcePublicIp : undefined;
-    const pool = parsed.gatewayPool as Partial<GatewayPoolRef> | undefined;
-    const named = (value: unknown): value is string => typeof value === "string" && value !== "";
-    const gatewayPool =
-        pool && named(pool.subscriptionId) && named(pool.nodeResourceGroup) && named(pool.poolName)
-            ? { subscriptionId: pool.subscriptionId, nodeResourceGroup: pool.nodeResourceGroup, poolName: pool.poolName }
-            : undefined;
-    return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parseCheckPlan(parsed.checkPlan), sourcePublicIp, gatewayPool };
+    const gatewayForwarding = parseForwardingInput(parsed);
+    return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parseCheckPlan(parsed.checkPlan), sourcePublicIp, gatewayForwarding };
 }
 
 async function readStdin(): Promise<string> {
@@ -71,14 +69,27 @@ export interface CheckArgs {
     readonly out?: string;
     readonly outDir?: string;
     readonly junit?: string;
+    /** On a failing strict run, print one line on stdout instead of the report (the Command passes it). */
+    readonly briefFailure?: boolean;
+}
+
+/** The one line a failing run prints under `--brief-failure`. */
+export function briefFailure(report: CheckReport, runDir: string): string {
+    const rows = [...report.observations, ...(report.coverage ?? []), ...(report.domains ?? [])];
+    const failing = rows.filter((r) => r.verdict !== "pass").length;
+    return `the check failed: ${failing} of ${rows.length} rows did not pass; report, picture and pcaps in ${runDir}`;
 }
 
 /** The options; anything else is an error that shows the usage. */
 export function parseCheckArgs(argv: readonly string[]): CheckArgs {
-    const usage = "usage: npm run check -- [--out file] [--out-dir dir] [--junit file] (input on stdin)";
-    const args: Record<string, string> = {};
-    const names: Record<string, keyof CheckArgs> = { "--out": "out", "--out-dir": "outDir", "--junit": "junit" };
+    const usage = "usage: npm run check -- [--out file] [--out-dir dir] [--junit file] [--brief-failure] (input on stdin)";
+    const args: Record<string, string | boolean> = {};
+    const names: Record<string, "out" | "outDir" | "junit"> = { "--out": "out", "--out-dir": "outDir", "--junit": "junit" };
     for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === "--brief-failure") {
+            args.briefFailure = true;
+            continue;
+        }
         const name = names[argv[i]];
         const value = argv[i + 1];
         if (!name) {
@@ -109,35 +120,50 @@ async function main(): Promise<number> {
         kubeconfigB: input.kubeconfigB,
         plan: input.checkPlan,
         sourcePublicIp: input.sourcePublicIp,
-        gatewayPool: input.gatewayPool,
+        gatewayForwarding: input.gatewayForwarding,
     });
+    // One cleanup for a signal and for a parent that was killed (pulumi-command's cancel, parentWatch.ts).
+    let stopping = false;
+    const stopAndExit = (why: string, code: number): void => {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        process.stderr.write(`${why}: deleting capture pods\n`);
+        void backend
+            .stopAll()
+            .catch((error: Error) => process.stderr.write(`${error.message}; the next run's sweep deletes them\n`))
+            .finally(() => process.exit(code));
+    };
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
-        process.once(signal, () => {
-            process.stderr.write(`${signal}: deleting capture pods\n`);
-            // 128 + the signal's number, as lab/main.ts exits.
-            void backend
-                .stopAll()
-                .catch((error: Error) => process.stderr.write(`${error.message}; the next run's sweep deletes them\n`))
-                .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
-        });
+        // 128 + the signal's number, as lab/main.ts exits.
+        process.once(signal, () => stopAndExit(signal, signal === "SIGINT" ? 130 : 143));
     }
+    watchParent((was, now) => {
+        // Nobody may read the pipes any more; a write error must not stop the cleanup.
+        process.stdout.on("error", () => undefined);
+        process.stderr.on("error", () => undefined);
+        stopAndExit(`parent process ${was} is gone (now ${now}; a cancelled pulumi up kills only the shell)`, 2);
+    });
     const progress = (line: string): void => void process.stderr.write(`${line}\n`);
     const report = await runCheck(backend, { ...AKS_OPTIONS, pcapDir: path.join(runDir, RUN_FILES.pcaps), progress });
-    const json = JSON.stringify(report, null, 2);
+    // Compact: the Command keeps stdout in the state (encrypted, as stdin is secret).
+    const json = JSON.stringify({ ...report, runDir: path.relative(process.cwd(), runDir) || "." });
     if (outFile) {
         fs.writeFileSync(outFile, json);
     }
-    if (namedRunDir) {
-        // With the experiment runner, the report reaches the run directory even when the probes fail `pulumi up`.
-        writeRunDir(namedRunDir, report);
-        fs.writeFileSync(path.join(namedRunDir, RUN_FILES.junit), reportJunit(report));
-    }
+    // Every run's report reaches its run directory, so it survives probes that fail `pulumi up`.
+    writeRunDir(runDir, report);
+    fs.writeFileSync(path.join(runDir, RUN_FILES.junit), reportJunit(report));
     if (args.junit) {
         fs.writeFileSync(args.junit, reportJunit(report));
     }
-    progress(`run directory ${runDir}: pcaps in ${RUN_FILES.pcaps}/${namedRunDir ? `, ${RUN_FILES.observations}, ${RUN_FILES.picture}, ${RUN_FILES.junit}` : ""}`);
-    await writeAll(process.stdout, `${json}\n`);
-    return report.ok || !input.checkPlan.strict ? 0 : 1;
+    progress(`run directory ${runDir}: ${RUN_FILES.observations}, ${RUN_FILES.picture}, ${RUN_FILES.junit}, pcaps in ${RUN_FILES.pcaps}/`);
+    const failing = !report.ok && input.checkPlan.strict;
+    // pulumi-command's error for a failed command repeats all of stdout (commandOutputs.go: "%w:
+    // running %q:\n%s"); under it, a failure prints one line that points at the report instead.
+    await writeAll(process.stdout, failing && args.briefFailure ? `${briefFailure(report, runDir)}\n` : `${json}\n`);
+    return failing ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -80,12 +80,12 @@ async function collectSightings(capture: CaptureSession, mark: ReadonlyMap<strin
     return { sightings: sightingsSince(capture, mark) };
 }
 
-async function hubbleFor(backend: CheckBackend, client: ClientFacts, since: number, seconds: number): Promise<HubbleView> {
+async function hubbleFor(backend: CheckBackend, { client, target }: PlannedProbe, since: number, seconds: number): Promise<HubbleView> {
     if (!backend.flows) {
         return { status: "unavailable", bestEffort: true, flows: [], note: `${backend.name} has no Hubble` };
     }
     try {
-        return { status: "ok", bestEffort: true, flows: await within(backend.flows(client, since, seconds), seconds + 0.5, "the Hubble read") };
+        return { status: "ok", bestEffort: true, flows: await within(backend.flows(client, target, since, seconds), seconds + 0.5, "the Hubble read") };
     } catch (error) {
         return { status: "error", bestEffort: true, flows: [], note: (error as Error).message };
     }
@@ -146,7 +146,7 @@ async function runProbe(backend: CheckBackend, capture: CaptureSession, probe: P
             errors,
             attempts: attempt,
             durationMs: Date.now() - started,
-            hubble: await hubbleFor(backend, probe.client, sinceEpoch, options.flowsSeconds),
+            hubble: await hubbleFor(backend, probe, sinceEpoch, options.flowsSeconds),
             plannedReceivingNode: response.plannedReceivingNode,
         });
         const settling = Date.now() < settleUntil;
@@ -256,5 +256,6 @@ export async function runCheck(backend: CheckBackend, options: CheckOptions): Pr
         domains,
         ...(options.pcapDir ? { pcaps } : {}),
         summary: [...observations.map(summaryLine), ...coverage.map(coverageSummaryLine), ...domains.map(domainSummaryLine)],
+        ...(topology.gatewayForwarding ? { gatewayIpForwarding: topology.gatewayForwarding } : {}),
     };
 }

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { topologySvg } from "./picture/svg";
 import type { ClusterCoverage } from "./coverage";
-import { DomainObservation, Observation } from "./types";
+import { DomainObservation, GatewayForwardingRecord, Observation } from "./types";
 
 export const RUN_FILES = {
     /** The report (CheckReport from the lab and the check; observations and summary from stack outputs). */
@@ -33,6 +33,8 @@ export interface RunRecord {
     readonly coverage?: readonly ClusterCoverage[];
     readonly domains?: readonly DomainObservation[];
     readonly summary: readonly string[];
+    /** IP forwarding on A's gateway pool: what the run found, from where, and what pulumi up wrote. */
+    readonly gatewayIpForwarding?: GatewayForwardingRecord;
 }
 
 /** A row of the `observations` stack output: cross-cluster rows carry no kind; the others name theirs. */
@@ -73,6 +75,10 @@ export function readRunRecord(dir: string): RunRecord | undefined {
     if (!Array.isArray(parsed.observations)) {
         return undefined;
     }
-    const others = { ...(parsed.coverage ? { coverage: parsed.coverage } : {}), ...(parsed.domains ? { domains: parsed.domains } : {}) };
+    const others = {
+        ...(parsed.coverage ? { coverage: parsed.coverage } : {}),
+        ...(parsed.domains ? { domains: parsed.domains } : {}),
+        ...(parsed.gatewayIpForwarding ? { gatewayIpForwarding: parsed.gatewayIpForwarding } : {}),
+    };
     return { observations: parsed.observations, ...others, summary: parsed.summary ?? [] };
 }

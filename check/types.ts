@@ -61,6 +61,8 @@ export interface Topology {
     readonly sourcePublicIp?: string;
     /** The domain allow-list's client on A and the names it probes, when config lists domains. */
     readonly domains?: DomainPlan;
+    /** What the preflight found about the gateway pool's IP forwarding (AKS only). */
+    readonly gatewayForwarding?: GatewayForwardingRecord;
 }
 
 export interface DomainPlan {
@@ -193,6 +195,17 @@ export interface DomainObservation extends RowOutcome {
     readonly flow: DomainEvidence;
 }
 
+/** What the run found about IP forwarding on A's gateway pool, and where that came from. */
+export interface GatewayForwardingRecord {
+    /** "azure": the check read it; "stack output": gatewayIpForwarding as pulumi up recorded it, because Azure could not be read. */
+    readonly evidence: "azure" | "stack output";
+    readonly ipForwarding: boolean;
+    /** What pulumi up wrote to turn it on (the stack output's `changed`): empty when it was already on. */
+    readonly changed?: readonly string[];
+    /** Why Azure was not read, with the stack output as evidence. */
+    readonly note?: string;
+}
+
 export interface CheckReport {
     readonly runId: string;
     readonly backend: string;
@@ -208,4 +221,6 @@ export interface CheckReport {
     readonly pcaps?: readonly SavedPcap[];
     /** One line per record: source -> target, wire and app, with the verdict. */
     readonly summary: readonly string[];
+    /** IP forwarding on A's gateway pool, when the run has egress mappings and a pool to read. */
+    readonly gatewayIpForwarding?: GatewayForwardingRecord;
 }

@@ -137,6 +137,14 @@ export class AksCluster extends pulumi.ComponentResource {
                     outboundType: containerservice.OutboundType.LoadBalancer,
                 },
                 enableRBAC: true,
+                // Pinned for the life of the lab: AKS does not keep changes made outside its API (the
+                // gateway pool's IP forwarding) through an upgrade or reimage (azure-aks-docs
+                // support-policies.md), and new clusters get weekly node-image upgrades by default
+                // (auto-upgrade-node-os-image.md: "the default for any new AKS Standard cluster is NodeImage").
+                autoUpgradeProfile: {
+                    upgradeChannel: containerservice.UpgradeChannel.None,
+                    nodeOSUpgradeChannel: containerservice.NodeOSUpgradeChannel.None,
+                },
             },
             {
                 parent: this,

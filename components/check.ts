@@ -1,4 +1,3 @@
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
@@ -23,8 +22,13 @@ export interface CheckArgs {
         readonly nodeResourceGroup: pulumi.Input<string>;
         readonly poolName: pulumi.Input<string>;
     };
-    /** Non-secret ARM_* settings for those reads; credentials come from the environment only. */
-    readonly azureEnvironment?: Readonly<Record<string, string>>;
+    /**
+     * The azure-native stack config for those reads (lib/pulumiConfig.ts azureAuthConfig), secrets
+     * included: it travels on the secret stdin only, as the engine gives stack config to the dynamic provider.
+     */
+    readonly azureConfig?: pulumi.Input<Record<string, string>>;
+    /** What pulumi up recorded about the pool's forwarding: the evidence when the check cannot read Azure. */
+    readonly gatewayIpForwarding?: pulumi.Input<{ readonly ipForwarding: boolean; readonly changed: readonly string[] }>;
     /** Change it to re-run the check on purpose (`pulumi config set checkNonce $(date +%s)`). */
     readonly nonce: pulumi.Input<string>;
     /** Everything the check probes; it runs after them. */
@@ -33,18 +37,41 @@ export interface CheckArgs {
     readonly probedVersions: pulumi.Input<string>[];
 }
 
-/** The repository root, where `check/main.ts` lives. */
-const ROOT = path.resolve(__dirname, "..");
-/** What the Command runs in ROOT: the same as `npm run check`, without npm's start-up. */
-export const CHECK_COMMAND = "node --require tsx/cjs check/main.ts";
+/**
+ * What the Command runs: the same as `npm run check`, without npm's start-up. No `dir`: an absolute
+ * path in the state would make every other checkout a diff that re-runs the check. The command
+ * runs in the provider's working directory, which is the project root: pulumi-command falls back
+ * to os.Getwd() (v1.2.1 provider/pkg/provider/local/commandOutputs.go), and Pulumi starts plugins
+ * in the project's pwd (pulumi/pulumi sdk/go/common/resource/plugin/plugin.go, cmd.Dir = pwd;
+ * pkg/engine/project.go getPwdMain: the Pulumi.yaml directory, as this project sets no main).
+ * `; exit $?` keeps /bin/sh as the check's parent also where sh execs a lone command (bash does,
+ * dash does not): a cancel SIGKILLs that shell only, and the check notices and cleans up
+ * (check/parentWatch.ts). --brief-failure keeps pulumi-command's error, which repeats stdout, short.
+ */
+export const CHECK_COMMAND = "node --require tsx/cjs check/main.ts --brief-failure; exit $?";
 
-/** Parses the check's stdout; the only place its JSON meets the stack. */
-export function parseReport(stdout: string): CheckReport {
+/** A report, or why the check's stdout is not one. */
+export type ParsedReport = CheckReport | { readonly unreadable: string };
+
+/**
+ * Parses the check's stdout; the only place its JSON meets the stack. Never throws: the Command is
+ * saved with its stdout before this runs, so a throw here would fail every later preview.
+ */
+export function parseReport(stdout: string): ParsedReport {
     try {
-        return JSON.parse(stdout) as CheckReport;
+        const parsed = JSON.parse(stdout) as CheckReport;
+        if (Array.isArray(parsed?.observations) && Array.isArray(parsed.summary)) {
+            return parsed;
+        }
     } catch {
-        throw new Error(`the check printed no JSON report; its output began with: ${stdout.slice(0, 200)}`);
+        // fall through: not JSON
     }
+    return { unreadable: `the check printed no report; its output began with: ${stdout.slice(0, 200)}` };
+}
+
+/** What the stack exports for an unreadable report: no rows, and a summary that says how to get out. */
+export function unreadableSummary(why: string): string[] {
+    return [why, "to run the check again: pulumi config set checkNonce $(date +%s), then pulumi up (docs/check.md, Running it again)"];
 }
 
 /**
@@ -71,6 +98,8 @@ export class Check extends pulumi.ComponentResource {
                 checkPlan: args.plan,
                 sourcePublicIp: args.sourcePublicIp,
                 gatewayPool: args.gatewayPool,
+                azureConfig: args.azureConfig ?? {},
+                gatewayIpForwarding: args.gatewayIpForwarding,
             }),
         );
         this.command = new command.local.Command(
@@ -79,10 +108,7 @@ export class Check extends pulumi.ComponentResource {
                 // No secret on the command line: the kubeconfigs arrive on stdin. tsx's CommonJS
                 // loader, as everywhere in the repo: no type check at run time (CI does that).
                 create: CHECK_COMMAND,
-                dir: ROOT,
                 stdin: input,
-                // Identifiers only (client and tenant IDs, method flags), never a secret.
-                ...(args.azureEnvironment && Object.keys(args.azureEnvironment).length > 0 ? { environment: { ...args.azureEnvironment } } : {}),
                 // Progress (stderr) shows during `pulumi up`; the JSON report (stdout) becomes outputs.
                 logging: command.types.enums.local.Logging.Stderr,
                 addPreviousOutputInEnv: false,
@@ -91,9 +117,15 @@ export class Check extends pulumi.ComponentResource {
             { parent: this, dependsOn: [namespace, ...args.probed] },
         );
         // The command provider marks stdout secret because stdin is; the report holds addresses only.
-        const report = pulumi.unsecret(this.command.stdout).apply(parseReport);
-        this.observations = report.apply((r) => [...r.observations, ...(r.coverage ?? []), ...(r.domains ?? [])]);
-        this.summary = report.apply((r) => r.summary);
+        const report = pulumi.unsecret(this.command.stdout).apply((stdout) => {
+            const parsed = parseReport(stdout);
+            if ("unreadable" in parsed) {
+                void pulumi.log.warn(parsed.unreadable, this);
+            }
+            return parsed;
+        });
+        this.observations = report.apply((r) => ("unreadable" in r ? [] : [...r.observations, ...(r.coverage ?? []), ...(r.domains ?? [])]));
+        this.summary = report.apply((r) => ("unreadable" in r ? unreadableSummary(r.unreadable) : r.summary));
         this.registerOutputs({ summary: this.summary });
     }
 }

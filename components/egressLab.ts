@@ -15,8 +15,8 @@ import { Receiver } from "./receiver";
 export interface EgressLabArgs {
     /** The validated configuration (lib/config/). */
     readonly config: LabConfig;
-    /** Non-secret azure-native settings as ARM_* variables, for the check's Azure reads. */
-    readonly azureEnvironment?: Readonly<Record<string, string>>;
+    /** The azure-native stack config (secrets included), for the check's Azure reads; sent on its secret stdin. */
+    readonly azureConfig?: pulumi.Input<Record<string, string>>;
 }
 
 /** The whole lab: network, cluster A (source, with the gateway pool) and cluster B (receiver). */
@@ -156,7 +156,13 @@ export class EgressLab extends pulumi.ComponentResource {
         }
         this.gatewayForwarding = new GatewayForwarding(
             "gateway-ip-forwarding",
-            { subscriptionId: this.clusterA.subscriptionId, nodeResourceGroup: this.clusterA.nodeResourceGroup, poolName: gateway.poolName },
+            {
+                subscriptionId: this.clusterA.subscriptionId,
+                nodeResourceGroup: this.clusterA.nodeResourceGroup,
+                poolName: gateway.poolName,
+                // azure-native 3.28.0 AgentPool: "The eTag value will change when the resource is updated".
+                poolVersion: pulumi.interpolate`${gatewayPool.eTag} ${gatewayPool.nodeImageVersion}`,
+            },
             { parent: this, dependsOn: [gatewayPool] },
         );
         this.gatewayPoolLocation = {
@@ -215,7 +221,8 @@ export class EgressLab extends pulumi.ComponentResource {
                 plan: checkPlan(config, config.check.strict),
                 sourcePublicIp: this.clusterA.outboundPublicIp,
                 gatewayPool: this.gatewayPoolLocation,
-                azureEnvironment: args.azureEnvironment,
+                azureConfig: args.azureConfig,
+                gatewayIpForwarding: pulumi.all([this.gatewayForwarding.ipForwarding, this.gatewayForwarding.changed]).apply(([ipForwarding, changed]) => ({ ipForwarding, changed })),
                 nonce: config.check.nonce,
                 probed,
                 probedVersions: [

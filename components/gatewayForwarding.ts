@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { authSettings, ConfigLookup, credentialMethod } from "../lib/azureAuth";
 import { azureScaleSetClient } from "../lib/azureCompute";
-import { ensurePoolForwarding, PoolForwarding, readPoolForwarding, ScaleSetClient, ScaleSetForwarding } from "../lib/ipForwarding";
+import { ensurePoolForwarding, PoolForwarding, poolGone, readPoolForwarding, ScaleSetClient, ScaleSetForwarding } from "../lib/ipForwarding";
 
 export interface GatewayForwardingArgs {
     /** Subscription of the cluster (azure-native's getClientConfig). */
@@ -10,6 +10,11 @@ export interface GatewayForwardingArgs {
     readonly nodeResourceGroup: pulumi.Input<string>;
     /** The AKS agent pool whose NICs must forward IP. */
     readonly poolName: pulumi.Input<string>;
+    /**
+     * Changes whenever AKS rewrites the pool (its eTag and node image version): AKS does not keep
+     * changes made outside its API through an update or upgrade, so a new value re-applies forwarding.
+     */
+    readonly poolVersion: pulumi.Input<string>;
 }
 
 /** The provider's inputs, resolved. */
@@ -17,6 +22,8 @@ export interface ForwardingInputs {
     readonly subscriptionId: string;
     readonly nodeResourceGroup: string;
     readonly poolName: string;
+    /** Absent in state written before it existed. */
+    readonly poolVersion?: string;
 }
 
 /** What the stack records: the inputs, what Azure showed last, and what the last write changed. */
@@ -31,11 +38,28 @@ export type ClientFactory = (subscriptionId: string, config: ConfigLookup) => Pr
 
 const IDENTITY_KEYS = ["subscriptionId", "nodeResourceGroup", "poolName"] as const;
 
+/**
+ * What the engine sends a dynamic provider for a value unknown during preview
+ * (@pulumi/pulumi runtime/rpc.js `unknownValue`). An unknown identity is a change, not a replacement:
+ * whether it really differs is known only at update time, when diff runs again with the value.
+ */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * A key every stack of this project has: a Pulumi.yaml default, which `pulumi up` merges into the
+ * stack config before the engine runs (pulumi/pulumi pkg/cmd/pulumi up: workspace.
+ * ValidateStackConfigAndApplyProjectConfig), so the engine passes it on. CLIs before 3.139.0 pass dynamic
+ * providers no stack config at all (pulumi/pulumi #17673 and #17697, first in v3.139.0), and the
+ * provider would then sign in with another identity than azure-native's.
+ */
+export const STACK_CONFIG_PROBE = "egress-lab:location";
+
 function outputsOf(inputs: ForwardingInputs, state: PoolForwarding, changed: readonly string[]): ForwardingOutputs {
     return {
         subscriptionId: inputs.subscriptionId,
         nodeResourceGroup: inputs.nodeResourceGroup,
         poolName: inputs.poolName,
+        ...(inputs.poolVersion !== undefined ? { poolVersion: inputs.poolVersion } : {}),
         ipForwarding: state.ipForwarding,
         scaleSets: state.scaleSets,
         changed,
@@ -54,8 +78,16 @@ export function forwardingProvider(makeClient: ClientFactory): pulumi.dynamic.Re
     // An object, not a `let`: the closure serializer copies captured variables into each function's
     // scope, but one captured object stays shared, so configure() reaches clientFor().
     const stack: { config?: pulumi.dynamic.Config } = {};
-    const clientFor = (inputs: ForwardingInputs): Promise<ScaleSetClient> =>
-        makeClient(inputs.subscriptionId, (key) => stack.config?.get(`azure-native:${key}`));
+    const clientFor = (inputs: ForwardingInputs): Promise<ScaleSetClient> => {
+        const config = stack.config;
+        if (!config || config.get(STACK_CONFIG_PROBE) === undefined) {
+            throw new Error(
+                `this Pulumi CLI passed the gateway forwarding provider no stack config (${STACK_CONFIG_PROBE} is missing), so it cannot sign in as azure-native does; ` +
+                    "dynamic providers get stack config from Pulumi CLI 3.139.0 on: upgrade the CLI (pulumi version shows it) and run again",
+            );
+        }
+        return makeClient(inputs.subscriptionId, (key) => config.get(`azure-native:${key}`));
+    };
     const ensure = async (inputs: ForwardingInputs): Promise<ForwardingOutputs> => {
         const { state, changed } = await ensurePoolForwarding(await clientFor(inputs), inputs);
         return outputsOf(inputs, state, changed);
@@ -71,15 +103,25 @@ export function forwardingProvider(makeClient: ClientFactory): pulumi.dynamic.Re
             if (!props) {
                 throw new Error(`cannot refresh ${id}: no recorded inputs`);
             }
-            const state = await readPoolForwarding(await clientFor(props), props);
-            return { id, props: outputsOf(props, state, props.changed ?? []) };
+            try {
+                const state = await readPoolForwarding(await clientFor(props), props);
+                return { id, props: outputsOf(props, state, props.changed ?? []) };
+            } catch (error) {
+                // No id tells the engine the resource is gone (cmd/dynamic-provider read: resp.setId(result.id)).
+                if (poolGone(error)) {
+                    return {};
+                }
+                throw error;
+            }
         },
         async diff(_id, olds, news) {
-            const replaces = IDENTITY_KEYS.filter((key) => olds[key] !== news[key]);
+            const replaces = IDENTITY_KEYS.filter((key) => olds[key] !== news[key] && news[key] !== UNKNOWN);
             if (replaces.length > 0) {
                 return { changes: true, replaces, deleteBeforeReplace: false };
             }
-            return { changes: olds.ipForwarding !== true };
+            const unknown = IDENTITY_KEYS.some((key) => news[key] === UNKNOWN);
+            // A new pool version: AKS rewrote the pool, and with it maybe the scale set's NICs.
+            return { changes: unknown || olds.poolVersion !== news.poolVersion || olds.ipForwarding !== true };
         },
         async update(_id, _olds, news) {
             return { outs: await ensure(news) };
@@ -108,6 +150,7 @@ export class GatewayForwarding extends pulumi.dynamic.Resource {
     declare public readonly subscriptionId: pulumi.Output<string>;
     declare public readonly nodeResourceGroup: pulumi.Output<string>;
     declare public readonly poolName: pulumi.Output<string>;
+    declare public readonly poolVersion: pulumi.Output<string>;
 
     constructor(name: string, args: GatewayForwardingArgs, opts?: pulumi.CustomResourceOptions) {
         super(GATEWAY_FORWARDING_PROVIDER, name, { ...args, ipForwarding: undefined, scaleSets: undefined, changed: undefined }, opts, "egresslab", "GatewayIpForwarding");

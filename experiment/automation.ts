@@ -1,9 +1,9 @@
 // The stack operations for real: Pulumi's Automation API on this repository's own program and
 // stack files (LocalWorkspace with workDir = the repository), @pulumi/pulumi 3.248.0.
-import { EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { ConcurrentUpdateError, EngineEvent, LocalWorkspace, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { RawConfig } from "../lib/config";
 import { PROJECT } from "../lab/stackConfig";
-import { DestroySummary, EngineOptions, ExperimentWorkspace, StackListing, StackOperations } from "./stack";
+import { DestroySummary, EngineOptions, EXPIRY_STACK_TAG, ExperimentWorkspace, StackListing, StackLockedError, StackOperations } from "./stack";
 
 /** This project's keys, prefix removed; values stay text as the CLI prints them (parseLabConfig reads text). */
 function projectConfig(all: Record<string, { value: string }>): RawConfig {
@@ -16,8 +16,22 @@ function projectConfig(all: Record<string, { value: string }>): RawConfig {
     return raw;
 }
 
-function engineOptions(options: EngineOptions): { policyPacks: string[]; onOutput: (text: string) => void; signal: AbortSignal; color: "always" } {
-    return { policyPacks: [...options.policyPacks], onOutput: options.onOutput, signal: options.signal, color: "always" };
+function engineOptions(options: EngineOptions): { policyPacks: string[]; onOutput: (text: string) => void; signal: AbortSignal; refresh: boolean; color: "always" } {
+    return { policyPacks: [...options.policyPacks], onOutput: options.onOutput, signal: options.signal, refresh: options.refresh, color: "always" };
+}
+
+/** The Automation API classifies a locked stack once (automation/errors.js createCommandError); the runner sees our own type. */
+async function lockAware<T>(stack: string, run: () => Promise<T>): Promise<T> {
+    try {
+        return await run();
+    } catch (error) {
+        if (error instanceof ConcurrentUpdateError) {
+            // The message is the CLI result as text (automation/cmd.js CommandResult.toString), stderr last.
+            const line = error.message.split("\n").find((l) => /Conflict: Another update|currently locked by/.test(l))?.replace(/^\s*stderr:/, "").trim();
+            throw new StackLockedError(stack, line ?? "the backend refused the update");
+        }
+        throw error;
+    }
 }
 
 /** The runner's view of one Automation API stack. */
@@ -25,26 +39,29 @@ export function stackOperations(stack: Stack): StackOperations {
     return {
         name: stack.name,
         config: async () => projectConfig(await stack.getAllConfig()),
-        setConfig: (key, value) => stack.setConfig(`${PROJECT}:${key}`, { value }),
-        preview: async (options) => {
-            const result = await stack.preview(engineOptions(options));
-            return { changes: { ...result.changeSummary } as Record<string, number> };
-        },
-        up: async (options) => {
-            const result = await stack.up(engineOptions(options));
-            return { outputs: Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value as unknown])) };
-        },
-        destroy: async (onOutput) => {
-            const removed: { type: string; name: string }[] = [];
-            const onEvent = (event: EngineEvent): void => {
-                const step = event.resOutputsEvent?.metadata;
-                if (step && step.op === "delete") {
-                    removed.push({ type: step.type, name: step.urn.split("::").pop() ?? step.urn });
-                }
-            };
-            await stack.destroy({ onOutput, onEvent, color: "always" });
-            return { removed } satisfies DestroySummary;
-        },
+        setExpiry: (at) => stack.workspace.setTag(stack.name, EXPIRY_STACK_TAG, at),
+        preview: (options) =>
+            lockAware(stack.name, async () => {
+                const result = await stack.preview(engineOptions(options));
+                return { changes: { ...result.changeSummary } as Record<string, number> };
+            }),
+        up: (options) =>
+            lockAware(stack.name, async () => {
+                const result = await stack.up(engineOptions(options));
+                return { outputs: Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value as unknown])) };
+            }),
+        destroy: (onOutput) =>
+            lockAware(stack.name, async () => {
+                const removed: { type: string; name: string }[] = [];
+                const onEvent = (event: EngineEvent): void => {
+                    const step = event.resOutputsEvent?.metadata;
+                    if (step && step.op === "delete") {
+                        removed.push({ type: step.type, name: step.urn.split("::").pop() ?? step.urn });
+                    }
+                };
+                await stack.destroy({ onOutput, onEvent, color: "always" });
+                return { removed } satisfies DestroySummary;
+            }),
     };
 }
 
@@ -54,16 +71,24 @@ export function localWorkspace(root: string, env: Record<string, string>): Exper
         listStacks: async (): Promise<StackListing[]> => {
             const workspace = await LocalWorkspace.create({ workDir: root, envVars: env });
             const stacks = await workspace.listStacks();
+            // Tags need no secrets (unlike stack outputs); DIY backends have them since 3.211.0 (pulumi/pulumi#19882).
             return Promise.all(
                 stacks.map(async (s) => {
-                    const outputs = await workspace.stackOutputs(s.name).catch(() => ({}) as Record<string, { value: unknown }>);
-                    const fromOutputs = outputs.expiresAt?.value;
-                    const config = typeof fromOutputs === "string" ? undefined : await workspace.getAllConfig(s.name).catch(() => ({}) as Record<string, { value: string }>);
-                    const expiresAt = typeof fromOutputs === "string" ? fromOutputs : config?.[`${PROJECT}:expiresAt`]?.value;
-                    return { name: s.name, resourceCount: s.resourceCount, expiresAt };
+                    const tags = await workspace.listTags(s.name).catch(() => ({}) as Record<string, string>);
+                    return { name: s.name, resourceCount: s.resourceCount, expiresAt: tags[EXPIRY_STACK_TAG] };
                 }),
             );
         },
         openStack: async (name) => stackOperations(await LocalWorkspace.createOrSelectStack({ stackName: name, workDir: root }, { envVars: env })),
+        selectStack: async (name) => {
+            try {
+                return stackOperations(await LocalWorkspace.selectStack({ stackName: name, workDir: root }, { envVars: env }));
+            } catch (error) {
+                if (error instanceof StackNotFoundError) {
+                    return undefined;
+                }
+                throw error;
+            }
+        },
     };
 }

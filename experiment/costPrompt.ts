@@ -50,13 +50,17 @@ export function terminalAsker(): Asker {
 }
 
 /** True to go on. --yes skips the question; without a terminal and without --yes it refuses. */
-export async function confirmCost(asker: Asker, yes: boolean, stack: string): Promise<boolean> {
+export async function confirm(asker: Asker, yes: boolean, question: string): Promise<boolean> {
     if (yes) {
         return true;
     }
     if (!asker.interactive) {
         throw new NoTerminalError();
     }
-    const answer = await asker.ask(`Create or update stack ${stack} at this cost? [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
+    return /^y(es)?$/i.test((await asker.ask(question)).trim());
+}
+
+/** The cost question; "update" when the stack already holds resources. */
+export function confirmCost(asker: Asker, yes: boolean, stack: string, existing = false): Promise<boolean> {
+    return confirm(asker, yes, `${existing ? "Update" : "Create or update"} stack ${stack} at this cost? [y/N] `);
 }

@@ -1,4 +1,5 @@
 // The runner's command line: parsed once, every problem reported together with the usage.
+import { exitCodeLines } from "./exitCodes";
 
 export interface ExperimentFlags {
     /** Stack to select or create: name, or org/project/name. */
@@ -7,7 +8,11 @@ export interface ExperimentFlags {
     readonly yes: boolean;
     /** Tear down after the report, and also after a failure or Ctrl-C. */
     readonly destroy: boolean;
-    /** Tag the resource group with now + this many hours (expiresAt). */
+    /** Only tear down an existing stack: no cost question, no preview, no up. */
+    readonly destroyOnly: boolean;
+    /** Refresh the state from Azure before preview and up (`pulumi up --refresh`). */
+    readonly refresh: boolean;
+    /** Record now + this many hours as the stack's intended teardown time (a stack tag). */
     readonly ttlHours?: number;
     /** Run directory; default runs/<stack>-<time> under the repository. */
     readonly outDir?: string;
@@ -16,12 +21,20 @@ export interface ExperimentFlags {
 
 export const MAX_TTL_HOURS = 720;
 
-export const USAGE = `usage: npm run experiment -- [--stack NAME] [--yes] [--destroy] [--ttl HOURS] [--out-dir DIR]
-  --stack NAME    stack to select or create (default dev)
-  --yes           do not ask before creating billable resources
-  --destroy       tear everything down after the report, also after a failure or Ctrl-C
-  --ttl HOURS     tag the resource group with an expiry time HOURS from now (0 < HOURS <= ${MAX_TTL_HOURS})
-  --out-dir DIR   run directory (default runs/<stack>-<UTC time>)`;
+export const USAGE = [
+    "usage: npm run experiment -- [--stack NAME] [--yes] [--refresh] [--destroy | --destroy-only] [--ttl HOURS] [--out-dir DIR]",
+    "  --stack NAME    stack to select or create (default dev)",
+    "  --yes, -y       do not ask before creating billable resources",
+    "  --refresh       refresh the state from Azure before preview and up (pulumi up --refresh)",
+    "  --destroy       tear everything down after the report, also after a failure or Ctrl-C",
+    "  --destroy-only  only tear down an existing stack: no cost question, no preview, no up",
+    `  --ttl HOURS     record when you mean to tear the lab down, HOURS from now (0 < HOURS <= ${MAX_TTL_HOURS}),`,
+    "                  as the stack tag egress-lab:expiresAt; runs warn once it is past, nothing deletes the lab",
+    "  --out-dir DIR   run directory (default runs/<stack>-<UTC time>)",
+    "The flags go after `--`: npm keeps options before it for itself.",
+    "exit codes:",
+    ...exitCodeLines(),
+].join("\n");
 
 export class FlagError extends Error {
     constructor(readonly problems: readonly string[]) {
@@ -44,6 +57,8 @@ export function parseFlags(argv: readonly string[]): ExperimentFlags {
     let stack = "dev";
     let yes = false;
     let destroy = false;
+    let destroyOnly = false;
+    let refresh = false;
     let help = false;
     let ttlHours: number | undefined;
     let outDir: string | undefined;
@@ -96,10 +111,17 @@ export function parseFlags(argv: readonly string[]): ExperimentFlags {
                 outDir = value() ?? outDir;
                 break;
             case "--yes":
+            case "-y":
                 yes = noValue();
                 break;
             case "--destroy":
                 destroy = noValue();
+                break;
+            case "--destroy-only":
+                destroyOnly = noValue();
+                break;
+            case "--refresh":
+                refresh = noValue();
                 break;
             case "--help":
             case "-h":
@@ -109,8 +131,38 @@ export function parseFlags(argv: readonly string[]): ExperimentFlags {
                 problems.push(flag.startsWith("-") ? `unknown option ${flag}` : `unexpected argument "${flag}"`);
         }
     }
+    if (destroyOnly && (destroy || refresh || ttlHours !== undefined || outDir !== undefined)) {
+        problems.push("--destroy-only takes only --stack and --yes: it neither deploys nor writes a run directory");
+    }
     if (problems.length > 0) {
         throw new FlagError(problems);
     }
-    return { stack, yes, destroy, ttlHours, outDir, help };
+    return { stack, yes, destroy, destroyOnly, refresh, ttlHours, outDir, help };
+}
+
+/** The runner's flags as npm_config_<name> (dashes as underscores); yes is npm's own flag too. */
+const NPM_SWALLOWS = ["stack", "refresh", "destroy", "destroy_only", "ttl", "out_dir"] as const;
+
+/**
+ * `npm run experiment --destroy` (no `--`) hands --destroy to npm: npm warns "Unknown cli config",
+ * drops it from the script's arguments and sets npm_config_destroy=true in its environment (npm
+ * docs, using-npm/scripts, "Environment": config is exposed as npm_config_*; a following value,
+ * as in `--stack foo`, becomes the variable's value). The run would silently skip the flag, so the
+ * runner stops and shows the right spelling. npm_config_yes is only warned about: CI commonly sets
+ * it for npx, so it may not come from this command line.
+ */
+export function npmSwallowedFlags(env: Readonly<Record<string, string | undefined>>): { stop?: string; warn?: string } {
+    const found = NPM_SWALLOWS.filter((name) => env[`npm_config_${name}`] !== undefined);
+    const spelled = found.map((name) => {
+        const value = env[`npm_config_${name}`];
+        return `--${name.replace(/_/g, "-")}${value && value !== "true" ? ` ${value}` : ""}`;
+    });
+    const yes = env.npm_config_yes === "true";
+    return {
+        stop:
+            found.length > 0
+                ? `npm took ${spelled.join(", ")} for itself: options before \`--\` go to npm, not to the runner. Run: npm run experiment -- ${spelled.join(" ")}`
+                : undefined,
+        warn: yes ? "npm_config_yes is set (npm's own --yes, or the environment); if you meant the runner's, run: npm run experiment -- --yes" : undefined,
+    };
 }

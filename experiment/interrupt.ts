@@ -1,16 +1,23 @@
-// Ctrl-C without orphans. The Pulumi CLI cancels safely on its first SIGINT and terminates at once
-// on the second, which can orphan resources (pulumi/pulumi pkg/cmd/pulumi: "^C received;
-// cancelling. If you would like to terminate immediately, press ^C again."). A Ctrl-C in a
-// terminal reaches the CLI directly (same process group), so the runner forwards the signal
-// (AbortSignal, which the Automation API turns into one SIGINT) only when the CLI has not said
-// within a grace period that it got it itself, e.g. after `kill -INT <runner pid>`.
+// Ctrl-C, truthfully. The Pulumi CLI cancels on its first SIGINT (finishing the steps in flight)
+// and terminates at once on the second, which can leave pending operations and a lock
+// (pulumi/pulumi pkg/backend/cancellation_scope.go: "^C received; cancelling. If you would like to
+// terminate immediately, press ^C again.", then "received; terminating" and Terminate()). A
+// Ctrl-C in a terminal reaches the CLI directly (the Automation API starts it with execa, not
+// detached, so in the runner's process group), so the runner forwards the signal (AbortSignal,
+// which the Automation API turns into one SIGINT) only when the CLI has not said within a grace
+// period that it got it itself, e.g. after `kill -INT <runner pid>`. The runner never forwards a
+// second one, but it cannot stop a terminal's second Ctrl-C from reaching the CLI.
 
 /** The CLI's own notice that it received the signal and is cancelling. */
 const ENGINE_CANCELLING = /(\^C|SIGINT|SIGTERM) received; cancelling/;
+/** The CLI's notice that it stops at once (a second signal reached it). */
+const ENGINE_TERMINATING = /(\^C|SIGINT|SIGTERM) received; terminating/;
 
 export class Interrupt {
     private readonly controller = new AbortController();
     private engineCancelling = false;
+    private repeated = false;
+    private engineTerminating = false;
     private received?: string;
 
     constructor(
@@ -28,16 +35,28 @@ export class Interrupt {
         return this.received;
     }
 
-    /** Engine output goes through here so the CLI's own cancel notice is seen. */
+    /** A second signal came, or the CLI said it terminates: pending operations may be left. */
+    get abandoned(): boolean {
+        return this.repeated || this.engineTerminating;
+    }
+
+    /** Engine output goes through here so the CLI's own cancel and terminate notices are seen. */
     noteOutput(text: string): void {
         if (ENGINE_CANCELLING.test(text)) {
             this.engineCancelling = true;
+        }
+        if (ENGINE_TERMINATING.test(text)) {
+            this.engineTerminating = true;
         }
     }
 
     request(signal: string): void {
         if (this.received) {
-            this.log(`${signal} again: waiting for Pulumi to finish the steps in flight, so nothing is orphaned`);
+            this.repeated = true;
+            this.log(
+                `${signal} again: the runner does not forward it, but a Ctrl-C in a terminal reaches Pulumi too, which then stops at once ` +
+                    "and may leave pending operations and a locked stack; the run ends with how to recover",
+            );
             return;
         }
         this.received = signal;

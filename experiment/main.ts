@@ -1,14 +1,12 @@
 // `npm run experiment`: the whole experiment on Azure in one command, built on Pulumi's Automation
 // API. See `npm run experiment -- --help` and docs/experiment.md.
-//
-// Exit codes: 0 every probe passed, 1 a probe failed, 2 could not run or a step failed,
-// 3 the cost was declined, 130 interrupted.
+// Exit codes: experiment/exitCodes.ts (one table, also printed by --help).
 import * as path from "path";
 import { exitWhenFlushed } from "../check/output";
 import { defaultRunDir, RUN_DIR_ENV } from "../check/runDir";
 import { localWorkspace } from "./automation";
 import { terminalAsker } from "./costPrompt";
-import { FlagError, parseFlags, USAGE } from "./flags";
+import { FlagError, npmSwallowedFlags, parseFlags, USAGE } from "./flags";
 import { Interrupt } from "./interrupt";
 import { missingPrerequisites, realMachine } from "./prerequisites";
 import { EXIT, runExperiment } from "./runner";
@@ -21,6 +19,14 @@ export { defaultRunDir };
 
 async function main(): Promise<number> {
     const print = (line: string): void => void process.stdout.write(`${line}\n`);
+    const swallowed = npmSwallowedFlags(process.env);
+    if (swallowed.stop) {
+        process.stderr.write(`${swallowed.stop}\n`);
+        return EXIT.failed;
+    }
+    if (swallowed.warn) {
+        process.stderr.write(`warning: ${swallowed.warn}\n`);
+    }
     let flags;
     try {
         flags = parseFlags(process.argv.slice(2));
@@ -35,7 +41,7 @@ async function main(): Promise<number> {
         print(USAGE);
         return EXIT.ok;
     }
-    const problems = await missingPrerequisites(realMachine, ROOT, flags.stack);
+    const problems = await missingPrerequisites(realMachine, ROOT, flags.stack, !flags.destroyOnly);
     if (problems.length > 0) {
         process.stderr.write(`cannot start; nothing was created. Missing:\n${problems.map((p) => `  - ${p}`).join("\n")}\n`);
         return EXIT.failed;

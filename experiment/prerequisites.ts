@@ -1,5 +1,5 @@
-// What must be in place before the runner touches a stack: the Pulumi CLI and a backend login,
-// Azure credentials, and the policy pack's packages. Each missing piece is named with its fix.
+// What must be in place before the runner touches a stack: the Pulumi CLI and a backend login
+// (with a passphrase for a self-managed one), Azure credentials, and the policy pack's packages. Each missing piece is named with its fix.
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -65,8 +65,54 @@ async function azureProblem(machine: Machine, environments: readonly string[]): 
     );
 }
 
-/** Every missing prerequisite, each with its fix; empty when all are in place. */
-export async function missingPrerequisites(machine: Machine, root: string, stack: string): Promise<string[]> {
+/** Self-managed (DIY) backends, which encrypt secrets with a passphrase by default (pulumi/pulumi pkg/backend/diy). */
+const DIY_BACKEND = /^(file|s3|azblob|gs):\/\//;
+
+/**
+ * The Automation API runs every CLI command with --non-interactive (automation/cmd.js), and then
+ * the passphrase secrets provider does not prompt: pulumi/pulumi pkg/secrets/passphrase/manager.go
+ * readPassphrase returns "passphrase must be set with PULUMI_CONFIG_PASSPHRASE or
+ * PULUMI_CONFIG_PASSPHRASE_FILE environment variables" (set, even empty, counts: os.LookupEnv).
+ */
+function passphraseProblem(whoamiJson: string, env: Machine["env"]): string | undefined {
+    let url: unknown;
+    try {
+        // The output may carry stderr notices (e.g. a newer CLI is available) around the JSON object.
+        url = (JSON.parse(whoamiJson.slice(whoamiJson.indexOf("{"), whoamiJson.lastIndexOf("}") + 1)) as { url?: unknown }).url;
+    } catch {
+        return undefined;
+    }
+    if (typeof url !== "string" || !DIY_BACKEND.test(url) || env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+        return undefined;
+    }
+    return (
+        `Pulumi passphrase: the backend ${url} encrypts secrets with a passphrase, and the runner cannot type it. ` +
+        "Export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE, a file holding it), or use `pulumi login` (Pulumi Cloud)."
+    );
+}
+
+/**
+ * The oldest CLI that passes dynamic providers the stack config (pulumi/pulumi #17673 and #17697,
+ * first in v3.139.0): older ones leave the gateway forwarding provider without azure-native's settings.
+ */
+export const MIN_PULUMI_CLI = [3, 139, 0] as const;
+
+/** A problem when `pulumi version` (e.g. "v3.138.2") is older than MIN_PULUMI_CLI; unknown output is not judged. */
+export function pulumiVersionProblem(output: string): string | undefined {
+    const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(output.trim());
+    if (!match) {
+        return undefined;
+    }
+    const [major, minor, patch] = match.slice(1, 4).map(Number);
+    const [wantMajor, wantMinor, wantPatch] = MIN_PULUMI_CLI;
+    const older = major !== wantMajor ? major < wantMajor : minor !== wantMinor ? minor < wantMinor : patch < wantPatch;
+    return older
+        ? `Pulumi CLI: ${output.trim()} is older than v${MIN_PULUMI_CLI.join(".")}, which passes dynamic providers the stack config (the gateway forwarding signs in with it). Upgrade: \`curl -fsSL https://get.pulumi.com | sh\`.`
+        : undefined;
+}
+
+/** Every missing prerequisite, each with its fix; empty when all are in place. `deploying`: false for --destroy-only (no policy pack). */
+export async function missingPrerequisites(machine: Machine, root: string, stack: string, deploying = true): Promise<string[]> {
     const problems: string[] = [];
     const pulumi = await machine.run("pulumi", ["version"]);
     if (!pulumi.ok) {
@@ -74,15 +120,26 @@ export async function missingPrerequisites(machine: Machine, root: string, stack
             "Pulumi CLI: `pulumi` is not on PATH. Install it with `curl -fsSL https://get.pulumi.com | sh` " +
                 "(https://www.pulumi.com/docs/iac/download-install/), then open a new shell.",
         );
-    } else if (!(await machine.run("pulumi", ["whoami", "--non-interactive"])).ok) {
-        problems.push("Pulumi backend: not logged in. Run `pulumi login` (Pulumi Cloud) or `pulumi login --local` (state on this machine).");
+    } else {
+        const old = pulumiVersionProblem(pulumi.output);
+        if (old) {
+            problems.push(old);
+        }
+        // `whoami --json` gives the backend URL (pkg/cmd/pulumi/whoami/whoami.go: user, url).
+        const whoami = await machine.run("pulumi", ["whoami", "--json", "--non-interactive"]);
+        const problem = whoami.ok
+            ? passphraseProblem(whoami.output, machine.env)
+            : "Pulumi backend: not logged in. Run `pulumi login` (Pulumi Cloud) or `pulumi login --local` (state on this machine).";
+        if (problem) {
+            problems.push(problem);
+        }
     }
     const stackFile = path.join(root, `Pulumi.${stack.split("/").pop()}.yaml`);
     const azure = await azureProblem(machine, stackEnvironments(machine.readFile(stackFile)));
     if (azure) {
         problems.push(azure);
     }
-    if (!machine.exists(path.join(root, "policies", "node_modules", "@pulumi", "policy"))) {
+    if (deploying && !machine.exists(path.join(root, "policies", "node_modules", "@pulumi", "policy"))) {
         problems.push("Policy pack: its packages are not installed. Run `(cd policies && npm ci)`.");
     }
     return problems;

@@ -1,56 +1,32 @@
 // The experiment from start to teardown, against an injected workspace (experiment/stack.ts):
 // stack, config, cost question, preview with the policy pack, up, table, run directory, and
-// --destroy even after a failure or Ctrl-C.
+// --destroy even after a failure or Ctrl-C; --destroy-only goes straight to teardown.ts.
 import * as path from "path";
 import { allVerdicts, readRunRecord, RUN_FILES, RunRecord, splitRows, StackObservation, writeRunDir } from "../check/runDir";
 import { ConfigError, LabConfig, parseLabConfig } from "../lib/config";
 import { reportTables } from "../lab/table";
-import { Asker, confirmCost, costLines, NoTerminalError } from "./costPrompt";
-import { ExperimentFlags } from "./flags";
-import { Interrupt } from "./interrupt";
-import { describeRemoved, ExperimentWorkspace, isCloudResource, StackListing, StackOperations } from "./stack";
+import { confirmCost, costLines, NoTerminalError } from "./costPrompt";
+import { EXIT } from "./exitCodes";
+import { recoveryLines } from "./recovery";
+import { RunnerDeps } from "./runnerDeps";
+import { StackListing, StackOperations } from "./stack";
+import { destroyOnly, failureLines, teardown, teardownCommand } from "./teardown";
 
-export const EXIT = { ok: 0, probesFailed: 1, failed: 2, declined: 3, interrupted: 130 } as const;
+export { EXIT } from "./exitCodes";
+export type { RunnerDeps } from "./runnerDeps";
+export { briefError, teardownCommand } from "./teardown";
 
-export interface RunnerDeps {
-    readonly flags: ExperimentFlags;
-    /** The repository: Pulumi.yaml, the program, policies/. */
-    readonly root: string;
-    /** Absolute path of this run's directory. */
-    readonly runDir: string;
-    readonly workspace: ExperimentWorkspace;
-    readonly asker: Asker;
-    readonly interrupt: Interrupt;
-    readonly now: () => Date;
-    /** The runner's own lines: results, warnings, what to do next. */
-    readonly print: (line: string) => void;
-    /** The engine's progress, passed through as it arrives. */
-    readonly stream: (text: string) => void;
-}
-
-export function teardownCommand(root: string, stack: string): string {
-    return `pulumi destroy --cwd ${root} --stack ${stack}`;
-}
-
-/** now + hours, as expiresAt wants it (whole seconds, UTC). */
+/** now + hours, as the expiry tag wants it (whole seconds, UTC). */
 export function expiryTime(now: Date, hours: number): string {
     return new Date(Math.ceil((now.getTime() + hours * 3_600_000) / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }
 
-/** Stacks of this project past their expiry that still hold resources. */
+/** Stacks of this project past their recorded teardown time that still hold resources. */
 export function expiredStacks(listings: readonly StackListing[], now: Date): StackListing[] {
     return listings.filter((s) => {
-        const at = s.expiresAt && s.expiresAt !== "never" ? Date.parse(s.expiresAt) : NaN;
+        const at = s.expiresAt ? Date.parse(s.expiresAt) : NaN;
         return at < now.getTime() && s.resourceCount !== 0;
     });
-}
-
-/** The end of an engine error: its progress was streamed already, so the last lines say why. */
-export function briefError(error: unknown): string {
-    const text = error instanceof Error ? error.message : String(error);
-    const stderr = text.includes("stderr:") ? text.slice(text.lastIndexOf("stderr:") + "stderr:".length) : text;
-    const lines = stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "");
-    return lines.slice(-6).join(" | ") || "no message";
 }
 
 function recordFromOutputs(outputs: Readonly<Record<string, unknown>> | undefined): RunRecord | undefined {
@@ -59,12 +35,18 @@ function recordFromOutputs(outputs: Readonly<Record<string, unknown>> | undefine
         return undefined;
     }
     const summary = Array.isArray(outputs?.summary) ? (outputs.summary as string[]) : [];
+    // What pulumi up recorded about the gateway pool's IP forwarding (the check's own finding lives in its run directory).
+    const recorded = outputs?.gatewayIpForwarding as { ipForwarding?: unknown; changed?: unknown } | undefined;
+    const forwarding =
+        typeof recorded?.ipForwarding === "boolean"
+            ? { gatewayIpForwarding: { evidence: "stack output" as const, ipForwarding: recorded.ipForwarding, changed: Array.isArray(recorded.changed) ? (recorded.changed as string[]) : [] } }
+            : {};
     // The output holds every row; the table and the picture take the cross-cluster ones.
-    return { ...splitRows(observations as StackObservation[]), summary };
+    return { ...splitRows(observations as StackObservation[]), summary, ...forwarding };
 }
 
 function changesText(changes: Readonly<Record<string, number>>): string {
-    const parts = Object.entries(changes).filter(([, n]) => n > 0).map(([op, n]) => `${n} to ${op}`);
+    const parts = Object.entries(changes).filter(([op, n]) => n > 0 && op !== "same").map(([op, n]) => `${n} to ${op}`);
     return parts.length > 0 ? parts.join(", ") : "no changes";
 }
 
@@ -74,15 +56,15 @@ async function loadConfig(stack: StackOperations, print: (line: string) => void)
     } catch (error) {
         if (error instanceof ConfigError) {
             print(error.message);
-            print(`nothing was created; fix the config (pulumi config set --stack ${stack.name} <key> <value>) and run again`);
+            print(`nothing was changed; fix the config (pulumi config set --stack ${stack.name} <key> <value>) and run again`);
             return undefined;
         }
         throw error;
     }
 }
 
-/** Runs the engine steps; returns the outputs, or why it stopped. */
-async function deploy(d: RunnerDeps, stack: StackOperations): Promise<{ outputs?: Readonly<Record<string, unknown>>; failure?: string }> {
+/** Runs the engine steps; returns the outputs, or why it stopped (lines to print). */
+async function deploy(d: RunnerDeps, stack: StackOperations): Promise<{ outputs?: Readonly<Record<string, unknown>>; failure?: string[] }> {
     const engine = {
         policyPacks: [path.join(d.root, "policies")],
         onOutput: (text: string) => {
@@ -90,84 +72,114 @@ async function deploy(d: RunnerDeps, stack: StackOperations): Promise<{ outputs?
             d.stream(text);
         },
         signal: d.interrupt.signal,
+        refresh: d.flags.refresh,
     };
     try {
         const preview = await stack.preview(engine);
         d.print(`preview with the policy pack passed: ${changesText(preview.changes)}`);
     } catch (error) {
-        return { failure: `preview failed (nothing was changed): ${briefError(error)}` };
+        return { failure: failureLines("preview failed (nothing was changed)", error, d.root, stack.name) };
     }
     if (d.interrupt.requested) {
-        return { failure: "stopped before up" };
+        return { failure: ["stopped before up"] };
     }
     try {
         return { outputs: (await stack.up(engine)).outputs };
     } catch (error) {
-        return { failure: `up failed: ${briefError(error)}` };
+        return { failure: failureLines("up failed", error, d.root, stack.name) };
     }
 }
 
-async function teardown(d: RunnerDeps, stack: StackOperations): Promise<boolean> {
-    d.print(`--destroy: tearing down stack ${stack.name}`);
+/** This run's report if the check ran (it writes the run directory), else the outputs, labelled as the last run's. */
+function runRecord(d: RunnerDeps, outputs: Readonly<Record<string, unknown>> | undefined): RunRecord | undefined {
+    const fresh = readRunRecord(d.runDir);
+    if (fresh) {
+        return fresh;
+    }
+    const previous = recordFromOutputs(outputs);
+    if (previous) {
+        d.print("the check did not run in this update (nothing it probes changed); the rows below are from its last run (docs/check.md, Running it again)");
+    }
+    return previous;
+}
+
+/** The stack, selected or created; a failure (a locked stack, a backend error) as lines. */
+async function open(d: RunnerDeps): Promise<{ stack?: StackOperations; listing?: StackListing; lines?: string[] }> {
     try {
-        const summary = await stack.destroy((text) => d.stream(text));
-        const cloud = { removed: summary.removed.filter((r) => isCloudResource(r.type)) };
-        d.print(`removed ${cloud.removed.length} Azure resource${cloud.removed.length === 1 ? "" : "s"}${cloud.removed.length > 0 ? `: ${describeRemoved(cloud)}` : ""}`);
-        return true;
+        const listings = await d.workspace.listStacks();
+        for (const s of expiredStacks(listings, d.now())) {
+            d.print(`warning: stack ${s.name} was to be torn down at ${s.expiresAt} and still holds ${s.resourceCount ?? "some"} resources; tear it down: ${teardownCommand(d.root, s.name)}`);
+        }
+        const listing = listings.find((s) => s.name === d.flags.stack || s.name.endsWith(`/${d.flags.stack}`));
+        const stack = await d.workspace.openStack(d.flags.stack);
+        d.print(`stack ${stack.name}: ${listing ? "selected" : "created"}`);
+        return { stack, listing };
     } catch (error) {
-        d.print(`destroy failed: ${briefError(error)}`);
-        d.print(`resources may remain and cost money; run: ${teardownCommand(d.root, stack.name)}`);
-        return false;
+        return { lines: failureLines(`opening stack ${d.flags.stack} failed`, error, d.root, d.flags.stack) };
     }
 }
 
 export async function runExperiment(d: RunnerDeps): Promise<number> {
     const { flags, print } = d;
+    if (flags.destroyOnly) {
+        return destroyOnly(d);
+    }
     if (!flags.yes && !d.asker.interactive) {
         print(new NoTerminalError().message);
         return EXIT.failed;
     }
-    const listings = await d.workspace.listStacks();
-    for (const s of expiredStacks(listings, d.now())) {
-        print(`warning: stack ${s.name} expired at ${s.expiresAt} and still holds ${s.resourceCount ?? "some"} resources; tear it down: ${teardownCommand(d.root, s.name)}`);
+    const { stack, listing, lines } = await open(d);
+    if (!stack) {
+        lines?.forEach((l) => print(l));
+        return d.interrupt.requested ? EXIT.interrupted : EXIT.failed;
     }
-    const existed = listings.some((s) => s.name === flags.stack || s.name.endsWith(`/${flags.stack}`));
-    const stack = await d.workspace.openStack(flags.stack);
-    print(`stack ${stack.name}: ${existed ? "selected" : "created"}`);
-
     const config = await loadConfig(stack, print);
     if (!config) {
         return EXIT.failed;
     }
     config.warnings.forEach((w) => print(`warning: ${w}`));
+    const held = listing?.resourceCount ?? 0;
+    if (listing?.expiresAt && Date.parse(listing.expiresAt) < d.now().getTime() && flags.ttlHours === undefined) {
+        print(`warning: stack ${stack.name} was to be torn down at ${listing.expiresAt}, which is past; --ttl HOURS records a new time`);
+    }
     costLines(config).forEach((line) => print(line));
-    if (!(await confirmCost(d.asker, flags.yes, stack.name))) {
-        print("declined: nothing was created");
+    if (!(await confirmCost(d.asker, flags.yes, stack.name, held > 0))) {
+        print(held > 0 ? `declined: nothing changed; stack ${stack.name} still holds ${held} resources; tear it down: npm run experiment -- --destroy-only --stack ${stack.name}` : "declined: nothing was created");
         return EXIT.declined;
     }
     if (flags.ttlHours !== undefined && !d.interrupt.requested) {
         const at = expiryTime(d.now(), flags.ttlHours);
-        await stack.setConfig("expiresAt", at);
-        print(`expiresAt ${at}: the resource group carries it as a tag`);
+        await stack.setExpiry(at);
+        print(`teardown time ${at} recorded as stack tag egress-lab:expiresAt (a reminder: nothing deletes the lab by itself)`);
     }
 
-    const result = d.interrupt.requested ? { failure: "stopped before preview" } : await deploy(d, stack);
-    const interrupted = d.interrupt.requested;
-    const record = recordFromOutputs(result.outputs) ?? readRunRecord(d.runDir);
-    let code: number = interrupted ? EXIT.interrupted : result.failure ? EXIT.failed : EXIT.ok;
+    const result = d.interrupt.requested ? { failure: ["stopped before preview"] } : await deploy(d, stack);
+    const record = runRecord(d, result.outputs);
+    let code: number = d.interrupt.requested ? EXIT.interrupted : result.failure ? EXIT.failed : EXIT.ok;
     if (record) {
         print(reportTables(record));
+        if (record.gatewayIpForwarding) {
+            const f = record.gatewayIpForwarding;
+            print(`gateway IP forwarding: ${f.ipForwarding ? "on" : "OFF"} (evidence: ${f.evidence}); pulumi up wrote: ${f.changed && f.changed.length > 0 ? f.changed.join(", ") : "nothing (already on)"}`);
+        }
         writeRunDir(d.runDir, record);
         print(`run directory: ${d.runDir} (${RUN_FILES.observations}, ${RUN_FILES.picture})`);
-        if (code === EXIT.ok && allVerdicts(record).some((v) => v !== "pass")) {
-            code = EXIT.probesFailed;
+        // A failing row is the check's verdict, also when checkStrict turned it into a failed up.
+        if (code !== EXIT.interrupted && allVerdicts(record).some((v) => v !== "pass")) {
+            code = EXIT.rowsFailed;
         }
     }
     if (result.failure) {
-        print(interrupted ? `${interrupted}: interrupted, ${result.failure}` : result.failure);
+        const [first, ...rest] = result.failure;
+        print(d.interrupt.requested ? `${d.interrupt.requested}: interrupted, ${first}` : first);
+        rest.forEach((l) => print(l));
+    }
+    if (d.interrupt.abandoned && !result.failure?.some((l) => l.endsWith("To recover:"))) {
+        print(`Pulumi may have stopped at once, leaving pending operations or a lock on stack ${stack.name}. If the next run says so, recover:`);
+        recoveryLines(d.root, stack.name).forEach((l) => print(l));
     }
     if (flags.destroy) {
-        return (await teardown(d, stack)) ? code : EXIT.failed;
+        return (await teardown(d, stack, "--destroy")) ? code : EXIT.failed;
     }
     print(`the lab keeps running and costs money until you tear it down: ${teardownCommand(d.root, stack.name)}`);
     return code;

@@ -8,7 +8,25 @@ export interface EngineOptions {
     /** The engine's progress, as the CLI prints it. */
     readonly onOutput: (text: string) => void;
     readonly signal: AbortSignal;
+    /** Refresh the state from the cloud first (`pulumi up --refresh`). */
+    readonly refresh: boolean;
 }
+
+/**
+ * Another update holds the stack, or a stopped one left its lock: the Automation API's
+ * ConcurrentUpdateError (automation/errors.js: "[409] Conflict: Another update is currently in
+ * progress." from Pulumi Cloud, "the stack is currently locked by" from a DIY backend,
+ * pkg/backend/diy/lock.go). The runner answers it with the recovery steps (recovery.ts).
+ */
+export class StackLockedError extends Error {
+    constructor(readonly stack: string, detail: string) {
+        super(`stack ${stack} is locked by another update: ${detail}`);
+        this.name = "StackLockedError";
+    }
+}
+
+/** The stack tag that records when the lab is meant to be torn down (UTC, like 2026-11-27T18:00:00Z). */
+export const EXPIRY_STACK_TAG = "egress-lab:expiresAt";
 
 /** What a destroy removed: resources by type (components and the stack itself left out). */
 export interface DestroySummary {
@@ -19,7 +37,8 @@ export interface StackOperations {
     readonly name: string;
     /** This project's config keys (without the "egress-lab:" prefix), as Pulumi stores them. */
     config(): Promise<RawConfig>;
-    setConfig(key: string, value: string): Promise<void>;
+    /** Records the intended teardown time as the stack tag EXPIRY_STACK_TAG, not in the tracked stack file. */
+    setExpiry(at: string): Promise<void>;
     preview(options: EngineOptions): Promise<{ readonly changes: Readonly<Record<string, number>> }>;
     /** The stack outputs after a successful update. */
     up(options: EngineOptions): Promise<{ readonly outputs: Readonly<Record<string, unknown>> }>;
@@ -30,7 +49,7 @@ export interface StackOperations {
 export interface StackListing {
     readonly name: string;
     readonly resourceCount?: number;
-    /** From the stack's expiresAt output or config; undefined or "never": no expiry. */
+    /** The stack tag EXPIRY_STACK_TAG; undefined: none recorded. */
     readonly expiresAt?: string;
 }
 
@@ -38,6 +57,8 @@ export interface ExperimentWorkspace {
     listStacks(): Promise<readonly StackListing[]>;
     /** Selects the stack, creating it when it does not exist. */
     openStack(name: string): Promise<StackOperations>;
+    /** Selects an existing stack; undefined when there is none (nothing is created). */
+    selectStack(name: string): Promise<StackOperations | undefined>;
 }
 
 /** "2 × azure-native:containerservice:ManagedCluster, 1 × ..." in a stable order. */
@@ -52,7 +73,7 @@ export function describeRemoved(summary: DestroySummary): string {
         .join(", ");
 }
 
-/** Pulumi's own types and this project's components own nothing in Azure. */
+/** What a destroy removed in Azure itself: Kubernetes objects, commands and dynamic resources die with it. */
 export function isCloudResource(type: string): boolean {
-    return !type.startsWith("pulumi:") && !type.startsWith("egress-lab:");
+    return type.startsWith("azure-native:");
 }

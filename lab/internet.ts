@@ -43,7 +43,8 @@ export function allowListRules(d: LabDomains): string {
 
 /** The namespaces, in the order to apply them (after renderSetup's: the worker and router exist). */
 export function internetSetup(d: LabDomains, router: string): NamespaceSetup[] {
-    const siteIps = [INTERNET.dnsIp, ...d.sites.map((s) => s.ip)];
+    // Names may share an address (lab/topology.ts): each address once.
+    const siteIps = [INTERNET.dnsIp, ...new Set(d.sites.map((s) => s.ip))];
     const worker = d.client.node;
     return [
         {
@@ -97,8 +98,10 @@ export function internetDnsArgs(d: LabDomains): string[] {
  * The worker's DNS proxy, standing in for Cilium's: it answers at kube-dns's address, forwards to
  * the internet's DNS (kube-dns and Azure DNS collapsed), and adds every address answered for an
  * allowed name to the allow set before the answer reaches the pod. dnsmasq matches a name and
- * its subdomains and takes the longest match, so each blocked name gets a set of its own: a
- * blocked name under an allowed one is never let through, as with Cilium's exact matchName.
+ * its subdomains and takes the longest match, so each blocked name gets a set of its own, as with
+ * Cilium's exact matchName. Enforcement is by address, node-wide, as Cilium's is
+ * (Documentation/security/policy/layer3.rst: IPs "collected from all DNS responses seen by Cilium
+ * on the node"): a blocked name whose address an allowed name also resolved to gets through.
  */
 export function dnsProxyArgs(d: LabDomains): string[] {
     const set = (allowed: boolean, name: string): string[] => {

@@ -64,7 +64,7 @@ export interface LabSite {
     readonly allowed: boolean;
 }
 
-/** The domain allow-list in the lab: its client on A's worker and one internet site per name. */
+/** The domain allow-list in the lab: its client on A's worker and one internet site per name (addresses may be shared). */
 export interface LabDomains {
     readonly client: LabClient;
     /** A's kube-dns address: the worker's DNS proxy answers there (Cilium redirects pod DNS to its proxy). */
@@ -99,9 +99,25 @@ function node(ns: string, subnet: cidr.Cidr, host: number, podRange: cidr.Cidr, 
     };
 }
 
-/** The allow-list's client on A's worker, after the cross-cluster clients, and one site address per name. */
+/**
+ * One site address per name, except that a blocked name under an allowed one is served from the
+ * allowed name's address, as one CDN or frontend commonly serves a domain and its subdomains. That
+ * is the case where Cilium, which enforces toFQDNs per IP, lets the blocked name through
+ * (Documentation/security/policy/layer3.rst), and the lab shows it the same way.
+ */
+function siteAddresses(domains: DomainAllowList): LabSite[] {
+    let next = EMULATION.internet.firstSiteHost;
+    const fresh = (): string => cidr.hostAt(PUBLIC_RANGE, next++);
+    const allowed = domains.allowed.map((domain) => ({ domain, allowed: true, ip: fresh() }));
+    const blocked = domains.blocked.map((domain) => {
+        const parent = allowed.find((a) => domain.endsWith(`.${a.domain}`));
+        return { domain, allowed: false, ip: parent ? parent.ip : fresh() };
+    });
+    return [...allowed, ...blocked];
+}
+
+/** The allow-list's client on A's worker, after the cross-cluster clients, and the sites' addresses. */
 function labDomains(domains: DomainAllowList, worker: LabNodeSpec, clientCount: number, dnsServiceIp: string): LabDomains {
-    const names = [...domains.allowed.map((domain) => ({ domain, allowed: true })), ...domains.blocked.map((domain) => ({ domain, allowed: false }))];
     return {
         client: {
             ns: `${LAB_PREFIX}a-${domains.client.name}`,
@@ -111,7 +127,7 @@ function labDomains(domains: DomainAllowList, worker: LabNodeSpec, clientCount: 
             label: labelText(domains.client.label),
         },
         dnsServiceIp,
-        sites: names.map((n, i) => ({ ...n, ip: cidr.hostAt(PUBLIC_RANGE, EMULATION.internet.firstSiteHost + i) })),
+        sites: siteAddresses(domains),
     };
 }
 

@@ -66,24 +66,9 @@ export function authSettings(config: ConfigLookup, env: Readonly<Record<string, 
     return settings as unknown as AzureAuthSettings; // every field was assigned above, by name
 }
 
-/**
- * The non-secret settings from the azure-native stack config as ARM_* variables, for a child process
- * (the check) that cannot read stack config. Secrets are never included: they stay in the environment.
- */
-export function nonSecretAuthEnvironment(config: ConfigLookup): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const [, key, envName, secret] of TEXT_SETTINGS) {
-        const value = secret ? undefined : config(key);
-        if (value !== undefined && value !== "") {
-            env[envName] = value;
-        }
-    }
-    for (const [, key, envName] of FLAG_SETTINGS) {
-        if (config(key) === "true") {
-            env[envName] = "true";
-        }
-    }
-    return env;
+/** Every azure-native config key a credential can come from, and whether Pulumi keeps it secret. */
+export function authConfigKeys(): { readonly key: string; readonly secret: boolean }[] {
+    return [...TEXT_SETTINGS.map(([, key, , secret]) => ({ key, secret })), ...FLAG_SETTINGS.map(([, key]) => ({ key, secret: false }))];
 }
 
 export type OidcToken =
@@ -97,7 +82,7 @@ export type CredentialMethod =
     | { readonly kind: "clientSecret"; readonly tenantId: string; readonly clientId: string; readonly secret: string }
     | { readonly kind: "oidc"; readonly tenantId: string; readonly clientId: string; readonly token: OidcToken }
     | { readonly kind: "managedIdentity"; readonly clientId?: string }
-    | { readonly kind: "azureCli"; readonly tenantId?: string };
+    | { readonly kind: "azureCli"; readonly tenantId?: string; readonly subscriptionId?: string };
 
 /** Azure environments the lab supports: the public cloud only (its ARM endpoint is the SDK default). */
 const PUBLIC_CLOUD_NAMES = ["public", "azurecloud", "azurepubliccloud"];
@@ -149,7 +134,7 @@ export function credentialMethod(s: AzureAuthSettings): CredentialMethod {
     if (s.useMsi) {
         return { kind: "managedIdentity", clientId: s.clientId };
     }
-    return { kind: "azureCli", tenantId: s.tenantId };
+    return { kind: "azureCli", tenantId: s.tenantId, subscriptionId: s.subscriptionId };
 }
 
 /** The method in words, never with a secret. */
@@ -181,8 +166,12 @@ async function requestOidcToken(token: Extract<OidcToken, { from: "request" }>):
     return ((await response.json()) as { value: string }).value;
 }
 
-/** Builds the @azure/identity credential; loads the SDK only here, so tests and previews never do. */
-export async function azureCredential(method: CredentialMethod): Promise<TokenCredential> {
+/**
+ * Builds the @azure/identity credential; loads the SDK only here, so tests and previews never do.
+ * `subscriptionId` is the one the calls go to: the az CLI login then gets a token for that
+ * subscription's tenant, as azure-native does (auth_azidentity.go: options.Subscription).
+ */
+export async function azureCredential(method: CredentialMethod, subscriptionId?: string): Promise<TokenCredential> {
     // require, not import(): this also runs in the gateway forwarding's dynamic provider, whose
     // code Pulumi serializes and runs with require only; TypeScript runners differ on import()
     // (tsc turns it into require, tsx/esbuild keep it).
@@ -213,6 +202,6 @@ export async function azureCredential(method: CredentialMethod): Promise<TokenCr
         case "managedIdentity":
             return method.clientId ? new identity.ManagedIdentityCredential({ clientId: method.clientId }) : new identity.ManagedIdentityCredential();
         case "azureCli":
-            return new identity.AzureCliCredential({ tenantId: method.tenantId });
+            return new identity.AzureCliCredential({ tenantId: method.tenantId, subscription: subscriptionId ?? method.subscriptionId });
     }
 }

@@ -1,5 +1,5 @@
-// The ScaleSetClient of lib/ipForwarding.ts on the official SDK, @azure/arm-compute 24.1.0 (Compute
-// API 2026-03-01, the newest release whose engines allow Node 20). The SDK is loaded only when a
+// The ScaleSetClient of lib/ipForwarding.ts on the official SDK, @azure/arm-compute 25.1.1 (Compute
+// API 2026-04-01, its dist/commonjs/api default). The SDK is loaded only when a
 // client is made, so the program under test mocks and in preview never loads it.
 import type { ComputeManagementClient } from "@azure/arm-compute";
 import { azureCredential, CredentialMethod } from "./azureAuth";
@@ -22,15 +22,15 @@ export function scaleSetClient(compute: ComputeManagementClient): ScaleSetClient
             // update() returns a PollerLike, a Promise of the final result (@azure/core-lro 3).
             await compute.virtualMachineScaleSets.update(resourceGroup, scaleSet, update, etag ? { ifMatch: etag } : {});
         },
-        updateInstances: async (resourceGroup, scaleSet, instanceIds) => {
-            await compute.virtualMachineScaleSets.updateInstances(resourceGroup, scaleSet, { instanceIds });
+        updateInstance: async (resourceGroup, scaleSet, instanceId, vm, etag) => {
+            await compute.virtualMachineScaleSetVMs.update(resourceGroup, scaleSet, instanceId, vm, etag ? { ifMatch: etag } : {});
         },
     };
 }
 
 /** A client for the subscription, signed in with `method` (lib/azureAuth.ts credentialMethod). */
 export async function azureScaleSetClient(subscriptionId: string, method: CredentialMethod): Promise<ScaleSetClient> {
-    const credential = await azureCredential(method);
+    const credential = await azureCredential(method, subscriptionId);
     // require, not import(): see azureCredential.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ComputeManagementClient: Client } = require("@azure/arm-compute") as typeof import("@azure/arm-compute");

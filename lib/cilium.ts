@@ -43,7 +43,14 @@ export function ciliumValues(input: CiliumValuesInput): CiliumValues {
             mode: "cluster-pool",
             operator: { clusterPoolIPv4PodCIDRList: [input.podCidr], clusterPoolIPv4MaskSize: CLUSTER_POOL_MASK_SIZE },
         },
-        hubble: { enabled: true, relay: { enabled: true } },
+        // toFQDNs needs the DNS proxy, which needs the L7 proxy ("This requires Cilium to be configured
+        // with --enable-l7-proxy=true", Documentation/security/policy/layer3.rst). It is the default in
+        // every supported chart; pinned so an override or a new default cannot silently end it.
+        l7Proxy: true,
+        // The check runs `hubble observe` in each agent against its local socket; nothing uses Relay,
+        // and its readiness (SERVING only once connected to peers, pkg/hubble/relay/server/health.go)
+        // could fail the Helm release, which waits.
+        hubble: { enabled: true, relay: { enabled: false } },
         operator: { replicas: 1 },
     };
 }

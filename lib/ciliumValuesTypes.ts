@@ -29,6 +29,7 @@ export interface CiliumValues {
             readonly clusterPoolIPv4MaskSize?: number;
         };
     };
+    readonly l7Proxy?: boolean;
     readonly hubble?: {
         readonly enabled?: boolean;
         readonly relay?: {

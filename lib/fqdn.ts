@@ -8,8 +8,19 @@ import { Label } from "./labels";
 export const FQDN_POLICY_NAME = "fqdn-allow-list";
 /** HTTPS: the notes (and the check) call https://<name>/. */
 export const FQDN_PORTS: readonly number[] = [443];
-/** kube-dns as Cilium selects it (examples/policies/l7/dns/dns.yaml, cilium v1.16 to v1.20). */
-export const KUBE_DNS_SELECTOR = { "k8s:io.kubernetes.pod.namespace": "kube-system", "k8s:k8s-app": "kube-dns" } as const;
+/**
+ * The cluster's DNS servers as upstream's connectivity tests select them, which also run on AKS:
+ * k8s-app In (kube-dns, coredns, node-local-dns, nodelocaldns) in kube-system (cilium/cilium
+ * cilium-cli/connectivity/builder/manifests/client-egress-only-dns.yaml). AKS's CoreDNS carries
+ * k8s-app=kube-dns; the other values keep DNS working where a node-local cache answers instead.
+ * The k8s: source prefix as in examples/policies/l7/dns/dns.yaml (v1.16 to v1.20).
+ */
+export const DNS_SERVER_SELECTOR: LabelSelector = {
+    matchExpressions: [
+        { key: "k8s:io.kubernetes.pod.namespace", operator: "In", values: ["kube-system"] },
+        { key: "k8s:k8s-app", operator: "In", values: ["kube-dns", "coredns", "node-local-dns", "nodelocaldns"] },
+    ],
+};
 
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -51,9 +62,15 @@ export interface FqdnSelector {
     readonly matchName: string;
 }
 
+/** A Kubernetes label selector as the CNP CRD takes it (operators In, NotIn, Exists, DoesNotExist in 1.16.4 to 1.20). */
+export interface LabelSelector {
+    readonly matchLabels?: Readonly<Record<string, string>>;
+    readonly matchExpressions?: readonly { readonly key: string; readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; readonly values?: readonly string[] }[];
+}
+
 /** Egress rules with only the fields this program emits; each is valid from Cilium 1.16 on. */
 export interface CnpEgressRule {
-    readonly toEndpoints?: readonly { readonly matchLabels: Readonly<Record<string, string>> }[];
+    readonly toEndpoints?: readonly LabelSelector[];
     readonly toFQDNs?: readonly FqdnSelector[];
     readonly toPorts: readonly {
         readonly ports: readonly PortProtocol[];
@@ -89,7 +106,7 @@ export interface FqdnPolicyInput {
  */
 export function fqdnPolicy(input: FqdnPolicyInput): CiliumNetworkPolicyManifest {
     const dns: CnpEgressRule = {
-        toEndpoints: [{ matchLabels: { ...KUBE_DNS_SELECTOR } }],
+        toEndpoints: [DNS_SERVER_SELECTOR],
         toPorts: [
             {
                 // "port" is required in every item by the 1.16 CRD; UDP and TCP, as DNS uses both.

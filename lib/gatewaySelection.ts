@@ -1,31 +1,26 @@
-// Which gateway node Cilium's egress gateway picks: a pure rule, shared by the program's docs and
-// tests, the offline failover lab (lab/failover/) and the AKS failover plans (experiment/failover/).
+// Which node Cilium makes the egress gateway of a policy. Pure; shared by the check's preflight and
+// anything else that must expect the egress IP on one node only.
+//
+// Cilium keeps the CiliumNodes sorted by name and takes the first that matches the policy's
+// nodeSelector (cilium/cilium pkg/egressgateway/manager.go handleNodeEvent, slices.BinarySearchFunc
+// on cmp.Compare(a.Name, b.Name); policy.go regenerateGatewayConfig, `break` after the first match;
+// the same at v1.16.4 0380724290f0 and v1.19.4 95e477fdcfd3). The docs say so too: "the first node
+// in lexical ordering based on their name will be selected" (Documentation/network/egress-gateway/
+// egress-gateway.rst). A NotReady node stays selected: readiness is not part of the rule.
 import { Label } from "./labels";
 
-/** A CiliumNode as the selection sees it: its name and labels (agents read CiliumNodes, not Nodes). */
-export interface SelectableNode {
+/** A node as the selection needs it: CiliumNode names and labels mirror the Kubernetes Node's. */
+export interface GatewayCandidate {
     readonly name: string;
     readonly labels: Readonly<Record<string, string>>;
 }
 
-/**
- * The gateway a policy with `egressGateway.nodeSelector: {matchLabels: selector}` uses: of the
- * CiliumNodes carrying the label, the first by name; undefined when none does (Cilium then drops
- * the matched traffic). No health input: a NotReady or powered-off node stays selected.
- *
- * Sources: egress-gateway.rst, "Selecting and configuring the gateway node" ("the first node in
- * lexical ordering based on their name will be selected"; "If there is no match ... Cilium drops
- * the traffic"); pkg/egressgateway/manager.go `onChangeNodeLocked` sorts `manager.nodes` with
- * `manager.nodes[i].Name < manager.nodes[j].Name` (Go byte order) and policy.go
- * `regenerateGatewayConfig` breaks at the first node the selector matches. Node names are DNS
- * subdomains (ASCII), so JavaScript's `<` orders them exactly as Go does; localeCompare would not.
- */
-export function selectGateway(nodes: readonly SelectableNode[], selector: Label): string | undefined {
-    let first: string | undefined;
-    for (const node of nodes) {
-        if (node.labels[selector.key] === selector.value && (first === undefined || node.name < first)) {
-            first = node.name;
-        }
-    }
-    return first;
+/** Byte-wise order, as Go's cmp.Compare on strings (node names are ASCII). */
+function byName(a: GatewayCandidate, b: GatewayCandidate): number {
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** The node Cilium selects as the gateway for `selector`, or undefined when none matches ("Not Found"). */
+export function selectGateway<N extends GatewayCandidate>(nodes: readonly N[], selector: Label): N | undefined {
+    return [...nodes].sort(byName).find((n) => n.labels[selector.key] === selector.value);
 }

@@ -1,6 +1,6 @@
 // Reads this project's keys from the Pulumi runtime and hands them to the one parser.
 import * as pulumi from "@pulumi/pulumi";
-import { nonSecretAuthEnvironment } from "./azureAuth";
+import { authConfigKeys } from "./azureAuth";
 import { ConfigError, LabConfig, parseLabConfig } from "./config";
 
 /** Loads and validates the stack's config; bad input stops the program before any resource. */
@@ -24,11 +24,13 @@ export function loadLabConfig(): LabConfig {
 }
 
 /**
- * The azure-native provider's non-secret auth settings (client and tenant IDs, method flags, file
- * paths) as ARM_* variables, for the check, which runs as a child process and cannot read stack
- * config. Secrets (client secret, certificate password, OIDC tokens) are never read here.
+ * The azure-native provider's auth settings from stack config (client and tenant IDs, method flags,
+ * and the secrets: client secret, certificate password, OIDC tokens), for the check, which runs as a
+ * child process and cannot read stack config. Secret keys are read as secrets; the Check sends the
+ * whole set on its secret stdin, the way the engine hands stack config to the dynamic provider.
  */
-export function azureAuthEnvironment(): Record<string, string> {
+export function azureAuthConfig(): pulumi.Output<Record<string, string>> {
     const config = new pulumi.Config("azure-native");
-    return nonSecretAuthEnvironment((key) => config.get(key));
+    const entries = authConfigKeys().map(({ key, secret }) => pulumi.output(secret ? config.getSecret(key) : config.get(key)).apply((value) => [key, value] as const));
+    return pulumi.all(entries).apply((pairs) => Object.fromEntries(pairs.filter((pair): pair is readonly [string, string] => pair[1] !== undefined && pair[1] !== "")));
 }

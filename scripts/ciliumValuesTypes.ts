@@ -22,6 +22,7 @@ export const VALUE_PATHS: readonly string[] = [
     "ipam.mode",
     "ipam.operator.clusterPoolIPv4PodCIDRList",
     "ipam.operator.clusterPoolIPv4MaskSize",
+    "l7Proxy",
     "hubble.enabled",
     "hubble.relay.enabled",
     "operator.replicas",

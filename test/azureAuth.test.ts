@@ -1,9 +1,8 @@
 // Which Azure credential the lab's SDK calls use: azure-native's order and settings, config before
-// environment, clear errors for what is missing, and no secret ever passed on to the check.
+// environment, clear errors for what is missing, and the keys the check gets on its secret stdin.
 import { expect } from "chai";
-import { authSettings, AzureAuthSettings, credentialMethod, describeMethod, nonSecretAuthEnvironment } from "../lib/azureAuth";
+import { authConfigKeys, authSettings, AzureAuthSettings, credentialMethod, describeMethod } from "../lib/azureAuth";
 
-const none = (): undefined => undefined;
 const settings = (env: Record<string, string>, config: Record<string, string> = {}): AzureAuthSettings => authSettings((key) => config[key], env);
 const SP = { ARM_CLIENT_ID: "app-1", ARM_TENANT_ID: "tenant-1" };
 
@@ -18,8 +17,8 @@ function failure(run: () => unknown): string {
 
 describe("Azure credentials (azure-native's chain)", function () {
     it("falls back to the Azure CLI login when nothing else is configured", function () {
-        expect(credentialMethod(settings({}))).to.deep.equal({ kind: "azureCli", tenantId: undefined });
-        expect(credentialMethod(settings({ ARM_TENANT_ID: "tenant-1" }))).to.deep.equal({ kind: "azureCli", tenantId: "tenant-1" });
+        expect(credentialMethod(settings({}))).to.deep.equal({ kind: "azureCli", tenantId: undefined, subscriptionId: undefined });
+        expect(credentialMethod(settings({ ARM_TENANT_ID: "tenant-1" }))).to.deep.equal({ kind: "azureCli", tenantId: "tenant-1", subscriptionId: undefined });
     });
 
     it("takes the first configured method, in azure-native's order", function () {
@@ -69,16 +68,13 @@ describe("Azure credentials (azure-native's chain)", function () {
         expect(describeMethod(credentialMethod(settings({})))).to.equal("the Azure CLI login (az login)");
     });
 
-    it("passes the check only non-secret settings from the stack config", function () {
-        const asked: string[] = [];
-        const config = { clientId: "app-1", tenantId: "tenant-1", clientSecret: "s", oidcToken: "jwt", useOidc: "true", useMsi: "false" };
-        const env = nonSecretAuthEnvironment((key) => {
-            asked.push(key);
-            return (config as Record<string, string>)[key];
-        });
-        expect(env).to.deep.equal({ ARM_CLIENT_ID: "app-1", ARM_TENANT_ID: "tenant-1", ARM_USE_OIDC: "true" });
-        // Secret keys are not even read (Pulumi would warn that a secret was read as plain text).
-        expect(asked.filter((key) => ["clientSecret", "clientCertificatePassword", "oidcToken", "oidcRequestToken"].includes(key))).to.deep.equal([]);
-        expect(nonSecretAuthEnvironment(none)).to.deep.equal({});
+    it("lists every azure-native key a credential comes from, with the secret ones marked", function () {
+        const keys = authConfigKeys();
+        expect(keys.filter((k) => k.secret).map((k) => k.key)).to.deep.equal(["clientSecret", "clientCertificatePassword", "oidcToken", "oidcRequestToken"]);
+        expect(keys.map((k) => k.key)).to.include.members(["clientId", "tenantId", "subscriptionId", "useOidc", "useMsi", "useDefaultAzureCredential"]);
+    });
+
+    it("the az CLI login asks for a token for the subscription (azure-native: options.Subscription)", function () {
+        expect(credentialMethod(settings({ ARM_SUBSCRIPTION_ID: "sub-1", ARM_TENANT_ID: "tenant-1" }))).to.deep.equal({ kind: "azureCli", tenantId: "tenant-1", subscriptionId: "sub-1" });
     });
 });

@@ -6,7 +6,8 @@ const BAD_RANGES: readonly BadInput[] = [
     { raw: { clusterAVnetCidr: "fd00::/48" }, message: 'clusterAVnetCidr: "fd00::/48" is an IPv6 range; only IPv4 CIDRs are supported' },
     { raw: { clusterBVnetCidr: "10.20.0.1/16" }, message: 'clusterBVnetCidr: "10.20.0.1/16" has host bits set; did you mean 10.20.0.0/16?' },
     { raw: { clusterBVnetCidr: "10.0.0.0/7" }, message: 'clusterBVnetCidr: "10.0.0.0/7" has prefix /7; allowed: from /8 to /24' },
-    { raw: { clusterAServiceCidr: "10.96.0.0/11" }, message: 'clusterAServiceCidr: "10.96.0.0/11" has prefix /11; allowed: from /12 to /24 (AKS refuses service ranges larger than /12)' },
+    { raw: { clusterAServiceCidr: "10.96.0.0/11" }, message: 'clusterAServiceCidr: "10.96.0.0/11" has prefix /11; allowed: from /13 to /24 (AKS\'s BYO CNI page: the service CIDR must be smaller than /12)' },
+    { raw: { clusterBServiceCidr: "10.96.0.0/12" }, message: 'clusterBServiceCidr: "10.96.0.0/12" has prefix /12; allowed: from /13 to /24 (AKS\'s BYO CNI page: the service CIDR must be smaller than /12)' },
     { raw: { clusterBServiceCidr: "172.30.0.0/16" }, message: 'clusterBServiceCidr: "172.30.0.0/16" overlaps 172.30.0.0/16 (reserved by AKS); choose a range outside it, expected a canonical IPv4 CIDR such as 10.10.0.0/16' },
     { raw: { clusterAPodCidr: "169.254.0.0/16" }, message: 'clusterAPodCidr: "169.254.0.0/16" overlaps 169.254.0.0/16 (link-local, reserved by AKS and Azure (IMDS, wireserver)); choose a range outside it, expected a canonical IPv4 CIDR such as 10.10.0.0/16' },
     {

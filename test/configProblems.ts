@@ -2,9 +2,9 @@
 import { expect } from "chai";
 import { ConfigError, parseLabConfig, RawConfig } from "../lib/config";
 
-export function problemsOf(raw: RawConfig): string[] {
+export function problemsOf(raw: RawConfig, today?: Date): string[] {
     try {
-        parseLabConfig(raw);
+        parseLabConfig(raw, { today });
     } catch (error) {
         if (error instanceof ConfigError) {
             return error.problems.map((p) => p.message);
@@ -18,13 +18,15 @@ export function problemsOf(raw: RawConfig): string[] {
 export interface BadInput {
     readonly raw: RawConfig;
     readonly message: string | readonly string[];
+    /** The parser's clock, for inputs judged by date (Kubernetes versions). */
+    readonly today?: Date;
 }
 
 /** One test per bad input: exactly these messages, nothing else. */
 export function rejectsEach(inputs: readonly BadInput[]): void {
-    for (const { raw, message } of inputs) {
-        it(`rejects ${JSON.stringify(raw).slice(0, 90)}`, function () {
-            expect(problemsOf(raw)).to.deep.equal(typeof message === "string" ? [message] : message);
+    for (const { raw, message, today } of inputs) {
+        it(`rejects ${JSON.stringify(raw).slice(0, 90)}${today ? ` on ${today.toISOString().slice(0, 10)}` : ""}`, function () {
+            expect(problemsOf(raw, today)).to.deep.equal(typeof message === "string" ? [message] : message);
         });
     }
 }

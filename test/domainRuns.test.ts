@@ -92,7 +92,7 @@ describe("domain probes through the check core", function () {
         expect(backend.calls[0]).to.equal("capture stopped");
     });
 
-    it("retries while the policy settles, asks again for late flows, and fails without evidence", async function () {
+    it("retries while the policy settles, asks again for late flows, and is inconclusive without evidence", async function () {
         const backend = new DomainBackend((domain, attempt) =>
             domain === "google.com"
                 ? attempt === 1
@@ -103,14 +103,15 @@ describe("domain probes through the check core", function () {
         const rows = await runDomainProbes(backend, await backend.discover(), "r", OPTIONS);
         expect(rows.map((r) => [r.domain, r.verdict, r.attempts])).to.deep.equal([
             ["google.com", "pass", 2],
-            ["naver.com", "fail", 3],
+            ["naver.com", "inconclusive", 3],
         ]);
         // Each attempt without the deciding flow asks three times; a decisive answer stops at once.
         expect(backend.calls.slice(0, 6)).to.deep.equal(["google.com #1", "flows", "flows", "flows", "google.com #2", "flows"]);
-        expect(rows[1].mismatches[0]).to.match(/^hubble: expected a DROPPED \(POLICY_DENIED\) flow, observed no-flow/);
+        expect(rows[1].mismatches).to.deep.equal([]);
+        expect(rows[1].missingEvidence[0]).to.match(/^hubble: expected a DROPPED \(POLICY_DENIED\) flow, no flow in the window/);
     });
 
-    it("fails every row, saying why, on a backend that cannot probe domains", async function () {
+    it("leaves every row inconclusive, saying why, on a backend that cannot probe domains", async function () {
         const plain: CheckBackend = {
             name: "plain",
             sweep: async () => undefined,
@@ -120,9 +121,9 @@ describe("domain probes through the check core", function () {
         };
         const rows = await runDomainProbes(plain, { ...TOPOLOGY, domains: { client: FQDN, allowed: ["google.com"], blocked: [] } }, "r", { ...OPTIONS, maxAttempts: 1 });
         expect([rows[0].verdict, rows[0].mismatches, rows[0].missingEvidence]).to.deep.equal([
-            "fail",
-            ["hubble: expected a FORWARDED flow, observed unavailable (plain cannot read flows); the flow is required evidence"],
-            ["curl: did not run to its end: plain cannot probe domains"],
+            "inconclusive",
+            [],
+            ["curl: did not run to its end: plain cannot probe domains", "hubble: expected a FORWARDED flow, no flow source (plain cannot read flows); without it the row proves nothing"],
         ]);
     });
 });

@@ -41,9 +41,9 @@ describe("Hubble JSON", function () {
         expect(() => parseHubbleJson(`${FORWARDED_GOOGLE}\nWarning: flows lost`)).to.throw("hubble printed a line that is not JSON (line 2): Warning: flows lost");
     });
 
-    it("asks the agent for the client's flows to one port since the attempt, as JSON, bounded", function () {
-        expect(hubbleObserveArgs("demo", "curl-fqdn", 443, new Date("2026-11-27T10:00:00Z"))).to.deep.equal([
-            "hubble", "observe", "--from-pod", "demo/curl-fqdn", "--to-port", "443", "--since", "2026-11-27T10:00:00.000Z", "--last", "200", "-o", "json",
+    it("asks the agent for the client's flows to one port since the attempt, by pod IP, as JSON, bounded", function () {
+        expect(hubbleObserveArgs({ fromIp: "10.210.0.14", toPort: 443, sinceSeconds: 7, first: 200, json: true })).to.deep.equal([
+            "hubble", "observe", "--from-ip", "10.210.0.14", "--to-port", "443", "--since", "7s", "--last", "200", "-o", "json",
         ]);
     });
 });
@@ -83,6 +83,7 @@ describe("domain verdicts", function () {
             attempts: 1,
             errors: response.error ? [response.error] : [],
             durationMs: 10,
+            allowed: ["google.com", "github.com"],
         };
         return analyzeDomain(material);
     }
@@ -93,16 +94,35 @@ describe("domain verdicts", function () {
         expect(domainSummaryLine(o)).to.equal(`curl-fqdn (app=fqdn-client) -> https://google.com/ (allowed): curl HTTP 301 from ${GOOGLE}, hubble FORWARDED to ${GOOGLE}:443 [pass]`);
     });
 
-    it("fails an allowed name whose flow was dropped, or that has no flow at all", function () {
+    it("fails an allowed name whose flow was dropped; no flow, or a failed read, leaves it inconclusive with the reason", function () {
         const dropped = parseHubbleJson(hubbleLine({ verdict: "DROPPED", destination: GOOGLE, names: ["google.com"], dropReason: "POLICY_DENIED" }));
         expect(row("google.com", "connect", timeout, dropped).mismatches).to.deep.equal([
             `curl: expected an HTTP answer, observed ${timeout.error}`,
             `hubble: expected FORWARDED, observed DROPPED (POLICY_DENIED): DROPPED POLICY_DENIED: ${FQDN.ip}:41234 -> ${GOOGLE}:443 (google.com) SYN`,
         ]);
         const none = row("google.com", "connect", answer, []);
-        expect(none.verdict).to.equal("fail");
-        expect(none.mismatches).to.deep.equal([
-            "hubble: expected a FORWARDED flow, observed no-flow (no flow from the client to port 443 in the attempt's window); the flow is required evidence",
+        expect([none.verdict, none.mismatches, none.missingEvidence]).to.deep.equal([
+            "inconclusive",
+            [],
+            ["hubble: expected a FORWARDED flow, no flow in the window (no flow from the client to port 443 in the attempt's window); without it the row proves nothing"],
+        ]);
+        const failedRead: DomainMaterial = {
+            client: FQDN, domain: "google.com", expected: "connect", response: answer, attempts: 1, errors: [], durationMs: 10, allowed: ["google.com"],
+            evidence: { source: "hubble", status: "error", flows: [], note: "hubble observe failed in cilium-x1 (exit 1): Error: context deadline exceeded" },
+        };
+        const read = analyzeDomain(failedRead);
+        expect([read.verdict, read.missingEvidence]).to.deep.equal([
+            "inconclusive",
+            ["hubble: expected a FORWARDED flow, the read failed (hubble observe failed in cilium-x1 (exit 1): Error: context deadline exceeded); without it the row proves nothing"],
+        ]);
+    });
+
+    it("explains a blocked name that connects through an address an allowed name also resolved to (toFQDNs is per IP, node-wide)", function () {
+        const shared = parseHubbleJson(hubbleLine({ verdict: "FORWARDED", destination: GOOGLE, names: ["google.com", "mail.google.com"] }));
+        const o = row("mail.google.com", "blocked", { httpStatus: 200, remoteIp: GOOGLE, exitCode: 0 }, shared);
+        expect([o.verdict, o.mismatches[1]]).to.deep.equal([
+            "fail",
+            `hubble: expected DROPPED for policy, observed FORWARDED: FORWARDED: ${FQDN.ip}:41234 -> ${GOOGLE}:443 (google.com,mail.google.com) SYN (${GOOGLE} is also an address of allowed google.com: Cilium enforces toFQDNs per IP, node-wide, so a blocked name sharing an allowed name's address connects; see docs/domain-allow-list.md)`,
         ]);
     });
 
@@ -112,19 +132,22 @@ describe("domain verdicts", function () {
         expect(domainSummaryLine(o)).to.equal(`curl-fqdn (app=fqdn-client) -> https://naver.com/ (blocked): curl ${timeout.error}, hubble DROPPED (POLICY_DENIED) to ${NAVER}:443 [pass]`);
     });
 
-    it("fails a blocked name that answers or has no policy drop; a curl failure other than no connection proves nothing", function () {
+    it("fails a blocked name that answers or has another drop; a curl failure other than no connection proves nothing", function () {
         const leaked = parseHubbleJson(hubbleLine({ verdict: "FORWARDED", destination: NAVER, names: ["naver.com"] }));
         expect(row("naver.com", "blocked", { httpStatus: 200, remoteIp: NAVER, exitCode: 0 }, leaked).mismatches).to.deep.equal([
             `curl: expected no connection, observed HTTP 200 from ${NAVER}`,
             `hubble: expected DROPPED for policy, observed FORWARDED: FORWARDED: ${FQDN.ip}:41234 -> ${NAVER}:443 (naver.com) SYN`,
         ]);
-        // A name that did not resolve proves nothing about the allow-list: inconclusive, but the missing flow still fails the row.
+        // A name that did not resolve proves nothing about the allow-list, and neither does a missing flow: inconclusive.
         const unresolved = { exitCode: 6, error: "curl: (6) Could not resolve host: naver.com (exit 6)" };
         const noName = row("naver.com", "blocked", unresolved, []);
         expect([noName.verdict, noName.missingEvidence, noName.mismatches]).to.deep.equal([
-            "fail",
-            ["curl: a block needs curl to fail to connect (exit 7 or 28), observed curl: (6) Could not resolve host: naver.com (exit 6)"],
-            ["hubble: expected a DROPPED (POLICY_DENIED) flow, observed no-flow (no flow from the client to port 443 in the attempt's window); the flow is required evidence"],
+            "inconclusive",
+            [
+                "curl: a block needs curl to fail to connect (exit 7 or 28), observed curl: (6) Could not resolve host: naver.com (exit 6)",
+                "hubble: expected a DROPPED (POLICY_DENIED) flow, no flow in the window (no flow from the client to port 443 in the attempt's window); without it the row proves nothing",
+            ],
+            [],
         ]);
         const dropped = row("naver.com", "blocked", unresolved, flows);
         expect([dropped.verdict, dropped.mismatches]).to.deep.equal(["inconclusive", []]);

@@ -13,7 +13,7 @@ function fakeStack(calls: { op: string; options: unknown }[]): Stack {
             "egress-lab:receiverPaths": { value: '["internal"]', secret: false },
             "azure-native:location": { value: "westeurope", secret: false },
         }),
-        setConfig: async (key: string, value: { value: string }) => void calls.push({ op: "setConfig", options: { key, value } }),
+        workspace: { setTag: async (stack: string, key: string, value: string) => void calls.push({ op: "setTag", options: { stack, key, value } }) },
         preview: async (options: PreviewOptions) => {
             calls.push({ op: "preview", options });
             return { stdout: "", stderr: "", changeSummary: { create: 40 } };
@@ -39,14 +39,14 @@ describe("experiment: Automation API adapter", function () {
         const calls: { op: string; options: unknown }[] = [];
         const ops = stackOperations(fakeStack(calls));
         expect(await ops.config()).to.deep.equal({ clusterBNodeCount: "3", receiverPaths: '["internal"]' });
-        await ops.setConfig("expiresAt", "2026-11-27T18:00:00Z");
+        await ops.setExpiry("2026-11-27T18:00:00Z");
         const onOutput = (): void => undefined;
         const signal = new AbortController().signal;
-        expect(await ops.preview({ policyPacks: ["/repo/policies"], onOutput, signal })).to.deep.equal({ changes: { create: 40 } });
-        expect(await ops.up({ policyPacks: ["/repo/policies"], onOutput, signal })).to.deep.equal({ outputs: { summary: ["a"], observations: [] } });
-        expect(calls[0]).to.deep.equal({ op: "setConfig", options: { key: "egress-lab:expiresAt", value: { value: "2026-11-27T18:00:00Z" } } });
+        expect(await ops.preview({ policyPacks: ["/repo/policies"], onOutput, signal, refresh: true })).to.deep.equal({ changes: { create: 40 } });
+        expect(await ops.up({ policyPacks: ["/repo/policies"], onOutput, signal, refresh: true })).to.deep.equal({ outputs: { summary: ["a"], observations: [] } });
+        expect(calls[0]).to.deep.equal({ op: "setTag", options: { stack: "dev", key: "egress-lab:expiresAt", value: "2026-11-27T18:00:00Z" } });
         for (const call of calls.slice(1)) {
-            expect(call.options).to.deep.include({ policyPacks: ["/repo/policies"], onOutput, signal });
+            expect(call.options).to.deep.include({ policyPacks: ["/repo/policies"], onOutput, signal, refresh: true });
         }
     });
 

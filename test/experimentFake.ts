@@ -10,7 +10,7 @@ import { Asker } from "../experiment/costPrompt";
 import { ExperimentFlags } from "../experiment/flags";
 import { Interrupt } from "../experiment/interrupt";
 import { runExperiment, RunnerDeps } from "../experiment/runner";
-import { DestroySummary, EngineOptions, ExperimentWorkspace, StackListing, StackOperations } from "../experiment/stack";
+import { DestroySummary, EngineOptions, ExperimentWorkspace, StackListing, StackLockedError, StackOperations } from "../experiment/stack";
 import { PICTURE_OBSERVATIONS } from "./pictureFixtures";
 
 const ROOT = "/repo";
@@ -32,11 +32,14 @@ export function commandError(stderr: string): Error {
     return new Error(`code: 255\n stdout: Updating (dev)\n stderr: ${stderr}\n`);
 }
 
-type UpScript = "ok" | "fail-after-creating" | "wait-for-cancel" | "cli-cancels-itself";
+type UpScript = "ok" | "fail-after-creating" | "wait-for-cancel" | "cli-cancels-itself" | "cli-terminates" | "locked";
+
+/** The lock text a DIY backend gives (pulumi/pulumi pkg/backend/diy/lock.go); the adapter turns it into StackLockedError. */
+export const DIY_LOCK = "the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.";
 
 class FakeStack implements StackOperations {
     readonly calls: string[] = [];
-    readonly configSet: [string, string][] = [];
+    readonly tags: Record<string, string> = {};
     resources: { type: string; name: string }[] = [];
     engine?: EngineOptions;
     /** Called when up starts, e.g. to press Ctrl-C. */
@@ -56,9 +59,9 @@ class FakeStack implements StackOperations {
         return this.raw;
     }
 
-    async setConfig(key: string, value: string): Promise<void> {
-        this.calls.push(`setConfig ${key}`);
-        this.configSet.push([key, value]);
+    async setExpiry(at: string): Promise<void> {
+        this.calls.push("setExpiry");
+        this.tags["egress-lab:expiresAt"] = at;
     }
 
     async preview(options: EngineOptions): Promise<{ changes: Record<string, number> }> {
@@ -73,6 +76,9 @@ class FakeStack implements StackOperations {
 
     async up(options: EngineOptions): Promise<{ outputs: Record<string, unknown> }> {
         this.calls.push("up");
+        if (this.upScript === "locked") {
+            throw new StackLockedError(this.name, DIY_LOCK);
+        }
         options.onOutput("Updating (dev)\n + azure-native:resources:ResourceGroup lab-rg created\n");
         this.resources = this.upScript === "ok" ? [...CREATED] : CREATED.slice(0, 4);
         this.onUpStart();
@@ -87,6 +93,11 @@ class FakeStack implements StackOperations {
                 if (!options.signal.aborted) {
                     await new Promise<void>((resolve) => options.signal.addEventListener("abort", () => resolve()));
                 }
+                throw commandError("error: update canceled");
+            case "cli-terminates":
+                // The terminal's two Ctrl-Cs reach the CLI itself (pkg/backend/cancellation_scope.go).
+                options.onOutput("^C received; cancelling. If you would like to terminate immediately, press ^C again.\n");
+                options.onOutput("^C received; terminating\n");
                 throw commandError("error: update canceled");
             case "cli-cancels-itself":
                 options.onOutput("^C received; cancelling. If you would like to terminate immediately, press ^C again.\n");
@@ -132,6 +143,10 @@ export async function scenario(s: Scenario = {}) {
             workspaceCalls.push(`openStack ${name}`);
             return stack;
         },
+        selectStack: async (name) => {
+            workspaceCalls.push(`selectStack ${name}`);
+            return (s.listings ?? []).some((l) => l.name === name) ? stack : undefined;
+        },
     };
     const asker: Asker = {
         interactive: s.interactive ?? true,
@@ -142,7 +157,7 @@ export async function scenario(s: Scenario = {}) {
     };
     const interrupt = new Interrupt(s.graceMs ?? 0, (line) => printed.push(line));
     const deps: RunnerDeps = {
-        flags: { stack: "dev", yes: false, destroy: false, help: false, ...s.flags },
+        flags: { stack: "dev", yes: false, destroy: false, destroyOnly: false, refresh: false, help: false, ...s.flags },
         root: ROOT,
         runDir,
         workspace,

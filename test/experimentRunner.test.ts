@@ -22,6 +22,7 @@ describe("experiment runner (fake stack operations)", function () {
         expect(t.workspaceCalls).to.deep.equal(["listStacks", "openStack dev"]);
         expect(t.stack.calls).to.deep.equal(["config", "preview", "up"]);
         expect(t.stack.engine?.policyPacks).to.deep.equal(["/repo/policies"]);
+        expect(t.stack.engine?.refresh).to.equal(false);
         expect(t.printed).to.include.members(["stack dev: created", "Estimated cost while the lab exists: $1.35/h for nodes, OS disks, load balancers and public IPs (pay-as-you-go list prices):"]);
         expect(t.printed).to.include("  egress-lab-a gateway pool (egressgw) 1 × Standard_D2s_v5 = $0.12/h");
         expect(t.asked).to.deep.equal(["Create or update stack dev at this cost? [y/N] "]);
@@ -73,7 +74,7 @@ describe("experiment runner (fake stack operations)", function () {
     it("up failing: the check's report from the run directory becomes the table and picture, and --destroy removes what up created", async function () {
         const t = await scenario({ up: "fail-after-creating", flags: { destroy: true, yes: true } });
         dirs.push(t.runDir);
-        expect(await t.run()).to.equal(EXIT.failed);
+        expect(await t.run()).to.equal(EXIT.rowsFailed);
         expect(t.stack.calls).to.deep.equal(["config", "preview", "up", "destroy"]);
         expect(t.printed).to.include("up failed: error: 2 probes still mismatch after the settling window | error: update failed");
         expect(t.printed.find((l) => l.startsWith("client  label"))?.split("\n")).to.have.length(PICTURE_OBSERVATIONS.length + 1);
@@ -103,7 +104,9 @@ describe("experiment runner (fake stack operations)", function () {
         expect(t.stack.calls).to.deep.equal(["config", "preview", "up"]);
         expect(t.printed.at(-1)).to.equal(`the lab keeps running and costs money until you tear it down: ${TEARDOWN}`);
         t.interrupt.request("SIGINT");
-        expect(t.printed.at(-1)).to.equal("SIGINT again: waiting for Pulumi to finish the steps in flight, so nothing is orphaned");
+        expect(t.printed.at(-1)).to.equal(
+            "SIGINT again: the runner does not forward it, but a Ctrl-C in a terminal reaches Pulumi too, which then stops at once and may leave pending operations and a locked stack; the run ends with how to recover",
+        );
     });
 
     it("Ctrl-C at the cost question: nothing runs after it, --destroy still cleans the stack", async function () {

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { parseLabConfig } from "../lib/config";
 import { confirmCost, costLines, NoTerminalError } from "../experiment/costPrompt";
-import { FlagError, parseFlags, USAGE } from "../experiment/flags";
+import { FlagError, npmSwallowedFlags, parseFlags, USAGE } from "../experiment/flags";
 import { Machine, missingPrerequisites, stackEnvironments } from "../experiment/prerequisites";
 import { defaultRunDir } from "../experiment/main";
 
@@ -20,7 +20,8 @@ function flagProblems(argv: string[]): string[] {
 }
 
 interface FakeMachine {
-    readonly commands?: Readonly<Record<string, boolean>>;
+    /** Exit 0 or not; a string is the output of a command that exits 0. */
+    readonly commands?: Readonly<Record<string, boolean | string>>;
     readonly env?: Record<string, string>;
     readonly files?: Readonly<Record<string, string>>;
 }
@@ -33,7 +34,8 @@ function machine(m: FakeMachine): Machine & { ran: string[] } {
         run: async (command, args) => {
             const line = [command, ...args].join(" ");
             ran.push(line);
-            return { ok: m.commands?.[line] ?? false, output: "" };
+            const answer = m.commands?.[line] ?? false;
+            return { ok: answer !== false, output: typeof answer === "string" ? answer : "" };
         },
         env: m.env ?? {},
         exists: (file) => file in files,
@@ -41,15 +43,23 @@ function machine(m: FakeMachine): Machine & { ran: string[] } {
     };
 }
 
-const READY = { "pulumi version": true, "pulumi whoami --non-interactive": true, "az account show --output none": true };
+const READY = { "pulumi version": true, "pulumi whoami --json --non-interactive": true, "az account show --output none": true };
 
 describe("experiment: flags", function () {
+    it("reads the modes: --destroy-only alone with --stack/--yes, --refresh, -y", function () {
+        expect(parseFlags(["--destroy-only", "-y", "--stack", "x"])).to.deep.include({ destroyOnly: true, yes: true, stack: "x", refresh: false });
+        expect(parseFlags(["--refresh"])).to.deep.include({ refresh: true, destroyOnly: false });
+        expect(flagProblems(["--destroy-only", "--ttl", "2"])).to.deep.equal(["--destroy-only takes only --stack and --yes: it neither deploys nor writes a run directory"]);
+    });
+
     it("reads every flag, in both --flag value and --flag=value forms", function () {
-        expect(parseFlags([])).to.deep.equal({ stack: "dev", yes: false, destroy: false, ttlHours: undefined, outDir: undefined, help: false });
+        expect(parseFlags([])).to.deep.equal({ stack: "dev", yes: false, destroy: false, destroyOnly: false, refresh: false, ttlHours: undefined, outDir: undefined, help: false });
         expect(parseFlags(["--stack", "myorg/egress-lab/try1", "--yes", "--destroy", "--ttl=0.5", "--out-dir", "/tmp/run"])).to.deep.equal({
             stack: "myorg/egress-lab/try1",
             yes: true,
             destroy: true,
+            destroyOnly: false,
+            refresh: false,
             ttlHours: 0.5,
             outDir: "/tmp/run",
             help: false,
@@ -76,7 +86,32 @@ describe("experiment: flags", function () {
     });
 });
 
+describe("experiment: npm's own flags", function () {
+    it("stops when npm took the runner's flags (no `--`), showing the right spelling; only warns about npm_config_yes", function () {
+        // What `npm run experiment --destroy --stack foo` leaves in the script's environment.
+        expect(npmSwallowedFlags({ npm_config_destroy: "true", npm_config_stack: "foo" })).to.deep.equal({
+            stop: "npm took --stack foo, --destroy for itself: options before `--` go to npm, not to the runner. Run: npm run experiment -- --stack foo --destroy",
+            warn: undefined,
+        });
+        expect(npmSwallowedFlags({ npm_config_yes: "true" }).stop).to.equal(undefined);
+        expect(npmSwallowedFlags({ npm_config_yes: "true" }).warn).to.match(/^npm_config_yes is set/);
+        expect(npmSwallowedFlags({ npm_config_cache: "/x" })).to.deep.equal({ stop: undefined, warn: undefined });
+    });
+});
+
 describe("experiment: prerequisites", function () {
+    it("names the passphrase a self-managed backend needs when the runner cannot type it", async function () {
+        const local = { ...READY, "pulumi whoami --json --non-interactive": '{"user":"me","url":"file://~"}' };
+        expect(await missingPrerequisites(machine({ commands: local }), "/repo", "dev")).to.deep.equal([
+            "Pulumi passphrase: the backend file://~ encrypts secrets with a passphrase, and the runner cannot type it. Export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE, a file holding it), or use `pulumi login` (Pulumi Cloud).",
+        ]);
+        // Set, even empty, is what the CLI accepts (os.LookupEnv); a _FILE must name a file.
+        expect(await missingPrerequisites(machine({ commands: local, env: { PULUMI_CONFIG_PASSPHRASE: "" } }), "/repo", "dev")).to.deep.equal([]);
+        expect(await missingPrerequisites(machine({ commands: local, env: { PULUMI_CONFIG_PASSPHRASE_FILE: "/p" } }), "/repo", "dev")).to.deep.equal([]);
+        const cloud = { ...READY, "pulumi whoami --json --non-interactive": 'warning: a new version\n{"user":"me","url":"https://app.pulumi.com"}' };
+        expect(await missingPrerequisites(machine({ commands: cloud }), "/repo", "dev")).to.deep.equal([]);
+    });
+
     it("passes with the Pulumi CLI, a backend login, az logged in and the policy pack installed", async function () {
         expect(await missingPrerequisites(machine({ commands: READY }), "/repo", "dev")).to.deep.equal([]);
     });
@@ -96,8 +131,19 @@ describe("experiment: prerequisites", function () {
         ]);
     });
 
+    it("names a Pulumi CLI older than 3.139, which passes dynamic providers no stack config", async function () {
+        const old = machine({ commands: { ...READY, "pulumi version": "v3.138.2" } });
+        expect(await missingPrerequisites(old, "/repo", "dev")).to.deep.equal([
+            "Pulumi CLI: v3.138.2 is older than v3.139.0, which passes dynamic providers the stack config (the gateway forwarding signs in with it). Upgrade: `curl -fsSL https://get.pulumi.com | sh`.",
+        ]);
+        for (const fine of ["v3.139.0", "v3.276.0", "v4.0.0", "v3.276.0-alpha.x1234"]) {
+            expect(await missingPrerequisites(machine({ commands: { ...READY, "pulumi version": fine } }), "/repo", "dev"), fine).to.deep.equal([]);
+        }
+        expect(await missingPrerequisites(machine({ commands: { ...READY, "pulumi version": "v2.25.2" } }), "/repo", "dev")).to.have.length(1);
+    });
+
     it("accepts complete ARM_* credentials without az, and names what incomplete ones lack", async function () {
-        const pulumiOnly = { "pulumi version": true, "pulumi whoami --non-interactive": true };
+        const pulumiOnly = { "pulumi version": true, "pulumi whoami --json --non-interactive": true };
         const oidc = machine({ commands: pulumiOnly, env: { ARM_CLIENT_ID: "c", ARM_TENANT_ID: "t", ARM_SUBSCRIPTION_ID: "s", ARM_USE_OIDC: "true" } });
         expect(await missingPrerequisites(oidc, "/repo", "dev")).to.deep.equal([]);
         expect(oidc.ran).to.not.include("az account show --output none");
@@ -108,7 +154,7 @@ describe("experiment: prerequisites", function () {
     });
 
     it("takes Azure credentials from a Pulumi ESC environment the stack file imports", async function () {
-        const esc = machine({ commands: { "pulumi version": true, "pulumi whoami --non-interactive": true }, files: { "/repo/Pulumi.try1.yaml": "environment:\n  - egress-lab/azure\nconfig: {}\n" } });
+        const esc = machine({ commands: { "pulumi version": true, "pulumi whoami --json --non-interactive": true }, files: { "/repo/Pulumi.try1.yaml": "environment:\n  - egress-lab/azure\nconfig: {}\n" } });
         expect(await missingPrerequisites(esc, "/repo", "myorg/egress-lab/try1")).to.deep.equal([]);
         expect(stackEnvironments("config:\n  egress-lab:location: westeurope\n")).to.deep.equal([]);
         expect(stackEnvironments(undefined)).to.deep.equal([]);

@@ -12,7 +12,7 @@
 // - Azure refuses to restart a deallocated VM: 409 OperationNotAllowed.
 import type { FailoverCluster, FailoverCompute } from "../experiment/failover/execute";
 import type { GatewayInstance } from "../experiment/failover/plans";
-import type { SelectableNode } from "../lib/gatewaySelection";
+import type { GatewayCandidate } from "../lib/gatewaySelection";
 import type { Label } from "../lib/labels";
 
 export class HttpError extends Error {
@@ -95,7 +95,7 @@ export class FakeAks implements FailoverCluster, FailoverCompute {
         return node?.ready;
     }
 
-    async ciliumNodes(): Promise<SelectableNode[]> {
+    async ciliumNodes(): Promise<GatewayCandidate[]> {
         for (const [name, left] of this.gcPending) {
             if (left <= 1) {
                 this.ciliumNodes_.delete(name);

@@ -86,7 +86,7 @@ describe("domain allow-list: config", function () {
 describe("domain allow-list: CiliumNetworkPolicy", function () {
     const policy = fqdnPolicy({ name: "fqdn-allow-list", namespace: "demo", client: { key: "app", value: "fqdn-client" }, allowed: ["google.com", "github.com"] });
 
-    it("selects the one client, lets DNS to kube-dns through the DNS proxy, and the allowed names on 443", function () {
+    it("selects the one client, lets DNS to the cluster's DNS servers (as upstream's connectivity tests select them) through the DNS proxy, and the allowed names on 443", function () {
         expect(policy).to.deep.equal({
             apiVersion: "cilium.io/v2",
             kind: "CiliumNetworkPolicy",
@@ -95,7 +95,14 @@ describe("domain allow-list: CiliumNetworkPolicy", function () {
                 endpointSelector: { matchLabels: { app: "fqdn-client" } },
                 egress: [
                     {
-                        toEndpoints: [{ matchLabels: { "k8s:io.kubernetes.pod.namespace": "kube-system", "k8s:k8s-app": "kube-dns" } }],
+                        toEndpoints: [
+                            {
+                                matchExpressions: [
+                                    { key: "k8s:io.kubernetes.pod.namespace", operator: "In", values: ["kube-system"] },
+                                    { key: "k8s:k8s-app", operator: "In", values: ["kube-dns", "coredns", "node-local-dns", "nodelocaldns"] },
+                                ],
+                            },
+                        ],
                         toPorts: [
                             {
                                 ports: [

@@ -20,12 +20,12 @@ describe("gateway selection: Cilium's rule", function () {
             { name: "aks-egressgw-0-vmss000000", labels: { "egress-gateway": "false" } },
             { name: "aks-egressgw-0-vmss000002", labels: on },
         ];
-        expect(selectGateway(nodes, LABEL)).to.equal("aks-egressgw-0-vmss000001");
+        expect(selectGateway(nodes, LABEL)?.name).to.equal("aks-egressgw-0-vmss000001");
     });
 
     it("orders by bytes as Go's < does, not by number or locale", function () {
-        expect(selectGateway([{ name: "node-9", labels: on }, { name: "node-10", labels: on }], LABEL)).to.equal("node-10");
-        expect(selectGateway([{ name: "b", labels: on }, { name: "B", labels: on }], LABEL)).to.equal("B");
+        expect(selectGateway([{ name: "node-9", labels: on }, { name: "node-10", labels: on }], LABEL)?.name).to.equal("node-10");
+        expect(selectGateway([{ name: "b", labels: on }, { name: "B", labels: on }], LABEL)?.name).to.equal("B");
     });
 
     it("selects nothing when no node carries the label (Cilium then drops)", function () {

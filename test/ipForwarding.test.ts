@@ -1,8 +1,8 @@
 // IP forwarding on the gateway pool (lib/ipForwarding.ts) against a fake Azure compute API: the
 // exact requests, nothing written when forwarding is on, drift repaired, Azure's refusals explained.
 import { expect } from "chai";
-import { AKS_POOL_TAG, ensurePoolForwarding, forwardingProblems, forwardingUpdate, readPoolForwarding } from "../lib/ipForwarding";
-import { aksNic, FakeAzure, GATEWAY_VMSS, NODE_GROUP, scaleSet, SYSTEM_VMSS } from "./azureFake";
+import { AKS_POOL_TAG, ensurePoolForwarding, forwardingProblems, forwardingUpdate, poolGone, readPoolForwarding } from "../lib/ipForwarding";
+import { aksNic, FakeAzure, GATEWAY_VMSS, NODE_GROUP, recordedRetry, scaleSet, SYSTEM_VMSS } from "./azureFake";
 
 const POOL = { nodeResourceGroup: NODE_GROUP, poolName: "egressgw" };
 
@@ -43,10 +43,20 @@ describe("IP forwarding on the gateway pool (fake Azure)", function () {
         ]);
     });
 
-    it("turns it on: a PATCH with the full NIC configuration and the etag, then the instances", async function () {
+    it("turns it on: a PATCH with the full NIC configuration and the etag, then each instance with its own etag (no manualupgrade)", async function () {
         const azure = new FakeAzure([scaleSet(SYSTEM_VMSS, "system", false), scaleSet(GATEWAY_VMSS, "egressgw", false, ["0", "1"])]);
+        azure.sets[1].instances.get("1")!.etag = '"7"';
         const result = await ensurePoolForwarding(azure, POOL);
         const nicOn = { ...aksNic(GATEWAY_VMSS), enableIPForwarding: true };
+        // The body cloud-provider-azure sends an instance: location, hardware profile, its own NIC configuration.
+        const instance = (instanceId: string, etag: string) => ({
+            op: "updateInstance",
+            resourceGroup: NODE_GROUP,
+            scaleSet: GATEWAY_VMSS,
+            instanceId,
+            vm: { location: "koreacentral", hardwareProfile: { vmSize: "Standard_D2s_v5" }, networkProfileConfiguration: { networkInterfaceConfigurations: [nicOn] } },
+            etag,
+        });
         expect(azure.writes()).to.deep.equal([
             {
                 op: "updateScaleSet",
@@ -56,7 +66,8 @@ describe("IP forwarding on the gateway pool (fake Azure)", function () {
                 update: { virtualMachineProfile: { networkProfile: { networkInterfaceConfigurations: [nicOn] } } },
                 etag: '"3"',
             },
-            { op: "updateInstances", resourceGroup: NODE_GROUP, scaleSet: GATEWAY_VMSS, instanceIds: ["0", "1"] },
+            instance("0", '"1"'),
+            instance("1", '"7"'),
         ]);
         expect(result.changed).to.deep.equal([
             `${GATEWAY_VMSS}: model`,
@@ -80,17 +91,17 @@ describe("IP forwarding on the gateway pool (fake Azure)", function () {
         await ensurePoolForwarding(azure, POOL);
         // A node-image upgrade rewrites the model without forwarding and reimages the instance.
         azure.sets[0].nics = [aksNic(GATEWAY_VMSS)];
-        azure.sets[0].instances.set("0", [aksNic(GATEWAY_VMSS)]);
+        azure.sets[0].instances.set("0", { etag: '"5"', nics: [aksNic(GATEWAY_VMSS)] });
         expect((await readPoolForwarding(azure, POOL)).ipForwarding).to.equal(false);
         const repaired = await ensurePoolForwarding(azure, POOL);
         expect(repaired.changed).to.deep.equal([`${GATEWAY_VMSS}: model`, `${GATEWAY_VMSS}: instances 0 (${GATEWAY_VMSS}000000)`]);
         expect(repaired.state.ipForwarding).to.equal(true);
 
         // A scale-out instance that still shows an old configuration: only that instance is updated.
-        azure.sets[0].instances.set("4", [aksNic(GATEWAY_VMSS, false)]);
+        azure.sets[0].instances.set("4", { etag: '"1"', nics: [aksNic(GATEWAY_VMSS, false)] });
         azure.calls.length = 0;
         const result = await ensurePoolForwarding(azure, POOL);
-        expect(azure.writes()).to.deep.equal([{ op: "updateInstances", resourceGroup: NODE_GROUP, scaleSet: GATEWAY_VMSS, instanceIds: ["4"] }]);
+        expect(azure.writes().map((c) => (c.op === "updateInstance" ? `${c.op} ${c.instanceId} ${c.etag}` : c.op))).to.deep.equal(['updateInstance 4 "1"']);
         expect(result.changed).to.deep.equal([`${GATEWAY_VMSS}: instances 4 (${GATEWAY_VMSS}000004)`]);
     });
 
@@ -106,21 +117,74 @@ describe("IP forwarding on the gateway pool (fake Azure)", function () {
         expect(await failure(ensurePoolForwarding(azure, POOL))).to.match(
             /403 RequestDisallowedByPolicy: Resource was disallowed by policy\. \(an Azure Policy assignment forbids IP forwarding on NICs; the egress IPs need an exemption for this node resource group\)$/,
         );
-        azure.failures.set("updateInstances", Object.assign(new Error("Operation could not be completed."), { statusCode: 409, code: "OperationNotAllowed" }));
+        azure.failures.set("updateInstance", Object.assign(new Error("Operation could not be completed."), { statusCode: 400, code: "OperationNotAllowed" }));
         expect(await failure(ensurePoolForwarding(azure, POOL))).to.equal(
-            `Azure refused to apply the model of scale set ${GATEWAY_VMSS} to instance(s) 0 (pool egressgw, resource group ${NODE_GROUP}): 409 OperationNotAllowed: Operation could not be completed.`,
+            `Azure refused to turn on IP forwarding on instance 0 of scale set ${GATEWAY_VMSS} (pool egressgw, resource group ${NODE_GROUP}): 400 OperationNotAllowed: Operation could not be completed.`,
         );
     });
 
-    it("refuses to overwrite a model that changed since it was read (If-Match)", async function () {
+    it("loses a race to the cloud controller (412 on a stale etag), reads again, keeps its backend pool and wins", async function () {
         const azure = new FakeAzure([scaleSet(GATEWAY_VMSS, "egressgw", false)]);
-        const listed = azure.listScaleSets.bind(azure);
-        azure.listScaleSets = async (group) => {
-            const sets = await listed(group);
-            azure.sets[0].etag = '"9"'; // AKS writes the model between our read and our PATCH
-            return sets;
-        };
-        expect(await failure(ensurePoolForwarding(azure, POOL))).to.match(/412 PreconditionFailed: .* \(the scale set changed since it was read, likely AKS updating it; run pulumi up again\)$/);
+        azure.otherWriter = 1; // the cloud controller writes the model just before our PATCH
+        const { policy, waits } = recordedRetry();
+        const result = await ensurePoolForwarding(azure, POOL, policy);
+        expect(waits).to.deep.equal([2000]);
+        expect(azure.writes().map((c) => `${c.op} ${c.etag}`)).to.deep.equal(['updateScaleSet "3"', 'updateScaleSet "4"', 'updateInstance "1"']);
+        // Nothing the other writer added is lost: our second PATCH was rebuilt from a fresh read.
+        const lbs = (nics: (typeof azure.sets)[0]["nics"]) => nics[0].ipConfigurations?.[0].loadBalancerBackendAddressPools?.map((p) => p.id?.split("/")[8]);
+        expect(lbs(azure.sets[0].nics)).to.deep.equal(["kubernetes", "kubernetes", "kubernetes-internal"]);
+        expect(result.changed).to.deep.equal([`${GATEWAY_VMSS}: model`, `${GATEWAY_VMSS}: instances 0 (${GATEWAY_VMSS}000000)`]);
+
+        // The same for an instance: the controller adds it to the internal pool first; our PUT keeps that.
+        azure.sets[0].instances.set("1", { etag: '"1"', nics: [aksNic(GATEWAY_VMSS, false)] });
+        azure.otherWriter = 1;
+        azure.calls.length = 0;
+        const again = await ensurePoolForwarding(azure, POOL, policy);
+        expect(azure.writes().map((c) => `${c.op} ${c.etag}`)).to.deep.equal(['updateInstance "1"', 'updateInstance "2"']);
+        expect(lbs(azure.sets[0].instances.get("1")!.nics)).to.deep.equal(["kubernetes", "kubernetes", "kubernetes-internal"]);
+        expect(again.changed).to.deep.equal([`${GATEWAY_VMSS}: instances 1 (${GATEWAY_VMSS}000001)`]);
+        expect(result.state.ipForwarding).to.equal(true);
+    });
+
+    it("gives up after a bounded number of tries on 412, 409 or 429, with a clear error", async function () {
+        const azure = new FakeAzure([scaleSet(GATEWAY_VMSS, "egressgw", false)]);
+        azure.otherWriter = 100;
+        const { policy, waits } = recordedRetry();
+        expect(await failure(ensurePoolForwarding(azure, POOL, policy))).to.equal(
+            `turning on IP forwarding for pool egressgw in ${NODE_GROUP}: Azure refused 5 times, each after a fresh read (last: Azure refused to turn on IP forwarding in the model of scale set ${GATEWAY_VMSS} ` +
+                `(pool egressgw, resource group ${NODE_GROUP}): 412 PreconditionFailed: The specified precondition was not met.). ` +
+                "Another writer (AKS, or the cloud controller updating load balancer backend pools) kept changing the scale set; wait until it is done and run pulumi up again.",
+        );
+        expect(waits).to.deep.equal([2000, 4000, 8000, 16000]);
+        for (const [status, code] of [[409, "Conflict"], [429, "TooManyRequests"]] as const) {
+            const busy = new FakeAzure([scaleSet(GATEWAY_VMSS, "egressgw", false)]);
+            busy.failures.set("updateScaleSet", Object.assign(new Error("busy"), { statusCode: status, code }));
+            const retry = recordedRetry();
+            expect((await ensurePoolForwarding(busy, POOL, retry.policy)).state.ipForwarding).to.equal(true);
+            expect(retry.waits).to.deep.equal([2000]);
+        }
+    });
+
+    it("refuses to PATCH a model with a node-level public IP, whose fields the update would drop", async function () {
+        const azure = new FakeAzure([scaleSet(GATEWAY_VMSS, "egressgw", false)]);
+        azure.sets[0].nics[0].ipConfigurations![0].publicIPAddressConfiguration = { name: "pub1", sku: { name: "Standard" }, ipTags: [{ ipTagType: "RoutingPreference", tag: "Internet" }] };
+        expect(await failure(ensurePoolForwarding(azure, POOL))).to.equal(
+            `refusing to change the model of scale set ${GATEWAY_VMSS}: scale set ${GATEWAY_VMSS} NIC ${GATEWAY_VMSS} IP configuration ipconfig1 has a node-level public IP (pub1), ` +
+                "whose ipTags, version and SKU the update would drop; use a gateway pool without node public IPs",
+        );
+        expect(azure.writes()).to.deep.equal([]);
+    });
+
+    it("knows a pool that is gone: its resource group (404 ResourceGroupNotFound) or its scale set", async function () {
+        const azure = new FakeAzure([scaleSet(GATEWAY_VMSS, "egressgw", true)]);
+        azure.groupGone = true;
+        const error = await readPoolForwarding(azure, POOL).catch((e: unknown) => e);
+        expect((error as Error).message).to.equal(
+            `Azure refused to list the scale sets (pool egressgw, resource group ${NODE_GROUP}): 404 ResourceGroupNotFound: Resource group '${NODE_GROUP}' could not be found.`,
+        );
+        expect(poolGone(error)).to.equal(true);
+        expect(poolGone(await readPoolForwarding(new FakeAzure([]), POOL).catch((e: unknown) => e))).to.equal(true);
+        expect(poolGone(Object.assign(new Error("no"), { statusCode: 403 }))).to.equal(false);
     });
 
     it("fails clearly when the pool has no scale set, or when forwarding is still off after the writes", async function () {

@@ -72,6 +72,23 @@ describe("offline lab: emulated internet (pure)", function () {
         expect(dnsProxyArgs(nested).filter((a) => a.startsWith("--ipset"))).to.deep.equal([`--ipset=/google.com/${IPSETS.allowed}`, `--ipset=/mail.google.com/${IPSETS.blocked}`]);
     });
 
+    it("serves a blocked subdomain of an allowed name from that name's address, each address routed once, as a shared frontend would", function () {
+        const config = parseLabConfig({ fqdnAllowedDomains: ["google.com", "github.com"], fqdnBlockedDomains: ["mail.google.com", "naver.com"] });
+        expect(config.warnings).to.include(
+            'fqdnBlockedDomains: "mail.google.com" is a subdomain of the allowed "google.com"; Cilium enforces toFQDNs per IP, so if both resolve to a shared address the blocked name connects (the lab serves them from one address and shows that).',
+        );
+        const shared = labTopology(config).domains!;
+        expect(shared.sites.map((s) => [s.domain, s.ip])).to.deep.equal([
+            ["google.com", "203.0.113.100"],
+            ["github.com", "203.0.113.101"],
+            ["mail.google.com", "203.0.113.100"],
+            ["naver.com", "203.0.113.102"],
+        ]);
+        expect(internetDnsArgs(shared).filter((a) => a.startsWith("--host-record"))).to.include("--host-record=mail.google.com,203.0.113.100");
+        const inet = internetSetup(shared, "egl-vnet")[1].ip.filter((c) => c.startsWith("addr add 203.0.113.1"));
+        expect(inet).to.deep.equal(["addr add 203.0.113.100/32 dev lo", "addr add 203.0.113.101/32 dev lo", "addr add 203.0.113.102/32 dev lo"]);
+    });
+
     it("serves every site from one unprivileged nginx, framed as the receiver's (pid and temp files in /tmp)", function () {
         const conf = internetNginxConf("/w/site.crt", "/w/site.key");
         const frame = (text: string): string[] => text.split("\n").filter((line) => !line.startsWith("        ") && !/worker_connections|access_log/.test(line));

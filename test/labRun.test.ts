@@ -185,6 +185,26 @@ describe("offline lab, for real (root)", function () {
         expect(await leftovers()).to.deep.equal([]);
     });
 
+    it("lets a blocked name through when it shares an address with an allowed one, as Cilium's per-IP toFQDNs does", async function () {
+        const config = parseLabConfig({ clients: ["curl:app=client"], receiverPaths: ["internal"], externalTrafficPolicies: ["Local"], fqdnAllowedDomains: ["google.com"], fqdnBlockedDomains: ["mail.google.com"] });
+        const lines: string[] = [];
+        const report = await runLab(config, (l) => lines.push(l));
+        expect(lines.filter((l) => l.startsWith("warning:") && l.includes("mail.google.com"))).to.have.length(1);
+        const [allowed, blocked] = report.domains!;
+        expect([allowed.domain, allowed.curl.httpStatus, allowed.verdict]).to.deep.equal(["google.com", 200, "pass"]);
+        // The blocked name connects: its address is in the allowed set, learned from google.com's answer.
+        expect([blocked.domain, blocked.curl.httpStatus, blocked.curl.remoteIp, blocked.flow.verdict, blocked.flow.flow?.destinationNames, blocked.verdict]).to.deep.equal([
+            "mail.google.com",
+            200,
+            "203.0.113.100",
+            "FORWARDED",
+            ["google.com", "mail.google.com"],
+            "fail",
+        ]);
+        expect(blocked.mismatches[1]).to.include("is also an address of allowed google.com: Cilium enforces toFQDNs per IP, node-wide");
+        expect(await leftovers()).to.deep.equal([]);
+    });
+
     it("leaves nothing behind when stopped midway with SIGTERM", async function () {
         const lab = labChild();
         await lab.waitFor("[3/12]");
@@ -207,10 +227,10 @@ describe("offline lab, for real (root)", function () {
             fs.writeFileSync(lock.file, lockText(holder.pid!));
             let error: Error | undefined;
             const lines: string[] = [];
-            await runLab(parseLabConfig({ kubernetesVersion: "1.34" }), (l) => lines.push(l), { lock }).catch((e: Error) => (error = e));
+            await runLab(parseLabConfig({ kubernetesVersion: "1.34" }, { today: new Date("2026-11-01T00:00:00Z") }), (l) => lines.push(l), { lock }).catch((e: Error) => (error = e));
             // As `pulumi up` does (index.ts), before anything else.
             expect(lines).to.deep.equal([
-                "warning: Kubernetes 1.34 leaves AKS standard support on 2026-11-30 (AKS release calendar of 2026-08-05); choose a newer minor for anything that must outlive it.",
+                "warning: Kubernetes 1.34 leaves AKS standard support on 2026-11-30 by the AKS release calendar (learn.microsoft.com/azure/aks/supported-kubernetes-versions, ms.date 2026-08-05); choose a newer minor for anything that must outlive it.",
             ]);
             expect(error?.message).to.equal(`another lab run (pid ${holder.pid}) is in progress; wait for it to finish or stop it, then run again`);
             expect(fs.readFileSync(lock.file, "utf8")).to.equal(lockText(holder.pid!));

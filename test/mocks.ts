@@ -66,6 +66,8 @@ function fakeState(type: string, name: string, inputs: Record<string, unknown>):
                     },
                 },
             };
+        case "azure-native:containerservice:AgentPool":
+            return { ...inputs, name: inputs.agentPoolName ?? name, eTag: "etag-pool-1", nodeImageVersion: "AKSUbuntu-2204gen2containerd-202611.04.0" };
         case "pulumi-nodejs:dynamic/egresslab:GatewayIpForwarding": {
             // What the provider's create returns for a new pool: forwarding was off, now on.
             const vmss = `aks-${inputs.poolName}-12345678-vmss`;

@@ -24,7 +24,7 @@ describe("program (index.ts under mocks)", function () {
                 "egress-lab:expiresAt": "2026-11-27T18:00:00Z",
                 "azure-native:clientId": "app-1",
                 "azure-native:tenantId": "tenant-1",
-                "azure-native:clientSecret": "not-for-the-check",
+                "azure-native:clientSecret": "from-stack-config",
             },
             ["azure-native:clientSecret"],
         );
@@ -209,10 +209,18 @@ describe("program (index.ts under mocks)", function () {
         expect(exported).to.include.members(["kubeconfigA", "kubeconfigB", "checkPlan", "sourcePublicIp", "gatewayPool"]);
     });
 
-    it("gives the check the azure-native identifiers as ARM_* variables, never the secret", function () {
+    it("gives the check the azure-native stack config, the secret included, on its secret stdin only", function () {
         const check = one(recorder, "command:local:Command");
-        expect(check.inputs.environment).to.deep.equal({ ARM_CLIENT_ID: "app-1", ARM_TENANT_ID: "tenant-1" });
-        expect(JSON.stringify(check.inputs)).to.not.include("not-for-the-check");
+        expect(check.secretInputs).to.include("stdin");
+        expect(JSON.parse(check.inputs.stdin).azureConfig).to.deep.equal({ clientId: "app-1", tenantId: "tenant-1", clientSecret: "from-stack-config" });
+        expect(check.inputs).to.not.have.property("environment");
+        expect(JSON.stringify({ ...check.inputs, stdin: undefined })).to.not.include("from-stack-config");
+    });
+
+    it("pins both clusters' upgrade channels for the life of the lab (AKS reverts changes made outside its API)", function () {
+        for (const cluster of byType(recorder, MC)) {
+            expect(cluster.inputs.autoUpgradeProfile, cluster.name).to.deep.equal({ upgradeChannel: "none", nodeOSUpgradeChannel: "None" });
+        }
     });
 
     it("keeps A and B independent: neither cluster depends on anything of the other", function () {

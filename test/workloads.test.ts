@@ -43,7 +43,8 @@ describe("workloads under mocks (default config)", function () {
         expect(a.egressGateway).to.deep.equal({ enabled: true });
         expect(a.ipam.operator).to.deep.equal({ clusterPoolIPv4PodCIDRList: ["10.210.0.0/16"], clusterPoolIPv4MaskSize: 24 });
         expect(b.ipam.operator.clusterPoolIPv4PodCIDRList).to.deep.equal(["10.220.0.0/16"]);
-        expect(a.hubble).to.deep.equal({ enabled: true, relay: { enabled: true } });
+        expect(a.hubble).to.deep.equal({ enabled: true, relay: { enabled: false } });
+        expect(a.l7Proxy).to.equal(true);
     });
 
     it("uses each cluster's own provider for its Helm release", function () {
@@ -164,7 +165,7 @@ describe("workloads under mocks (default config)", function () {
         expect(required).to.deep.equal(["@azure/arm-compute", "@azure/identity", "fs/promises"]);
         expect(text).to.not.include(__dirname.replace(/\/test$/, ""));
         const copy = deserialize(text);
-        await copy.configure!({ config: fakeConfig({ "azure-native:environment": "usgovernment" }) });
+        await copy.configure!({ config: fakeConfig({ "egress-lab:location": "koreacentral", "azure-native:environment": "usgovernment" }) });
         let message = "";
         await copy.read!("id", { ...INPUTS, ipForwarding: true, scaleSets: [], changed: [] }).catch((error: Error) => (message = error.message));
         expect(message).to.equal('Azure environment "usgovernment" (ARM_ENVIRONMENT or azure-native:environment) is not supported here; only the public cloud is');
@@ -172,7 +173,13 @@ describe("workloads under mocks (default config)", function () {
 
     it("is registered for A's gateway pool, after the pool", function () {
         const forwarding = one(recorder, FORWARDING);
-        expect(forwarding.inputs).to.deep.include({ subscriptionId: SUBSCRIPTION_ID, nodeResourceGroup: "MC_egress-lab-rg_egress-lab-a_koreacentral", poolName: "egressgw" });
+        expect(forwarding.inputs).to.deep.include({
+            subscriptionId: SUBSCRIPTION_ID,
+            nodeResourceGroup: "MC_egress-lab-rg_egress-lab-a_koreacentral",
+            poolName: "egressgw",
+            // A pool update changes its eTag (or node image), and so re-applies forwarding.
+            poolVersion: "etag-pool-1 AKSUbuntu-2204gen2containerd-202611.04.0",
+        });
         expect(forwarding.dependencies).to.include(one(recorder, "azure-native:containerservice:AgentPool", "egressgw").urn);
     });
 

@@ -4,12 +4,13 @@ import * as k8s from "@kubernetes/client-node";
 import { CaptureSession, CaptureSpec, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress, ProbeRequest, ProbeResponse } from "../backend";
 import { within } from "../deadline";
 import { CheckPlan } from "../plan";
-import { ClientFacts, Topology } from "../types";
+import { ClientFacts, TargetFacts, Topology } from "../types";
 import { CaptureStop, CaptureTarget, startCapture, sweepCaptures } from "./capture";
 import { cluster, Cluster } from "./clients";
+import { execIn } from "./exec";
 import { discover } from "./discovery";
 import { domainFlowsOf, flowLinesOf, HubbleSource } from "./hubbleFlows";
-import { GatewayPoolRef } from "./ipForwarding";
+import { ForwardingInput } from "./ipForwarding";
 import { AKS_OPTIONS, Waits } from "./options";
 import { domainProbeFrom, probeFrom } from "./probes";
 
@@ -20,7 +21,7 @@ export interface K8sBackendInput {
     /** A's outbound public IP, from the stack. */
     readonly sourcePublicIp?: string;
     /** Where A's gateway pool lives, to read its NICs' IP forwarding from Azure. */
-    readonly gatewayPool?: GatewayPoolRef;
+    readonly gatewayForwarding?: ForwardingInput;
 }
 
 export class KubernetesBackend implements CheckBackend {
@@ -43,7 +44,7 @@ export class KubernetesBackend implements CheckBackend {
     }
 
     private get hubble(): HubbleSource {
-        return { a: this.a, agents: this.ciliumPodsA, namespace: this.input.plan.namespace };
+        return { agents: this.ciliumPodsA, exec: (agent, command, seconds) => execIn(this.a, "kube-system", agent, "cilium-agent", command, seconds) };
     }
 
     async sweep(progress: Progress): Promise<void> {
@@ -51,8 +52,8 @@ export class KubernetesBackend implements CheckBackend {
     }
 
     async discover(progress: Progress): Promise<Topology> {
-        const { plan, sourcePublicIp, gatewayPool } = this.input;
-        const found = await discover({ a: this.a, b: this.b, plan, waits: this.waits, sourcePublicIp, gatewayPool }, progress);
+        const { plan, sourcePublicIp, gatewayForwarding } = this.input;
+        const found = await discover({ a: this.a, b: this.b, plan, waits: this.waits, sourcePublicIp, gatewayForwarding }, progress);
         this.ciliumPodsA = found.agentsA;
         return found.topology;
     }
@@ -78,7 +79,7 @@ export class KubernetesBackend implements CheckBackend {
         return domainFlowsOf(this.hubble, client, port, sinceEpochSeconds, timeoutSeconds);
     }
 
-    flows(client: ClientFacts, sinceEpochSeconds: number, timeoutSeconds: number): Promise<string[]> {
-        return flowLinesOf(this.hubble, client, sinceEpochSeconds, timeoutSeconds);
+    flows(client: ClientFacts, target: TargetFacts, sinceEpochSeconds: number, timeoutSeconds: number): Promise<string[]> {
+        return flowLinesOf(this.hubble, client, target, sinceEpochSeconds, timeoutSeconds);
     }
 }

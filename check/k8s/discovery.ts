@@ -3,11 +3,11 @@ import * as k8s from "@kubernetes/client-node";
 import { Progress } from "../backend";
 import { CheckPlan, clientEgress } from "../plan";
 import { poll } from "../poll";
-import { ClientFacts, TargetFacts, Topology } from "../types";
+import { ClientFacts, GatewayForwardingRecord, TargetFacts, Topology } from "../types";
 import { Label, labelText } from "../../lib/labels";
 import { API_POLL_MS, call, Cluster, describeApiError } from "./clients";
-import { waitForAssigner, waitForEgressPolicies } from "./egressPreflight";
-import { checkIpForwarding, GatewayPoolRef } from "./ipForwarding";
+import { egressPort, waitForAssigner, waitForEgressPolicies } from "./egressPreflight";
+import { checkIpForwarding, ForwardingInput } from "./ipForwarding";
 import { Waits } from "./options";
 import { internalIp, podProblem } from "./pods";
 
@@ -18,8 +18,8 @@ export interface DiscoveryInput {
     readonly waits: Waits;
     /** A's outbound public IP, from the stack. */
     readonly sourcePublicIp?: string;
-    /** Where A's gateway pool lives, to read its NICs' IP forwarding from Azure. */
-    readonly gatewayPool?: GatewayPoolRef;
+    /** Where A's gateway pool lives and how to sign in, to read its NICs' IP forwarding from Azure. */
+    readonly gatewayForwarding?: ForwardingInput;
 }
 
 export interface Discovered {
@@ -51,14 +51,15 @@ export async function discover(input: DiscoveryInput, progress: Progress): Promi
     }
     const domains = plan.domains && { client: await clientFacts(plan.domains.client), allowed: plan.domains.allowed, blocked: plan.domains.blocked };
 
+    let gatewayForwarding: GatewayForwardingRecord | undefined;
     if (plan.egress.length > 0) {
-        if (input.gatewayPool) {
-            await checkIpForwarding(input.gatewayPool, progress);
+        if (input.gatewayForwarding) {
+            gatewayForwarding = await checkIpForwarding(input.gatewayForwarding, progress);
         } else {
             progress("WARNING: no gatewayPool in the input (stack output), so the gateway pool's IP forwarding is not verified");
         }
         await waitForAssigner(a, plan, waits, progress);
-        await waitForEgressPolicies(a, plan, waits, agents.items, clients, nodesA.items, progress);
+        await waitForEgressPolicies(egressPort(a, waits), plan, waits, agents.items, clients, nodesA.items, progress);
     }
 
     const targets: TargetFacts[] = [];
@@ -97,6 +98,7 @@ export async function discover(input: DiscoveryInput, progress: Progress): Promi
         receiverNodes,
         sourcePublicIp: input.sourcePublicIp,
         ...(domains ? { domains } : {}),
+        ...(gatewayForwarding ? { gatewayForwarding } : {}),
     };
     return { topology, agentsA: agents.items };
 }

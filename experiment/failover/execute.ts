@@ -1,6 +1,6 @@
 // Runs a failover plan on two ports (the cluster's API, Azure compute), bounded, timestamped and
 // always restored. The runner supplies real adapters; the tests supply fakes (test/failoverFakes.ts).
-import { selectGateway, SelectableNode } from "../../lib/gatewaySelection";
+import { GatewayCandidate, selectGateway } from "../../lib/gatewaySelection";
 import { Label } from "../../lib/labels";
 import { GatewayInstance, Step, TriggerPlan, WaitCondition } from "./plans";
 
@@ -11,7 +11,7 @@ export interface FailoverCluster {
     setLabel(object: "Node" | "CiliumNode", name: string, label: Label, on: boolean): Promise<void>;
     /** The Node's Ready condition; undefined when there is no such Node. */
     nodeReady(name: string): Promise<boolean | undefined>;
-    ciliumNodes(): Promise<SelectableNode[]>;
+    ciliumNodes(): Promise<GatewayCandidate[]>;
 }
 
 /** The gateway pool's scale-set VMs (Azure SDK, virtualMachineScaleSetVMs). */
@@ -112,7 +112,7 @@ async function holds(until: WaitCondition, cluster: FailoverCluster, label: Labe
         }
         case "selected":
         case "any-selected": {
-            const selected = selectGateway(await cluster.ciliumNodes(), label);
+            const selected = selectGateway(await cluster.ciliumNodes(), label)?.name;
             const ok = until.what === "any-selected" ? selected !== undefined : selected === until.node;
             return { ok, seen: `selected ${selected ?? "none"}` };
         }

@@ -88,7 +88,7 @@ export class ControlPlane {
         return selectGateway(
             present.map((n) => ({ name: n.name, labels: n.labelled ? { [this.label.key]: this.label.value } : {} })),
             this.label,
-        );
+        )?.name;
     }
 
     /** Cilium's reconciliation ran: the agents now use the current selection. Returns whether it changed. */

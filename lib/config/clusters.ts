@@ -8,7 +8,7 @@ import {
     resourceGroupNameProblem,
 } from "../azureNames";
 import { systemPoolVmSizeProblem, vmSizeProblem } from "../vmSizes";
-import { ciliumVersionProblem, ciliumVersionWarnings, kubernetesVersionProblem, kubernetesVersionWarning } from "../versions";
+import { ciliumVersionProblem, ciliumVersionWarnings, kubernetesVersionProblem, kubernetesVersionWarnings } from "../versions";
 import { checkName, isComplete, Problems, Reader } from "./reader";
 
 /**
@@ -51,19 +51,17 @@ export function readSite(reader: Reader, problems: Problems): Site | undefined {
     return isComplete(site) ? site : undefined;
 }
 
-export function readKubernetesVersion(reader: Reader, problems: Problems, warnings: string[]): string | undefined {
+/** The Kubernetes version, judged by AKS's release calendar on `today` (the config parser's clock). */
+export function readKubernetesVersion(reader: Reader, problems: Problems, warnings: string[], today: Date, location: string | undefined): string | undefined {
     const version = reader.string("kubernetesVersion");
     if (version === undefined) {
         return undefined;
     }
-    const found = kubernetesVersionProblem(version);
+    const found = kubernetesVersionProblem(version, today);
     if (found) {
         problems.add("kubernetesVersion", version, found);
     }
-    const ending = kubernetesVersionWarning(version);
-    if (ending) {
-        warnings.push(ending);
-    }
+    warnings.push(...kubernetesVersionWarnings(version, today, location));
     return version;
 }
 

@@ -26,11 +26,31 @@ function readDomains(reader: Reader, problems: Problems, key: string): string[] 
 }
 
 /**
+ * Cilium enforces toFQDNs per IP, learned from every DNS answer on the node
+ * (Documentation/security/policy/layer3.rst, v1.19.4): a blocked name that resolves to an address
+ * of an allowed one connects. A subdomain is the likely case (one frontend or CDN for both).
+ */
+function sharedAddressWarnings(allowed: readonly string[], blocked: readonly string[]): string[] {
+    return blocked.flatMap((name) => {
+        const parent = allowed.find((a) => name.endsWith(`.${a}`));
+        return parent
+            ? [`fqdnBlockedDomains: "${name}" is a subdomain of the allowed "${parent}"; Cilium enforces toFQDNs per IP, so if both resolve to a shared address the blocked name connects (the lab serves them from one address and shows that).`]
+            : [];
+    });
+}
+
+/**
  * The allow-list's client must be a pod of its own: the policy default-denies every other egress
  * of the pods it selects, so a label that a cross-cluster client or an egress mapping uses would
  * change their rows.
  */
-export function readDomainAllowList(reader: Reader, problems: Problems, clients: readonly ClientSpec[] | undefined, mappings: readonly EgressMapping[] | undefined): { readonly allowList?: DomainAllowList } | undefined {
+export function readDomainAllowList(
+    reader: Reader,
+    problems: Problems,
+    warnings: string[],
+    clients: readonly ClientSpec[] | undefined,
+    mappings: readonly EgressMapping[] | undefined,
+): { readonly allowList?: DomainAllowList } | undefined {
     const allowed = readDomains(reader, problems, "fqdnAllowedDomains");
     const blocked = readDomains(reader, problems, "fqdnBlockedDomains");
     const entry = reader.string("fqdnClient");
@@ -41,6 +61,7 @@ export function readDomainAllowList(reader: Reader, problems: Problems, clients:
     if (both.length > 0) {
         problems.add("fqdnBlockedDomains", blocked, `also lists ${both.map((b) => `"${b}"`).join(", ")} in fqdnAllowedDomains; a name is either allowed or blocked`);
     }
+    warnings.push(...sharedAddressWarnings(allowed, blocked));
     if (allowed.length + blocked.length > MAX_DOMAINS) {
         problems.add("fqdnAllowedDomains", allowed, `and fqdnBlockedDomains hold ${allowed.length + blocked.length} names together; at most ${MAX_DOMAINS} (each is one probe)`);
     }

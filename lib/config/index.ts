@@ -7,4 +7,4 @@ export { CONFIG_SCHEMA, ConfigKeySpec, ConfigType, schemaDefaults } from "./sche
 export { ConfigError, ConfigProblem, RawConfig } from "./reader";
 export { FORBIDDEN_RANGES } from "./network";
 export { expiresAtProblem } from "./check";
-export { parseLabConfig } from "./parse";
+export { parseLabConfig, ParseOptions } from "./parse";

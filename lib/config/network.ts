@@ -28,7 +28,9 @@ export const FORBIDDEN_RANGES: readonly { cidr: string; why: string }[] = [
 const PREFIX_RULES = {
     vnet: { min: 8, max: 24, allowed: "from /8 to /24" },
     subnet: { min: 8, max: 29, allowed: "from /8 to /29 (Azure's smallest subnet)" },
-    service: { min: 12, max: 24, allowed: "from /12 to /24 (AKS refuses service ranges larger than /12)" },
+    // "The service CIDR must be smaller than /12" (azure-aks-docs use-byo-cni.md, "Kubernetes service
+    // address range", ccbb339ba694): a /12 itself is not smaller, so /13 is the largest allowed.
+    service: { min: 13, max: 24, allowed: "from /13 to /24 (AKS's BYO CNI page: the service CIDR must be smaller than /12)" },
     // Capacity for the cluster's nodes is checked separately (checkPodCapacity).
     pod: { min: 8, max: CLUSTER_POOL_MASK_SIZE, allowed: `from /8 to /${CLUSTER_POOL_MASK_SIZE} (Cilium hands each node a /${CLUSTER_POOL_MASK_SIZE})` },
     egress: { min: 16, max: 30, allowed: "from /16 to /30" },

@@ -13,21 +13,26 @@ import { DEMO_NAMESPACE, GATEWAY_NODE_LABEL, GATEWAY_POOL_NAME } from "./names";
 import { rangesOf, readClusterRanges } from "./network";
 import { ConfigError, isComplete, Problems, RawConfig, Reader } from "./reader";
 
+export interface ParseOptions {
+    /** The clock versions are judged by (AKS end of life, GA); tests pass a fixed day. */
+    readonly today?: Date;
+}
+
 /** Parses and validates everything; throws ConfigError listing every problem. */
-export function parseLabConfig(raw: RawConfig): LabConfig {
+export function parseLabConfig(raw: RawConfig, options: ParseOptions = {}): LabConfig {
     const problems = new Problems();
     const reader = new Reader(raw, problems);
     const warnings: string[] = [];
 
     // The readers run in the order the problems are listed.
     const site = readSite(reader, problems);
-    const kubernetesVersion = readKubernetesVersion(reader, problems, warnings);
+    const kubernetesVersion = readKubernetesVersion(reader, problems, warnings, options.today ?? new Date(), site?.location);
     const nodeReads = readNodes(reader, problems);
     const rangeReads = readClusterRanges(reader, problems, nodeReads.nodeCountA, nodeReads.nodeCountB, nodeReads.gatewayNodeCount);
     const ciliumVersion = readCiliumVersion(reader, problems, warnings, kubernetesVersion);
     const workloadReads = readWorkloads(reader, problems);
     const egressReads = readEgress(reader, problems, warnings, rangeReads, workloadReads.clients);
-    const domains = readDomainAllowList(reader, problems, workloadReads.clients, egressReads.mappings);
+    const domains = readDomainAllowList(reader, problems, warnings, workloadReads.clients, egressReads.mappings);
     const check = readCheck(reader, problems);
 
     if (problems.list.length > 0) {

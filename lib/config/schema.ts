@@ -58,7 +58,7 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
         key: "expiresAt",
         type: "string",
         default: "never",
-        description: "When the lab should be torn down, UTC as 2026-11-27T18:00:00Z, tagged on the resource group; never: no expiry. npm run experiment -- --ttl HOURS sets it.",
+        description: "When you mean to tear the lab down, UTC as 2026-11-27T18:00:00Z, tagged on the resource group for the portal; never: none. npm run experiment -- --ttl records its time as a stack tag instead.",
     },
 ];
 

@@ -1,0 +1,21 @@
+// What the runner works with, injected so tests can replace the stack operations, the terminal and the clock.
+import { Asker } from "./costPrompt";
+import { ExperimentFlags } from "./flags";
+import { Interrupt } from "./interrupt";
+import { ExperimentWorkspace } from "./stack";
+
+export interface RunnerDeps {
+    readonly flags: ExperimentFlags;
+    /** The repository: Pulumi.yaml, the program, policies/. */
+    readonly root: string;
+    /** Absolute path of this run's directory. */
+    readonly runDir: string;
+    readonly workspace: ExperimentWorkspace;
+    readonly asker: Asker;
+    readonly interrupt: Interrupt;
+    readonly now: () => Date;
+    /** The runner's own lines: results, warnings, what to do next. */
+    readonly print: (line: string) => void;
+    /** The engine's progress, passed through as it arrives. */
+    readonly stream: (text: string) => void;
+}
