@@ -5,7 +5,7 @@ import { GATEWAY_NAMESPACE, SELECTOR_APP } from "./egress";
 export const SELECTION_ROLE = "egress-lab-gateway-selection";
 
 export function selectionServiceAccount(): k8s.types.input.core.v1.ServiceAccount {
-    // The pod mounts a projected token into the check's container only (lib/egress.ts).
+    // No default token mount: the selector pod projects a short-lived one (lib/nextHopSelector.ts).
     return { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: SELECTOR_APP, namespace: GATEWAY_NAMESPACE }, automountServiceAccountToken: false };
 }
 

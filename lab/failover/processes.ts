@@ -3,7 +3,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import * as readline from "readline";
-import { inNs } from "../netns";
+import { inNs, stopProcess } from "../netns";
 
 export class JsonLinesProcess {
     readonly child: ChildProcess;
@@ -47,13 +47,7 @@ export class JsonLinesProcess {
         this.child.stdin!.write(`${line}\n`);
     }
 
-    async stop(graceMs = 1000): Promise<void> {
-        if (this.child.exitCode !== null || this.child.signalCode !== null) {
-            return;
-        }
-        this.child.kill("SIGTERM");
-        const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
-        await this.exited;
-        clearTimeout(timer);
+    stop(graceMs = 1000): Promise<void> {
+        return stopProcess(this.child, this.exited, graceMs);
     }
 }
