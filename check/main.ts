@@ -4,7 +4,7 @@
 //   pulumi stack output --json --show-secrets | npm run check -- --out report.json
 //   ... | npm run check -- --out-dir runs/check --junit junit.xml
 //
-// Options: --out FILE (the report JSON), --out-dir DIR (the run directory: observations.json,
+// Options: --help or -h (print the usage, exit 0), --out FILE (the report JSON), --out-dir DIR (the run directory: observations.json,
 // topology.svg, junit.xml and pcap/), --junit FILE (the verdicts as JUnit XML). Every run keeps
 // each B node's capture as a pcap in <run dir>/pcap/: the --out-dir, else $EGRESS_LAB_RUN_DIR (the
 // experiment runner's), else runs/check-<UTC time>.
@@ -26,6 +26,7 @@ import { watchParent } from "./parentWatch";
 import { CheckPlan } from "./plan";
 import { CheckReport } from "./types";
 import { parseCheckPlan } from "./planShape";
+import { isRecord, JSON_LIMITS, parseBoundedJson } from "../lib/records";
 import { runCheck } from "./run";
 import { defaultRunDir, RUN_DIR_ENV, RUN_FILES, writeRunDir } from "./runDir";
 
@@ -39,12 +40,16 @@ export interface CheckInput {
 
 /** Parses and checks the input without ever echoing it (it holds credentials). */
 export function parseCheckInput(text: string): CheckInput {
-    let parsed: Record<string, unknown>;
+    let value: unknown;
     try {
-        parsed = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-        throw new Error("the check's input is not JSON; pipe `pulumi stack output --json --show-secrets` into it");
+        value = parseBoundedJson(text, "the check's input");
+    } catch (error) {
+        throw error instanceof RangeError ? error : new Error("the check's input is not JSON; pipe `pulumi stack output --json --show-secrets` into it");
     }
+    if (!isRecord(value)) {
+        throw new Error("the check's input is not a JSON object; pipe `pulumi stack output --json --show-secrets` into it");
+    }
+    const parsed = value;
     const missing = ["kubeconfigA", "kubeconfigB", "checkPlan"].filter((k) => parsed[k] === undefined || parsed[k] === null || parsed[k] === "");
     if (missing.length > 0) {
         throw new Error(`the check's input lacks ${missing.join(", ")}; use --show-secrets so the kubeconfigs are included`);
@@ -57,9 +62,15 @@ export function parseCheckInput(text: string): CheckInput {
     return { kubeconfigA: parsed.kubeconfigA, kubeconfigB: parsed.kubeconfigB, checkPlan: parseCheckPlan(parsed.checkPlan), sourcePublicIp, gatewayForwarding };
 }
 
+/** Stdin, refused as too large past JSON_LIMITS.bytes rather than grown into a string V8 cannot hold. */
 async function readStdin(): Promise<string> {
     const chunks: Buffer[] = [];
+    let bytes = 0;
     for await (const chunk of process.stdin) {
+        bytes += (chunk as Buffer).length;
+        if (bytes > JSON_LIMITS.bytes) {
+            throw new RangeError(`the check's input is too large: more than ${JSON_LIMITS.bytes} bytes`);
+        }
         chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks).toString("utf8");
@@ -69,6 +80,8 @@ export interface CheckArgs {
     readonly out?: string;
     readonly outDir?: string;
     readonly junit?: string;
+    /** --help or -h: print CHECK_USAGE and exit 0. */
+    readonly help?: true;
     /** On a failing strict run, print one line on stdout instead of the report (the Command passes it). */
     readonly briefFailure?: boolean;
 }
@@ -80,9 +93,15 @@ export function briefFailure(report: CheckReport, runDir: string): string {
     return `the check failed: ${failing} of ${rows.length} rows did not pass; report, picture and pcaps in ${runDir}`;
 }
 
+/** What --help prints; exported so the docs can be generated from it. */
+export const CHECK_USAGE = "usage: npm run check -- [--out file] [--out-dir dir] [--junit file] [--brief-failure] [--help] (input on stdin)";
+
 /** The options; anything else is an error that shows the usage. */
 export function parseCheckArgs(argv: readonly string[]): CheckArgs {
-    const usage = "usage: npm run check -- [--out file] [--out-dir dir] [--junit file] [--brief-failure] (input on stdin)";
+    const usage = CHECK_USAGE;
+    if (argv.includes("--help") || argv.includes("-h")) {
+        return { help: true };
+    }
     const args: Record<string, string | boolean> = {};
     const names: Record<string, "out" | "outDir" | "junit"> = { "--out": "out", "--out-dir": "outDir", "--junit": "junit" };
     for (let i = 0; i < argv.length; i++) {
@@ -90,7 +109,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
             args.briefFailure = true;
             continue;
         }
-        const name = names[argv[i]];
+        const name = Object.prototype.hasOwnProperty.call(names, argv[i]) ? names[argv[i]] : undefined;
         const value = argv[i + 1];
         if (!name) {
             throw new Error(`unknown option ${argv[i]}; ${usage}`);
@@ -106,6 +125,10 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
 
 async function main(): Promise<number> {
     const args = parseCheckArgs(process.argv.slice(2));
+    if (args.help) {
+        await writeAll(process.stdout, `${CHECK_USAGE}\n`);
+        return 0;
+    }
     const outFile = args.out;
     // The experiment runner names the run directory; the report, the JUnit file and the picture follow it there.
     const namedRunDir = args.outDir ?? process.env[RUN_DIR_ENV];

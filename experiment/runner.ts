@@ -50,9 +50,9 @@ function changesText(changes: Readonly<Record<string, number>>): string {
     return parts.length > 0 ? parts.join(", ") : "no changes";
 }
 
-async function loadConfig(stack: StackOperations, print: (line: string) => void): Promise<LabConfig | undefined> {
+async function loadConfig(stack: StackOperations, print: (line: string) => void, now: Date): Promise<LabConfig | undefined> {
     try {
-        return parseLabConfig(await stack.config());
+        return parseLabConfig(await stack.config(), { today: now });
     } catch (error) {
         if (error instanceof ConfigError) {
             print(error.message);
@@ -133,7 +133,7 @@ export async function runExperiment(d: RunnerDeps): Promise<number> {
         lines?.forEach((l) => print(l));
         return d.interrupt.requested ? EXIT.interrupted : EXIT.failed;
     }
-    const config = await loadConfig(stack, print);
+    const config = await loadConfig(stack, print, d.now());
     if (!config) {
         return EXIT.failed;
     }

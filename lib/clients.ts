@@ -1,6 +1,6 @@
 // Client pods on cluster A: curl, non-root, sleeping until the check execs into them.
 import type * as k8s from "@pulumi/kubernetes";
-import { ClientSpec } from "./config";
+import { clientPodLabels, ClientSpec } from "./config";
 import { IMAGES } from "./images";
 import { Label } from "./labels";
 import { restrictedContainerSecurity } from "./podSecurity";
@@ -17,7 +17,7 @@ export function clientPod(input: ClientPodInput): k8s.types.input.core.v1.Pod {
     return {
         apiVersion: "v1",
         kind: "Pod",
-        metadata: { name: client.name, namespace, labels: { [client.label.key]: client.label.value, "egress-lab/role": "client" } },
+        metadata: { name: client.name, namespace, labels: clientPodLabels(client) },
         spec: {
             automountServiceAccountToken: false,
             terminationGracePeriodSeconds: 1,

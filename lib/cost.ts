@@ -1,7 +1,7 @@
 // The hourly bill estimate (nodes, their OS disks, load balancers, public IPs): one pure function
 // behind the policy pack's advisory budget (policies/azure.ts) and the experiment runner's
 // confirmation prompt (experiment/costPrompt.ts).
-import type { LabConfig } from "./config";
+import type { LabConfig } from "./config/model";
 import { HOURLY_USD, vmSizeProblem } from "./vmSizes";
 
 /** One node pool to price. */

@@ -26,8 +26,10 @@ const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * Why `name` is not a plain lower-case host name such as google.com, or undefined. Exact names
- * only: toFQDNs matchName takes literal names (the CRD's pattern also admits "_" and a trailing
- * dot, which no host name needs).
+ * only: toFQDNs matchName takes literal names. Stricter than Cilium: the CRD's pattern
+ * `^([-a-zA-Z0-9_]+[.]?)+$`, maxLength 255 (ciliumnetworkpolicies.yaml of 1.16.4, 1.19.6, 1.20.0-pre.4)
+ * and FQDNSelector.sanitize's `^[-a-zA-Z0-9_.]+$` (pkg/policy/api/fqdn.go) also admit "_", a trailing
+ * dot and IP literals. An address is never a name in a DNS answer, so its matchName never matches.
  */
 export function domainNameProblem(name: string): string | undefined {
     if (name !== name.toLowerCase()) {
@@ -49,6 +51,10 @@ export function domainNameProblem(name: string): string | undefined {
     const bad = labels.find((label) => !DNS_LABEL.test(label));
     if (bad !== undefined) {
         return `has label "${bad}"; allowed: 1-63 lower-case letters, digits or '-', starting and ending alphanumeric`;
+    }
+    // A top-level domain is never all-numeric (RFC 3696 section 2); this also catches 10.0.0.1.
+    if (/^\d+$/.test(labels[labels.length - 1])) {
+        return "is an IP address or ends in an all-numeric label; toFQDNs matchName matches names in DNS answers, never an address, so list a host name";
     }
     return undefined;
 }

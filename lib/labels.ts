@@ -54,3 +54,8 @@ export function labelText(label: Label): string {
 export function sameLabel(a: Label, b: Label): boolean {
     return a.key === b.key && a.value === b.value;
 }
+
+/** Whether a matchLabels selector of one label selects an object carrying `labels`. */
+export function selects(selector: Label, labels: Readonly<Record<string, string>>): boolean {
+    return Object.prototype.hasOwnProperty.call(labels, selector.key) && labels[selector.key] === selector.value;
+}

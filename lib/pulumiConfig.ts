@@ -1,17 +1,11 @@
 // Reads this project's keys from the Pulumi runtime and hands them to the one parser.
 import * as pulumi from "@pulumi/pulumi";
 import { authConfigKeys } from "./azureAuth";
-import { ConfigError, LabConfig, parseLabConfig } from "./config";
+import { ConfigError, LabConfig, parseLabConfig, projectConfig } from "./config";
 
 /** Loads and validates the stack's config; bad input stops the program before any resource. */
 export function loadLabConfig(): LabConfig {
-    const prefix = `${pulumi.getProject()}:`;
-    const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-        if (key.startsWith(prefix)) {
-            raw[key.slice(prefix.length)] = value;
-        }
-    }
+    const raw = projectConfig(pulumi.getProject(), Object.entries(pulumi.runtime.allConfig()));
     try {
         return parseLabConfig(raw);
     } catch (error) {

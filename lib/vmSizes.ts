@@ -1,5 +1,8 @@
-// VM size checks. Any AKS pool: at least 2 vCPUs ("Restricted VM sizes",
-// learn.microsoft.com/azure/aks/quotas-skus-regions); system pools need more (below).
+// VM size checks. Only what the AKS API refuses is a problem: any pool needs at least 2 vCPUs and
+// 4 GB ("Restricted VM sizes", learn.microsoft.com/azure/aks/quotas-skus-regions), and for system
+// pools the API's SystemPoolSkuTooLow says the same ("System node pool must use VM sku with more
+// than 2 cores and 4GB memory": MicrosoftDocs/azure-dev-docs#216, Standard_DS1_v2 refused,
+// Standard_DS2_v2 accepted). The stricter system-pool rules are documentation only (below).
 
 /** vCPUs as the size name states them: the number after the family letters (D2s_v5 -> 2, DS2_v2 -> 2). */
 export function vcpusFromName(vmSize: string): number | undefined {
@@ -25,23 +28,24 @@ export function vmSizeProblem(vmSize: string): string | undefined {
 }
 
 /**
- * System pools need "at least 4 vCPUs and 4 GB of memory" and take no B-series (burstable) size
- * (learn.microsoft.com/azure/aks/use-system-pools, "System node pools have the following
- * restrictions", ms.date 04/30/2026). nodeVmSize is the size of both clusters' system pools; the
- * gateway pool is a User pool and keeps vmSizeProblem's 2-vCPU minimum.
+ * AKS documents more for system pools than its API enforces: "at least 4 vCPUs and 4 GB of memory"
+ * and no B-series (learn.microsoft.com/azure/aks/use-system-pools, "System node pools have the
+ * following restrictions", ms.date 04/30/2026). Users create 2-vCPU and B-series system pools
+ * (MicrosoftDocs/azure-docs#121181); Microsoft's Aspire defaults its AKS system pool to
+ * Standard_D2s_v5 (microsoft/aspire#16312). So these are warnings, not problems.
  */
 export const MIN_SYSTEM_POOL_VCPUS = 4;
 
-export function systemPoolVmSizeProblem(vmSize: string): string | undefined {
-    const general = vmSizeProblem(vmSize);
-    if (general) {
-        return general;
-    }
+/** The size the defaults use: the documented, supported shape for a system pool. */
+export const DOCUMENTED_SYSTEM_POOL_SIZE = "Standard_D4s_v5";
+
+/** The documented system-pool rule a size breaks (vmSizeProblem passed), or undefined. */
+export function systemPoolAdvice(vmSize: string): string | undefined {
     if (/^Standard_B\d/i.test(vmSize)) {
-        return "is a B-series (burstable) size, which AKS does not support for system node pools; choose another size, e.g. Standard_D4s_v5";
+        return "is a B-series (burstable) size, which AKS documents as not supported for system node pools";
     }
     if ((vcpusFromName(vmSize) ?? 0) < MIN_SYSTEM_POOL_VCPUS) {
-        return `has fewer than ${MIN_SYSTEM_POOL_VCPUS} vCPUs, which AKS requires for system node pools; choose e.g. Standard_D4s_v5`;
+        return `has fewer than the ${MIN_SYSTEM_POOL_VCPUS} vCPUs AKS documents for system node pools`;
     }
     return undefined;
 }

@@ -43,7 +43,7 @@ describe("config: bad input", function () {
         }
         expect(failure).to.be.instanceOf(pulumi.RunError);
         expect((failure as Error).message).to.include('clusterAVnetCidr: "10.10.0.0/33" is not an IPv4 CIDR');
-        expect((failure as Error).message).to.include("clusterBNodeCount: \"0\" must be a whole number from 2 to 10");
+        expect((failure as Error).message).to.include("clusterBNodeCount: \"0\" must be a whole number from 1 to 10");
         expect(recorder.registrations).to.deep.equal([]);
         delete require.cache[require.resolve("../index")];
         pulumi.runtime.setAllConfig({});

@@ -1,5 +1,7 @@
 // The hourly estimate (lib/cost.ts) and the capacity arithmetic behind the config checks (lib/capacity.ts).
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { peakNodes, podBlocks, upgradeSurge } from "../lib/capacity";
 import { parseLabConfig } from "../lib/config";
 import { dollars, hourlyEstimate, labNodePools, labOtherItems } from "../lib/cost";
@@ -31,5 +33,18 @@ describe("capacity arithmetic", function () {
         expect([0, 1, 9, 10, 11, 25].map(upgradeSurge)).to.deep.equal([0, 1, 1, 1, 2, 3]);
         expect(peakNodes([{ label: "a", count: 10 }, { label: "gw", count: 1 }])).to.equal(13);
         expect([16, 22, 24, 25].map((prefix) => podBlocks(prefix))).to.deep.equal([256, 4, 1, 0]);
+    });
+});
+
+describe("README: both costs", function () {
+    it("shows the default lab's and the cheaper accepted shape's totals as lib/cost.ts computes them", function () {
+        const total = (raw: Record<string, unknown>): string => {
+            const config = parseLabConfig(raw);
+            return dollars(hourlyEstimate(labNodePools(config), labOtherItems(config)).cents).replace(/^\$(.*)\/h$/, "$1");
+        };
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        expect(readme).to.include(`**about ${total({})} per hour,`);
+        expect(readme).to.include("`nodeVmSize: Standard_D2s_v5` and `clusterANodeCount: 1`");
+        expect(readme).to.include(`**about ${total({ nodeVmSize: "Standard_D2s_v5", clusterANodeCount: 1 })} per hour**`);
     });
 });

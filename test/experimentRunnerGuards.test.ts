@@ -77,7 +77,7 @@ describe("experiment runner: guards, expiry and exit codes (fake stack operation
         expect(await t.run()).to.equal(EXIT.failed);
         expect(t.stack.calls).to.deep.equal(["config"]);
         expect(t.printed).to.include(
-            'egress-lab configuration has 2 problems:\n  - clusterANodeCount: "0" must be a whole number from 2 to 10\n  - expiresAt: "tomorrow" is not a UTC time of the form 2026-11-27T18:00:00Z, or never',
+            'egress-lab configuration has 2 problems:\n  - clusterANodeCount: "0" must be a whole number from 1 to 10\n  - expiresAt: "tomorrow" is not a UTC time of the form 2026-11-27T18:00:00Z, or never',
         );
     });
 

@@ -81,8 +81,8 @@ describe("offline lab topology (pure)", function () {
     });
 
     it("reads stack files like Pulumi does, ignoring other namespaces", function () {
-        const raw = rawFromStackYaml("config:\n  egress-lab:clusterBNodeCount: 3\n  azure-native:location: koreacentral\n  egress-lab:clients:\n    value: [\"a:x=y\"]\n", "test");
-        expect(raw).to.deep.equal({ clusterBNodeCount: 3, clients: ["a:x=y"] });
+        const raw = rawFromStackYaml('config:\n  egress-lab:clusterBNodeCount: 3\n  azure-native:location: koreacentral\n  egress-lab:clients: ["a:x=y"]\n', "test");
+        expect({ ...raw }).to.deep.equal({ clusterBNodeCount: "3", clients: '["a:x=y"]' });
     });
 
     it("names the Debian package for each missing tool", function () {

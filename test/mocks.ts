@@ -6,6 +6,7 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { EgressLab } from "../components/egressLab";
 import { parseLabConfig } from "../lib/config";
+import { refusalOf } from "./mockRefusals";
 
 export const SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
 export const FAKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: fake-token}}]\n";
@@ -39,6 +40,8 @@ export interface Registration {
 export interface Recorder {
     readonly registrations: Registration[];
     readonly invokes: { token: string; inputs: Record<string, unknown> }[];
+    /** What the engine or the API server would have refused; the mocks themselves accept anything. */
+    readonly refusals: string[];
 }
 
 function urnFor(parent: string, type: string, name: string): string {
@@ -96,7 +99,7 @@ function fakeState(type: string, name: string, inputs: Record<string, unknown>):
 
 /** Installs the mocks and returns the recorder they fill. Call before importing any program code. */
 export function installMocks(options: { preview?: boolean; project?: string; stack?: string } = {}): Recorder {
-    const recorder: Recorder = { registrations: [], invokes: [] };
+    const recorder: Recorder = { registrations: [], invokes: [], refusals: [] };
     pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
@@ -134,7 +137,7 @@ export function installMocks(options: { preview?: boolean; project?: string; sta
         const object = req.getObject();
         const raw = object?.toJavaScript() ?? {};
         const secretInputs = Object.keys(raw).filter((k) => isSecretValue(raw[k]));
-        recorder.registrations.push({
+        const registration: Registration = {
             type: req.getType(),
             name: req.getName(),
             urn: urnFor(parentUrn, req.getType(), req.getName()),
@@ -143,7 +146,12 @@ export function installMocks(options: { preview?: boolean; project?: string; sta
             secretInputs,
             dependencies: [...dependencies],
             provider: req.getProvider(),
-        });
+        };
+        const refusal = refusalOf(recorder.registrations, registration);
+        if (refusal) {
+            recorder.refusals.push(refusal);
+        }
+        recorder.registrations.push(registration);
         return original(req, callback);
     };
     return recorder;
@@ -269,6 +277,9 @@ export async function buildLab(raw: Record<string, unknown> = {}): Promise<{ rec
     const recorder = installMocks();
     const lab = new EgressLab("egress-lab", { config: parseLabConfig(raw) });
     await settle();
+    if (recorder.refusals.length > 0) {
+        throw new Error(`pulumi up would stop: ${recorder.refusals.join("; ")}`);
+    }
     return { recorder, lab };
 }
 

@@ -116,7 +116,7 @@ describe("pcap in the capture pod (AKS)", function () {
 
     it("takes the options as parsed, and refuses others", function () {
         expect(parseCheckArgs(["--out-dir", "runs/x", "--junit", "j.xml"])).to.deep.equal({ outDir: "runs/x", junit: "j.xml" });
-        expect(() => parseCheckArgs(["--junit"])).to.throw("--junit needs a path; usage: npm run check -- [--out file] [--out-dir dir] [--junit file] [--brief-failure] (input on stdin)");
+        expect(() => parseCheckArgs(["--junit"])).to.throw("--junit needs a path; usage: npm run check -- [--out file] [--out-dir dir] [--junit file] [--brief-failure] [--help] (input on stdin)");
         expect(() => parseCheckArgs(["--pcap"])).to.throw(/^unknown option --pcap/);
     });
 });

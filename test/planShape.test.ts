@@ -2,7 +2,9 @@
 // version (labels as "key=value" text) or a broken file gets an error naming the field.
 import { expect } from "chai";
 import { checkPlan } from "../check/plan";
+import { CHECK_USAGE, parseCheckArgs, parseCheckInput } from "../check/main";
 import { parseCheckPlan } from "../check/planShape";
+import { parseBoundedJson } from "../lib/records";
 import { parseLabConfig } from "../lib/config";
 
 const PLAN = checkPlan(parseLabConfig({}));
@@ -22,10 +24,59 @@ describe("check plan from stack outputs", function () {
     });
 
     it("refuses what is not a plan at all, naming the first missing field", function () {
-        expect(() => parseCheckPlan("plan")).to.throw(`checkPlan must be an object${UPGRADE}`);
+        expect(() => parseCheckPlan("plan")).to.throw(`checkPlan must be an object (got "plan")${UPGRADE}`);
+        expect(() => parseCheckPlan(null)).to.throw(`checkPlan must be an object (got null)${UPGRADE}`);
         expect(() => parseCheckPlan({})).to.throw("checkPlan.namespace must be a non-empty string");
         expect(() => parseCheckPlan({ ...PLAN, strict: "yes" })).to.throw("checkPlan.strict must be true or false");
         expect(() => parseCheckPlan({ ...PLAN, targets: {} })).to.throw("checkPlan.targets must be a list");
-        expect(() => parseCheckPlan({ ...PLAN, receiver: { port: "8080", servicePort: 80 } })).to.throw("checkPlan.receiver needs numeric port and servicePort");
+        expect(() => parseCheckPlan({ ...PLAN, receiver: { ...PLAN.receiver, port: "8080" } })).to.throw('checkPlan.receiver.port must be a port number from 1 to 65535 (got "8080")');
+    });
+
+    it("checks every field the run reads, naming it", function () {
+        const without = (record: object, field: string): Record<string, unknown> => Object.fromEntries(Object.entries(record).filter(([name]) => name !== field));
+        const noAllowed = without(PLAN.domains ?? {}, "allowed");
+        const noCidrs = without(PLAN.egress[0], "destinationCidrs");
+        const noPath = without(PLAN.targets[0], "path");
+        const cases: [unknown, string][] = [
+            [{ ...PLAN, domains: noAllowed }, "checkPlan.domains.allowed must be a list (got nothing)"],
+            [{ ...PLAN, domains: { ...PLAN.domains, blocked: null } }, "checkPlan.domains.blocked must be a list (got null)"],
+            [{ ...PLAN, domains: { ...PLAN.domains, client: { name: "x" } } }, "checkPlan.domains.client.label must be a label object"],
+            [{ ...PLAN, egress: [noCidrs] }, "checkPlan.egress[0].destinationCidrs must be a list (got nothing)"],
+            [{ ...PLAN, egress: [{ ...PLAN.egress[0], destinationCidrs: [""] }] }, 'checkPlan.egress[0].destinationCidrs[0] must be a non-empty string (got "")'],
+            [{ ...PLAN, targets: [noPath] }, 'checkPlan.targets[0].path must be one of "internal", "public" (got nothing)'],
+            [{ ...PLAN, targets: [{ ...PLAN.targets[0], externalTrafficPolicy: "local" }] }, 'checkPlan.targets[0].externalTrafficPolicy must be one of "Cluster", "Local" (got "local")'],
+            [{ ...PLAN, assigner: { namespace: "egress-gateway-system" } }, "checkPlan.assigner.name must be a non-empty string (got nothing)"],
+            [{ ...PLAN, receiver: { ...PLAN.receiver, servicePort: 70000 } }, "checkPlan.receiver.servicePort must be a port number from 1 to 65535 (got 70000)"],
+            [{ ...PLAN, clients: [{ name: "x".repeat(100), label: 5 }] }, "checkPlan.clients[0].label must be a label object"],
+        ];
+        for (const [plan, message] of cases) {
+            expect(() => parseCheckPlan(plan)).to.throw(message);
+        }
+        // A long value is shown cut short.
+        expect(() => parseCheckPlan({ ...PLAN, namespace: ["n".repeat(100)] })).to.throw(`checkPlan.namespace must be a non-empty string (got ["${"n".repeat(55)}...)`);
+        // The one optional field: a config without domains exports none.
+        expect(parseCheckPlan(JSON.parse(JSON.stringify(checkPlan(parseLabConfig({ fqdnAllowedDomains: [], fqdnBlockedDomains: [] })))))).to.not.have.property("domains");
+    });
+});
+
+describe("check input: size and depth", function () {
+    it("says too large for input past the byte or depth limit, before parsing or walking it", function () {
+        expect(() => parseBoundedJson("[".repeat(65) + "]".repeat(65), "the check's input")).to.throw("the check's input is too large: nested more than 64 levels deep");
+        expect(() => parseCheckInput("[".repeat(200000) + "]".repeat(200000))).to.throw("the check's input is too large: nested more than 64 levels deep");
+        expect(() => parseBoundedJson('"abcdef"', "x", { bytes: 4, depth: 1 })).to.throw("x is too large: more than 4 bytes");
+        // Brackets inside strings do not count.
+        expect(parseBoundedJson(JSON.stringify({ a: "[[[[{{{{" }), "x", { bytes: 100, depth: 1 })).to.deep.equal({ a: "[[[[{{{{" });
+    });
+
+    it("refuses null or a list as the input, naming what to pipe", function () {
+        for (const text of ["null", "[]", "42"]) {
+            expect(() => parseCheckInput(text)).to.throw("the check's input is not a JSON object; pipe `pulumi stack output --json --show-secrets` into it");
+        }
+    });
+
+    it("prints the usage for --help and -h", function () {
+        expect(parseCheckArgs(["--help"])).to.deep.equal({ help: true });
+        expect(parseCheckArgs(["--out", "x", "-h"])).to.deep.equal({ help: true });
+        expect(CHECK_USAGE).to.match(/^usage: npm run check -- .*--help/);
     });
 });

@@ -32,6 +32,10 @@ describe("program (index.ts under mocks)", function () {
         await settle();
     });
 
+    it("registers nothing the engine or the API server would refuse as a repeated name", function () {
+        expect(recorder.refusals).to.deep.equal([]);
+    });
+
     it("builds two clusters with network plugin none, each on its own custom subnet", function () {
         const clusters = byType(recorder, MC);
         expect(clusters.map((c) => c.inputs.resourceName).sort()).to.deep.equal(["egress-lab-b", "yj-aks-a"]);

@@ -23,11 +23,24 @@ export interface CheckReads {
     readonly expiresAt?: string;
 }
 
-export function readCheck(reader: Reader, problems: Problems): CheckReads | undefined {
+/** A past expiry is legal (a stack can outlive it) but a new `up` would build a lab that is already due. */
+export function expiresAtWarning(expiresAt: string, now: Date): string | undefined {
+    if (expiresAt === "never" || Date.parse(expiresAt) > now.getTime()) {
+        return undefined;
+    }
+    const nowText = now.toISOString().replace(/\.\d{3}Z$/, "Z");
+    return `expiresAt: ${expiresAt} is already past (now ${nowText}), so the resource group's tag marks it due for teardown as soon as it exists; set a later time (pulumi config set expiresAt 2026-11-27T18:00:00Z) or never.`;
+}
+
+export function readCheck(reader: Reader, problems: Problems, warnings: string[], now: Date): CheckReads | undefined {
     const check = { nonce: reader.string("checkNonce"), strict: reader.boolean("checkStrict") };
     const expiresAt = checkName(problems, "expiresAt", reader.string("expiresAt"), expiresAtProblem);
     if (!isComplete(check) || expiresAt === undefined) {
         return undefined;
+    }
+    const late = expiresAtWarning(expiresAt, now);
+    if (late) {
+        warnings.push(late);
     }
     return { check, expiresAt: expiresAt === "never" ? undefined : expiresAt };
 }

@@ -7,17 +7,19 @@ import {
     NODE_RESOURCE_GROUP_MAX_LENGTH,
     resourceGroupNameProblem,
 } from "../azureNames";
-import { systemPoolVmSizeProblem, vmSizeProblem } from "../vmSizes";
+import { dollars, hourlyEstimate } from "../cost";
+import { DOCUMENTED_SYSTEM_POOL_SIZE, systemPoolAdvice, vmSizeProblem } from "../vmSizes";
 import { ciliumVersionProblem, ciliumVersionWarnings, kubernetesVersionProblem, kubernetesVersionWarnings } from "../versions";
 import { checkName, isComplete, Problems, Reader } from "./reader";
 
 /**
- * AKS system pools need at least two nodes ("System node pools have the following restrictions",
- * learn.microsoft.com/azure/aks/use-system-pools, ms.date 04/30/2026); both clusters have one
- * system pool only, so each count is that pool's.
+ * Each cluster has one system pool, so each count is that pool's. AKS documents "at least two
+ * nodes" for system pools (learn.microsoft.com/azure/aks/use-system-pools, ms.date 04/30/2026) but
+ * its API accepts one (MicrosoftDocs/azure-docs#121181; quotas-skus-regions.md): one warns.
  */
-const MIN_SYSTEM_POOL_NODES = 2;
+const DOCUMENTED_SYSTEM_POOL_NODES = 2;
 const MAX_NODES = 10;
+const USE_SYSTEM_POOLS = "learn.microsoft.com/azure/aks/use-system-pools";
 
 /** Where the lab lives and what the two clusters are called. */
 export interface Site {
@@ -89,13 +91,47 @@ export interface NodeReads {
     readonly gatewayNodeCount: number | undefined;
 }
 
-export function readNodes(reader: Reader, problems: Problems): NodeReads {
-    return {
-        nodeCountA: reader.integer("clusterANodeCount", MIN_SYSTEM_POOL_NODES, MAX_NODES),
-        nodeCountB: reader.integer("clusterBNodeCount", MIN_SYSTEM_POOL_NODES, MAX_NODES),
-        nodeVmSize: checkName(problems, "nodeVmSize", reader.string("nodeVmSize"), systemPoolVmSizeProblem),
+export function readNodes(reader: Reader, problems: Problems, warnings: string[]): NodeReads {
+    const reads = {
+        nodeCountA: reader.integer("clusterANodeCount", 1, MAX_NODES),
+        nodeCountB: reader.integer("clusterBNodeCount", 1, MAX_NODES),
+        nodeVmSize: checkName(problems, "nodeVmSize", reader.string("nodeVmSize"), vmSizeProblem),
         gatewayVmSize: checkName(problems, "gatewayVmSize", reader.string("gatewayVmSize"), vmSizeProblem),
         // One node is a working gateway; failover needs two (docs/failover.md).
         gatewayNodeCount: reader.integer("gatewayNodeCount", 1, MAX_NODES),
     };
+    warnings.push(...systemPoolWarnings(reads));
+    return reads;
+}
+
+/** The documented system-pool rules a valid config breaks, each with what the cheaper shape saves (lib/cost.ts). */
+function systemPoolWarnings({ nodeCountA, nodeCountB, nodeVmSize }: NodeReads): string[] {
+    if (nodeVmSize === undefined) {
+        return [];
+    }
+    const cost = (vmSize: string, count: number): string => {
+        const estimate = hourlyEstimate([{ label: "system pool", vmSize, count }]);
+        return estimate.unpriced.length > 0 ? `an unknown amount (${vmSize} has no price in lib/vmSizes.ts)` : dollars(estimate.cents);
+    };
+    const warnings: string[] = [];
+    const advice = systemPoolAdvice(nodeVmSize);
+    const nodes = (nodeCountA ?? DOCUMENTED_SYSTEM_POOL_NODES) + (nodeCountB ?? DOCUMENTED_SYSTEM_POOL_NODES);
+    if (advice) {
+        warnings.push(
+            `nodeVmSize: ${nodeVmSize} ${advice} (${USE_SYSTEM_POOLS}); the AKS API accepts it (it refuses only sizes under 2 vCPUs or 4 GB), fine for a short lab. ` +
+                `The ${nodes} system nodes cost ${cost(nodeVmSize, nodes)} with it against ${cost(DOCUMENTED_SYSTEM_POOL_SIZE, nodes)} with ${DOCUMENTED_SYSTEM_POOL_SIZE}.`,
+        );
+    }
+    for (const [key, count, note] of [
+        ["clusterANodeCount", nodeCountA, ""],
+        ["clusterBNodeCount", nodeCountB, " B's externalTrafficPolicy: Cluster Services then never forward to another node."],
+    ] as const) {
+        if (count !== undefined && count < DOCUMENTED_SYSTEM_POOL_NODES) {
+            warnings.push(
+                `${key}: ${count} is below the ${DOCUMENTED_SYSTEM_POOL_NODES} nodes AKS documents for a system pool (${USE_SYSTEM_POOLS}); the AKS API accepts one, fine for a short lab, ` +
+                    `but nothing takes over while that node is upgraded or repaired. It costs ${cost(nodeVmSize, count)} against ${cost(nodeVmSize, DOCUMENTED_SYSTEM_POOL_NODES)} for two.${note}`,
+            );
+        }
+    }
+    return warnings;
 }

@@ -2,10 +2,11 @@
 // destinations, and the internal LB frontend the routes point at.
 import * as cidr from "../cidr";
 import { Cidr } from "../cidr";
-import { Label, labelText, parseLabel, sameLabel } from "../labels";
+import { Label, labelText, sameLabel, selects } from "../labels";
 import { ClientSpec, EgressMapping, EgressSettings } from "./model";
 import { checkDisjoint, checkInside, NamedRange, readCidr } from "./network";
 import { isComplete, Problems, Reader } from "./reader";
+import { clientPodLabels, parseUserLabel } from "./workloads";
 
 /** The ranges of A and B the egress settings are checked against (undefined where a key was bad). */
 export interface EgressContext {
@@ -27,7 +28,8 @@ export function readEgress(reader: Reader, problems: Problems, warnings: string[
     checkDisjoint(problems, [ranges.nodeSubnetA, ranges.gatewaySubnetA, prefix]);
     const mappings = readMappings(reader, problems, prefix, [ranges.nodeSubnetA, ranges.gatewaySubnetA]);
     if (mappings && clients) {
-        for (const mapping of mappings.filter((m) => !clients.some((c) => sameLabel(c.label, m.selector)))) {
+        // Judged on every label a client pod carries, so the warning is true whatever the selector is.
+        for (const mapping of mappings.filter((m) => !clients.some((c) => selects(m.selector, clientPodLabels(c))))) {
             warnings.push(`egressMappings: no client carries ${labelText(mapping.selector)}, so the policy ${mapping.policyName} selects no probe.`);
         }
     }
@@ -48,7 +50,7 @@ function readMappings(reader: Reader, problems: Problems, prefix: NamedRange | u
     const mappings: EgressMapping[] = [];
     for (const entry of values) {
         const colon = entry.lastIndexOf(":");
-        const label = colon > 0 ? parseLabel(entry.slice(0, colon)) : "is not labelKey=labelValue:egressIP, e.g. app=client1:10.10.100.51";
+        const label = colon > 0 ? parseUserLabel(entry.slice(0, colon)) : "is not labelKey=labelValue:egressIP, e.g. app=client1:10.10.100.51";
         if (typeof label === "string") {
             problems.add("egressMappings", entry, label);
             continue;
@@ -59,10 +61,25 @@ function readMappings(reader: Reader, problems: Problems, prefix: NamedRange | u
             problems.add("egressMappings", entry, found);
             continue;
         }
-        const policyName = `egress-${label.key}-${label.value}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 63).replace(/-+$/, "");
+        const policyName = egressPolicyName(label);
+        // The policy is cluster-scoped and its Pulumi name follows it: two equal names would stop `pulumi up` halfway.
+        const twin = mappings.find((m) => m.policyName === policyName);
+        if (twin) {
+            problems.add(
+                "egressMappings",
+                entry,
+                `gives the policy name ${policyName}, as ${labelText(twin.selector)} does; names keep only lower-case letters, digits and '-' (at most 63), so choose labels that differ after that`,
+            );
+            continue;
+        }
         mappings.push({ policyName, selector: label, egressIp: ip });
     }
     return mappings.length === values.length ? mappings : undefined;
+}
+
+/** The CiliumEgressGatewayPolicy's name: readable, so not injective (app=client-1 and app=client.1 meet); readMappings refuses a clash. */
+function egressPolicyName(selector: Label): string {
+    return `egress-${selector.key}-${selector.value}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 63).replace(/-+$/, "");
 }
 
 /** Why one mapping cannot be used: its IP, where the IP lies, or a repeat of an earlier mapping. */

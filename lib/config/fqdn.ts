@@ -1,8 +1,9 @@
 // The domain allow-list: the client it selects and the names it allows or the check expects blocked.
-import { dnsLabelProblem, labelText, parseLabel, sameLabel } from "../labels";
+import { dnsLabelProblem, labelText, selects } from "../labels";
 import { domainNameProblem, FQDN_POLICY_NAME } from "../fqdn";
 import { ClientSpec, DomainAllowList, EgressMapping, MAX_DOMAINS } from "./model";
 import { Problems, Reader } from "./reader";
+import { clientPodLabels, parseUserLabel } from "./workloads";
 
 /** A list of distinct host names (lib/fqdn.ts); every bad entry is its own problem. */
 function readDomains(reader: Reader, problems: Problems, key: string): string[] | undefined {
@@ -67,7 +68,7 @@ export function readDomainAllowList(
     }
     const colon = entry.indexOf(":");
     const name = colon > 0 ? entry.slice(0, colon) : "";
-    const label = colon > 0 ? parseLabel(entry.slice(colon + 1)) : "is not name:labelKey=labelValue, e.g. curl-fqdn:app=fqdn-client";
+    const label = colon > 0 ? parseUserLabel(entry.slice(colon + 1)) : "is not name:labelKey=labelValue, e.g. curl-fqdn:app=fqdn-client";
     if (typeof label === "string") {
         problems.add("fqdnClient", entry, label);
         return undefined;
@@ -78,7 +79,8 @@ export function readDomainAllowList(
         return undefined;
     }
     const client: ClientSpec = { name, label };
-    const clash = clients?.find((c) => c.name === name || sameLabel(c.label, label));
+    // The policy selects every demo pod carrying its label; a mapping selects the allow-list's pod the same way.
+    const clash = clients?.find((c) => c.name === name || selects(label, clientPodLabels(c)));
     if (clash) {
         problems.add(
             "fqdnClient",
@@ -87,7 +89,7 @@ export function readDomainAllowList(
                 ? `repeats the pod name "${name}" of clients; the allow-list needs a pod of its own`
                 : `carries ${labelText(client.label)} like client "${clash.name}"; the policy would default-deny that client's cross-cluster traffic, so give the allow-list a label of its own`,
         );
-    } else if (mappings?.some((m) => sameLabel(m.selector, label))) {
+    } else if (mappings?.some((m) => selects(m.selector, clientPodLabels(client)))) {
         problems.add("fqdnClient", entry, `carries ${labelText(client.label)}, which egressMappings also selects; give the allow-list a label of its own`);
     }
     // Any problem above stops parseLabConfig before this value is used; no names turns the list off.

@@ -12,3 +12,13 @@ export const GATEWAY_NODE_LABEL: Label = { key: "egress-gateway", value: "true" 
 
 /** Resource group tag that carries expiresAt, for people and scripts looking at the subscription. */
 export const EXPIRY_TAG = "egress-lab-expires-at";
+
+/**
+ * Label keys under this prefix are the program's: client pods carry CLIENT_ROLE_LABEL, capture pods
+ * egress-lab/component and egress-lab/run (lib/capture.ts). User labels may not use it: clientPod
+ * would overwrite a user's value, and a selector on it would select every client.
+ */
+export const RESERVED_LABEL_PREFIX = "egress-lab/";
+
+/** Every client pod (and the allow-list's) carries it besides its own label. */
+export const CLIENT_ROLE_LABEL: Label = { key: "egress-lab/role", value: "client" };

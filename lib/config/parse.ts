@@ -14,26 +14,27 @@ import { rangesOf, readClusterRanges } from "./network";
 import { ConfigError, isComplete, Problems, RawConfig, Reader } from "./reader";
 
 export interface ParseOptions {
-    /** The clock versions are judged by (AKS end of life, GA); tests pass a fixed day. */
+    /** The clock time-bound settings are judged by (AKS end of life and GA, a past expiresAt); tests pass a fixed time. */
     readonly today?: Date;
 }
 
 /** Parses and validates everything; throws ConfigError listing every problem. */
 export function parseLabConfig(raw: RawConfig, options: ParseOptions = {}): LabConfig {
+    const now = options.today ?? new Date();
     const problems = new Problems();
     const reader = new Reader(raw, problems);
     const warnings: string[] = [];
 
     // The readers run in the order the problems are listed.
     const site = readSite(reader, problems);
-    const kubernetesVersion = readKubernetesVersion(reader, problems, warnings, options.today ?? new Date(), site?.location);
-    const nodeReads = readNodes(reader, problems);
+    const kubernetesVersion = readKubernetesVersion(reader, problems, warnings, now, site?.location);
+    const nodeReads = readNodes(reader, problems, warnings);
     const rangeReads = readClusterRanges(reader, problems, nodeReads.nodeCountA, nodeReads.nodeCountB, nodeReads.gatewayNodeCount);
     const ciliumVersion = readCiliumVersion(reader, problems, warnings, kubernetesVersion);
     const workloadReads = readWorkloads(reader, problems);
     const egressReads = readEgress(reader, problems, warnings, rangeReads, workloadReads.clients);
     const domains = readDomainAllowList(reader, problems, warnings, workloadReads.clients, egressReads.mappings);
-    const check = readCheck(reader, problems);
+    const check = readCheck(reader, problems, warnings, now);
 
     if (problems.list.length > 0) {
         throw new ConfigError(problems.list);

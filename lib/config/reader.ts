@@ -21,6 +21,21 @@ export class ConfigError extends Error {
 /** Raw values by key: strings as Pulumi passes them, or typed values as YAML holds them. */
 export type RawConfig = Readonly<Record<string, unknown>>;
 
+/**
+ * A project's keys without their namespace, in an object without a prototype, so `__proto__` or
+ * `constructor` is a key like any other (the Reader reports it as unknown) and sets nothing.
+ */
+export function projectConfig(project: string, entries: Iterable<readonly [string, unknown]>): RawConfig {
+    const raw: Record<string, unknown> = Object.create(null);
+    const prefix = `${project}:`;
+    for (const [key, value] of entries) {
+        if (key.startsWith(prefix)) {
+            raw[key.slice(prefix.length)] = value;
+        }
+    }
+    return raw;
+}
+
 /** Every field of T defined: what a domain validator returns once all its parts were read. */
 export type Complete<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
 

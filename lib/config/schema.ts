@@ -1,6 +1,8 @@
 // The settings egress-lab reads: key, type, default and description. Pulumi.yaml and docs/configuration.md
 // table are generated from it (scripts/configDocs.ts).
 
+import { DOCUMENTED_SYSTEM_POOL_SIZE } from "../vmSizes";
+
 export type ConfigType = "string" | "integer" | "boolean" | "array";
 
 export interface ConfigKeySpec {
@@ -18,11 +20,16 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
     { key: "kubernetesVersion", type: "string", default: "1.35", description: "AKS Kubernetes version (minor or patch) for both clusters." },
     { key: "clusterAName", type: "string", default: "egress-lab-a", description: "Cluster A (source): the cluster whose pods send." },
     { key: "clusterBName", type: "string", default: "egress-lab-b", description: "Cluster B (receiver): the cluster that runs nginx and the captures." },
-    // AKS system pools need at least two nodes (learn.microsoft.com/azure/aks/use-system-pools,
-    // "System node pools have the following restrictions", ms.date 04/30/2026).
-    { key: "clusterANodeCount", type: "integer", default: 2, description: "Nodes in A's system pool, where the clients run (2-10; AKS system pools need 2)." },
-    { key: "clusterBNodeCount", type: "integer", default: 2, description: "Nodes in B's system pool (2-10); two show both externalTrafficPolicy: Cluster outcomes." },
-    { key: "nodeVmSize", type: "string", default: "Standard_D4s_v5", description: "VM size of the system pools of both clusters: at least 4 vCPUs, not B-series." },
+    // The defaults keep the documented system-pool shape (learn.microsoft.com/azure/aks/use-system-pools,
+    // ms.date 04/30/2026): two nodes of at least 4 vCPUs, not B-series; less warns (lib/config/clusters.ts).
+    { key: "clusterANodeCount", type: "integer", default: 2, description: "Nodes in A's system pool, where the clients run (1-10; AKS documents 2, 1 warns)." },
+    { key: "clusterBNodeCount", type: "integer", default: 2, description: "Nodes in B's system pool (1-10; AKS documents 2, 1 warns); two show both externalTrafficPolicy: Cluster outcomes." },
+    {
+        key: "nodeVmSize",
+        type: "string",
+        default: DOCUMENTED_SYSTEM_POOL_SIZE,
+        description: "VM size of the system pools of both clusters: at least 2 vCPUs and 4 GB (AKS refuses less); under 4 vCPUs or B-series warns (AKS documents 4 vCPUs, no B-series).",
+    },
     { key: "gatewayVmSize", type: "string", default: "Standard_D2s_v5", description: "VM size of A's egress gateway node(s)." },
     {
         key: "gatewayNodeCount",

@@ -1,6 +1,7 @@
 // The workloads: which receiver Services B exposes and which client pods A runs.
-import { dnsLabelProblem, parseLabel } from "../labels";
+import { dnsLabelProblem, Label, parseLabel } from "../labels";
 import { ClientSpec, RECEIVER_PATHS, ReceiverPath, TRAFFIC_POLICIES, TrafficPolicy } from "./model";
+import { CLIENT_ROLE_LABEL, RESERVED_LABEL_PREFIX } from "./names";
 import { Problems, Reader, readChoices } from "./reader";
 
 export interface WorkloadReads {
@@ -19,6 +20,20 @@ export function readWorkloads(reader: Reader, problems: Problems): WorkloadReads
     };
 }
 
+/** A label from user input: Kubernetes syntax, and not under the program's own prefix. */
+export function parseUserLabel(text: string): Label | string {
+    const label = parseLabel(text);
+    if (typeof label !== "string" && label.key.startsWith(RESERVED_LABEL_PREFIX)) {
+        return `uses the label key ${label.key}; keys starting with ${RESERVED_LABEL_PREFIX} are egress-lab's own (its client pods carry ${CLIENT_ROLE_LABEL.key}=${CLIENT_ROLE_LABEL.value}), so choose another key, e.g. app`;
+    }
+    return label;
+}
+
+/** The labels a client pod carries: its own and the program's role label (lib/clients.ts). */
+export function clientPodLabels(client: ClientSpec): Record<string, string> {
+    return { [client.label.key]: client.label.value, [CLIENT_ROLE_LABEL.key]: CLIENT_ROLE_LABEL.value };
+}
+
 function readClients(reader: Reader, problems: Problems): ClientSpec[] | undefined {
     const values = reader.nonEmptyStringArray("clients", "one or more name:labelKey=labelValue, e.g. curl1:app=client1");
     if (values === undefined) {
@@ -32,7 +47,7 @@ function readClients(reader: Reader, problems: Problems): ClientSpec[] | undefin
             continue;
         }
         const name = entry.slice(0, colon);
-        const label = parseLabel(entry.slice(colon + 1));
+        const label = parseUserLabel(entry.slice(colon + 1));
         const found = dnsLabelProblem(name) ?? (typeof label === "string" ? label : undefined);
         if (found) {
             problems.add("clients", entry, found);
