@@ -10,7 +10,9 @@ import {
     GATEWAY_NAMESPACE,
     nextHopService,
 } from "../lib/egress";
+import { selectionClusterRole, selectionClusterRoleBinding, selectionServiceAccount } from "../lib/gatewayRbac";
 import { namespaceManifest } from "../lib/namespace";
+import { nextHopSelectorDaemonSet } from "../lib/nextHopSelector";
 import { Label } from "../lib/labels";
 
 /** A route table that must route egress IPs to the gateway. */
@@ -46,11 +48,13 @@ export interface EgressGatewayArgs {
 
 /**
  * Everything that gives A's labelled pods a fixed egress IP: the assigner DaemonSet that holds the
- * IPs on the gateway node, the internal HA-ports LB in front of it, Azure routes pointing B's
+ * IPs on every gateway node and is Ready only on the one Cilium selects (docs/failover.md), the internal HA-ports LB in front of it, Azure routes pointing B's
  * replies at that LB, and one CiliumEgressGatewayPolicy per mapping, created last.
  */
 export class EgressGateway extends pulumi.ComponentResource {
     public readonly assigner: k8s.apps.v1.DaemonSet;
+    /** The next hop's backends, Ready only on the node Cilium selects. */
+    public readonly selector: k8s.apps.v1.DaemonSet;
     public readonly nextHop: k8s.core.v1.Service;
     public readonly routes: network.Route[];
     public readonly policies: k8s.apiextensions.CustomResource[];
@@ -62,12 +66,20 @@ export class EgressGateway extends pulumi.ComponentResource {
 
         const namespace = new k8s.core.v1.Namespace(`${name}-ns`, namespaceManifest(GATEWAY_NAMESPACE, "privileged"), { ...k8sOpts, dependsOn: [args.cilium] });
         const script = new k8s.core.v1.ConfigMap(`${name}-script`, assignerConfigMap(), { ...k8sOpts, dependsOn: [namespace] });
+        // The selection check lists CiliumNodes: its own account, allowed that and nothing else.
+        const account = new k8s.core.v1.ServiceAccount(`${name}-selection-sa`, selectionServiceAccount(), { ...k8sOpts, dependsOn: [namespace] });
+        const role = new k8s.rbac.v1.ClusterRole(`${name}-selection-role`, selectionClusterRole(), k8sOpts);
+        const binding = new k8s.rbac.v1.ClusterRoleBinding(`${name}-selection-binding`, selectionClusterRoleBinding(), { ...k8sOpts, dependsOn: [account, role] });
         // Pulumi waits for the DaemonSet to be ready, and it is ready only while every IP is present.
         this.assigner = new k8s.apps.v1.DaemonSet(
             `${name}-assigner`,
             assignerDaemonSet({ egressIps, gatewayNodeLabel: args.gatewayNodeLabel }),
             { ...k8sOpts, dependsOn: [script, args.gatewayPool, args.cilium] },
         );
+        this.selector = new k8s.apps.v1.DaemonSet(`${name}-selector`, nextHopSelectorDaemonSet(args.gatewayNodeLabel), {
+            ...k8sOpts,
+            dependsOn: [script, binding, args.gatewayPool, args.cilium],
+        });
         this.nextHop = new k8s.core.v1.Service(
             `${name}-next-hop`,
             nextHopService({ frontendIp: args.nextHopIp, subnetName: args.nextHopSubnetName }),

@@ -210,6 +210,7 @@ export class EgressLab extends pulumi.ComponentResource {
             ...this.receiver.services,
             ...this.clients.pods,
             this.egressGateway.assigner,
+            this.egressGateway.selector,
             ...this.egressGateway.policies,
             ...(this.domainAllowList ? [this.domainAllowList.pod, this.domainAllowList.policy] : []),
         ];

@@ -17,6 +17,7 @@ import { reportTables } from "./table";
 import { EMULATION, labTopology } from "./topology";
 import { LAB_EXIT, LAB_USAGE, LAB_USAGE_LINE } from "./usage";
 import { helpText, wantsHelp } from "../lib/usage";
+import { failoverMain } from "./failover/main";
 
 /** Set once SIGINT or SIGTERM arrived: the handler owns the exit from then on. */
 let interrupted: NodeJS.Signals | undefined;
@@ -31,6 +32,8 @@ export interface LabArgs {
     readonly outDir?: string;
     /** The verdicts as JUnit XML go to this file. */
     readonly junit?: string;
+    /** Run the gateway failover experiment instead (lab/failover/). */
+    readonly failover?: boolean;
 }
 
 export function parseArgs(argv: readonly string[], root: string): LabArgs {
@@ -39,6 +42,7 @@ export function parseArgs(argv: readonly string[], root: string): LabArgs {
     let svg: string | undefined;
     let outDir: string | undefined;
     let junit: string | undefined;
+    let failover = false;
     const valueOf = (i: number): string => {
         const next = argv[i + 1];
         if (next === undefined || next.startsWith("--")) {
@@ -56,13 +60,15 @@ export function parseArgs(argv: readonly string[], root: string): LabArgs {
             outDir = valueOf(i++);
         } else if (argv[i] === "--junit") {
             junit = valueOf(i++);
+        } else if (argv[i] === "--failover") {
+            failover = true;
         } else if (argv[i].startsWith("--")) {
             throw new Error(`unknown option ${argv[i]}; ${LAB_USAGE_LINE}`);
         } else {
             stackFile = path.resolve(argv[i]);
         }
     }
-    return { stackFile, json, svg, outDir, junit };
+    return { stackFile, json, svg, outDir, junit, ...(failover ? { failover } : {}) };
 }
 
 /** Where a run keeps its pcaps: the run directory's, or next to the JSON file, or runs/lab-<UTC time>. */
@@ -122,6 +128,9 @@ async function main(): Promise<number> {
     const root = path.resolve(__dirname, "..");
     const args = parseArgs(process.argv.slice(2), root);
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
+    if (args.failover) {
+        return failoverMain(args, log);
+    }
     log(`scenario from ${args.stackFile}`);
     const runDir = labRunDir(args, root, new Date());
     const report = await runLab(loadStackConfig(args.stackFile), log, { pcapDir: path.join(runDir, RUN_FILES.pcaps) });

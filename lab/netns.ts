@@ -227,13 +227,18 @@ export class NsProcess {
     }
 
     /** SIGTERM, then SIGKILL after `graceMs`. */
-    async stop(graceMs = 1000): Promise<void> {
-        if (this.child.exitCode !== null || this.child.signalCode !== null) {
-            return;
-        }
-        this.child.kill("SIGTERM");
-        const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
-        await this.exited;
-        clearTimeout(timer);
+    stop(graceMs = 1000): Promise<void> {
+        return stopProcess(this.child, this.exited, graceMs);
     }
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
+export async function stopProcess(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) {
+        return;
+    }
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    await exited;
+    clearTimeout(timer);
 }

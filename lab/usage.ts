@@ -4,10 +4,11 @@ import { CommandUsage, exitCodes, usageLine } from "../lib/usage";
 
 export const LAB_USAGE = {
     command: "lab",
-    synopsis: "npm run lab -- [Pulumi.<stack>.yaml] [--json [file]] [--svg file] [--out-dir dir] [--junit file]",
+    synopsis: "npm run lab -- [Pulumi.<stack>.yaml] [--failover] [--json [file]] [--svg file] [--out-dir dir] [--junit file]",
     summary: "Runs the whole experiment offline, in Linux network namespaces with real packets, as root; prints what B saw.",
     options: [
         { flag: "Pulumi.<stack>.yaml", meaning: "the scenario (default Pulumi.dev.yaml)" },
+        { flag: "--failover", meaning: "the gateway failover experiment instead, about 42 s (docs/failover.md)" },
         { flag: "--json", meaning: "the whole check report as JSON on stdout (the table goes to stderr)" },
         { flag: "--json file", meaning: "... or into a file" },
         { flag: "--svg file", meaning: "the picture of what B saw" },

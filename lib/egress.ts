@@ -9,9 +9,12 @@ import { IMAGES } from "./images";
 import { Label } from "./labels";
 import { networkToolSecurity } from "./podSecurity";
 import { INTERNAL_LB_ANNOTATION } from "./receiver";
+import { SELECTION_SCRIPT } from "./selectionScript";
 
 export const GATEWAY_NAMESPACE = "egress-gateway-system";
 export const ASSIGNER_APP = "egress-ip-assigner";
+/** The next hop's backends: Ready only on the gateway node Cilium selects (lib/nextHopSelector.ts). */
+export const SELECTOR_APP = "egress-next-hop-selector";
 export const NEXT_HOP_SERVICE = "egress-next-hop";
 export const HA_PORTS_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-enable-high-availability-ports";
 export const STATIC_IPV4_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-ipv4";
@@ -27,10 +30,14 @@ export function assignerConfigMap(): k8s.types.input.core.v1.ConfigMap {
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: { name: ASSIGNER_APP, namespace: GATEWAY_NAMESPACE },
-        data: { "assigner.sh": ASSIGNER_SCRIPT },
+        data: { "assigner.sh": ASSIGNER_SCRIPT, "selected.sh": SELECTION_SCRIPT },
     };
 }
 
+/**
+ * On every gateway node, the assigner holds the egress IPs, so they are there before Cilium selects
+ * the node (at 1.19/1.20 an IP that arrives later leaves 0.0.0.0). It is Ready wherever the IPs are.
+ */
 export function assignerDaemonSet(input: AssignerInput): k8s.types.input.apps.v1.DaemonSet {
     const labels = { app: ASSIGNER_APP };
     const script = ["/bin/sh", "/opt/egress-lab/assigner.sh"];
@@ -76,9 +83,9 @@ export interface NextHopInput {
 }
 
 /**
- * Internal Standard LB with HA ports in front of the gateway node: Azure's documented NVA pattern
- * for a UDR next hop. externalTrafficPolicy Local with the hostNetwork assigner as endpoint makes
- * only gateway nodes pass the health probe.
+ * Internal Standard LB with HA ports in front of the gateway pool: Azure's documented NVA pattern
+ * for a UDR next hop. externalTrafficPolicy Local with the hostNetwork selector as endpoint makes
+ * only the node Cilium selects pass the health probe (docs/failover.md).
  */
 export function nextHopService(input: NextHopInput): k8s.types.input.core.v1.Service {
     return {
@@ -97,7 +104,7 @@ export function nextHopService(input: NextHopInput): k8s.types.input.core.v1.Ser
         spec: {
             type: "LoadBalancer",
             externalTrafficPolicy: "Local",
-            selector: { app: ASSIGNER_APP },
+            selector: { app: SELECTOR_APP },
             // HA ports forward every port; a Service still has to name one.
             ports: [{ name: "ha-ports", protocol: "TCP", port: 9, targetPort: 9 }],
         },

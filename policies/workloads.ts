@@ -3,7 +3,7 @@
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { TRAFFIC_POLICIES } from "../lib/config";
 import { CAPTURE_CAPABILITIES, CAPTURE_COMPONENT_LABEL, CAPTURE_MAX_SECONDS } from "../lib/capture";
-import { ASSIGNER_APP, GATEWAY_NAMESPACE } from "../lib/egress";
+import { ASSIGNER_APP, GATEWAY_NAMESPACE, SELECTOR_APP } from "../lib/egress";
 import { isRecord } from "../lib/records";
 import { peek, stateOf, subject } from "./props";
 
@@ -106,6 +106,11 @@ const ASSIGNER_ROLE: NetworkRole = {
     description: `the egress IP assigner (DaemonSet ${GATEWAY_NAMESPACE}/${ASSIGNER_APP})`,
     capabilities: ["NET_ADMIN"],
 };
+/** The next hop's backends: hostNetwork so the LB's probe sees them per node; no capabilities (lib/nextHopSelector.ts). */
+const SELECTOR_ROLE: NetworkRole = {
+    description: `the next hop's selector (DaemonSet ${GATEWAY_NAMESPACE}/${SELECTOR_APP})`,
+    capabilities: [],
+};
 const CAPTURE_ROLE: NetworkRole = {
     description: `capture pods (Pods labelled ${CAPTURE_LABEL.key}=${CAPTURE_LABEL.value})`,
     capabilities: CAPTURE_CAPABILITIES,
@@ -125,6 +130,9 @@ function networkRole(args: ResourceValidationArgs): NetworkRole | undefined {
     if (args.type === DAEMON_SET && metadata.name === ASSIGNER_APP && metadata.namespace === GATEWAY_NAMESPACE) {
         return ASSIGNER_ROLE;
     }
+    if (args.type === DAEMON_SET && metadata.name === SELECTOR_APP && metadata.namespace === GATEWAY_NAMESPACE) {
+        return SELECTOR_ROLE;
+    }
     return isCapturePod(args) ? CAPTURE_ROLE : undefined;
 }
 
@@ -136,7 +144,7 @@ function normalizeCapability(capability: unknown): string {
 export const hostNetworkCapabilitiesPolicy: ResourceValidationPolicy = {
     name: "host-network-and-capabilities",
     description:
-        `Only ${ASSIGNER_ROLE.description} (adding ${ASSIGNER_ROLE.capabilities.join(", ")}) and ${CAPTURE_ROLE.description} (adding ${CAPTURE_ROLE.capabilities.join(", ")}) ` +
+        `Only ${ASSIGNER_ROLE.description} (adding ${ASSIGNER_ROLE.capabilities.join(", ")}), ${SELECTOR_ROLE.description} (adding none) and ${CAPTURE_ROLE.description} (adding ${CAPTURE_ROLE.capabilities.join(", ")}) ` +
         "may use the host network or add capabilities; nothing else adds any capability.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
@@ -148,7 +156,7 @@ export const hostNetworkCapabilitiesPolicy: ResourceValidationPolicy = {
         const role = networkRole(args);
         const allowed = role?.capabilities ?? [];
         if (pod.spec.hostNetwork === true && !role) {
-            reportViolation(`${what}: ${pod.path}.hostNetwork is true; only ${ASSIGNER_ROLE.description} and ${CAPTURE_ROLE.description} may use the host network`);
+            reportViolation(`${what}: ${pod.path}.hostNetwork is true; only ${ASSIGNER_ROLE.description}, ${SELECTOR_ROLE.description} and ${CAPTURE_ROLE.description} may use the host network`);
         }
         for (const { container, path, named } of containersOf(pod)) {
             const add = peek(peek(container.securityContext, "capabilities"), "add");

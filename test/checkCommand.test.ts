@@ -78,8 +78,8 @@ describe("check command resource under mocks", function () {
             ...urnsOf("kubernetes:cilium.io/v2:CiliumEgressGatewayPolicy"),
             ...urnsOf("kubernetes:cilium.io/v2:CiliumNetworkPolicy"),
         ];
-        // Receiver, 4 Services, 3 clients + the allow-list's client, assigner, 2 egress policies, the allow-list.
-        expect(probed).to.have.length(1 + 4 + 4 + 1 + 2 + 1);
+        // Receiver, 4 Services, 3 clients + the allow-list's client, assigner and next-hop selector, 2 egress policies, the allow-list.
+        expect(probed).to.have.length(1 + 4 + 4 + 2 + 2 + 1);
         expect(check.dependencies).to.include.members(probed);
         const namespace = byType(recorder, "kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "egress-lab-capture");
         expect(namespace?.inputs.metadata.labels["pod-security.kubernetes.io/enforce"]).to.equal("privileged");

@@ -33,6 +33,8 @@ const BAD_CLUSTERS: readonly BadInput[] = [
     { raw: { ciliumVersion: "1.19.9" }, message: `ciliumVersion: "1.19.9" is not a published Cilium chart; the 1.19 line has 1.19.0 to 1.19.6 in ${INDEX} (a newer release: add its patch to CILIUM_LINES in lib/versions.ts)` },
     { raw: { ciliumVersion: "1.14.2" }, message: 'ciliumVersion: "1.14.2" is from Cilium line 1.14, which this lab has no compatibility data for; allowed lines: 1.16, 1.18, 1.19, 1.20' },
     { raw: { clusterBNodeCount: 11 }, message: "clusterBNodeCount: 11 must be a whole number from 1 to 10" },
+    { raw: { gatewayNodeCount: 0 }, message: "gatewayNodeCount: 0 must be a whole number from 1 to 10" },
+    { raw: { gatewayNodeCount: 11 }, message: "gatewayNodeCount: 11 must be a whole number from 1 to 10" },
 ];
 
 /** The day of the review that found 1.34 still accepted (2026-12-06), and days around it. */
@@ -109,6 +111,11 @@ describe("config: clusters", function () {
                 "It costs $0.05/h against $0.10/h for two. B's externalTrafficPolicy: Cluster Services then never forward to another node.",
         ]);
         expect(parseLabConfig({}).warnings).to.deep.equal([]);
+    });
+
+    it("gives the gateway pool one node by default and N when gatewayNodeCount says so", function () {
+        expect(parseLabConfig({}).gateway.nodeCount).to.equal(1);
+        expect(parseLabConfig({ gatewayNodeCount: 2 }).gateway.nodeCount).to.equal(2);
     });
 
     it("defaults to versions that exist and are supported: a published Cilium chart tested with an AKS minor in standard support", function () {

@@ -26,7 +26,7 @@ const BAD_RANGES: readonly BadInput[] = [
         raw: { clusterAPodCidr: "10.210.0.0/23" },
         message:
             'clusterAPodCidr: "10.210.0.0/23" holds 2 per-node /24 block(s) (Cilium\'s ipam.operator.clusterPoolIPv4MaskSize), but cluster A can have 5 nodes: ' +
-            "clusterANodeCount 2 + 1 upgrade surge, the gateway pool's 1 + 1 upgrade surge (AKS surges 10% of a pool, rounded up); use /21 or larger",
+            "clusterANodeCount 2 + 1 upgrade surge, gatewayNodeCount 1 + 1 upgrade surge (AKS surges 10% of a pool, rounded up); use /21 or larger",
     },
     { raw: { clusterBPodCidr: "10.220.0.0/25" }, message: 'clusterBPodCidr: "10.220.0.0/25" has prefix /25; allowed: from /8 to /24 (Cilium hands each node a /24)' },
     {

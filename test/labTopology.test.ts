@@ -97,8 +97,9 @@ describe("offline lab topology (pure)", function () {
         expect(parseArgs(["--json"], "/repo").json).to.equal("-");
         expect(parseArgs(["--json", "out.json"], "/repo").json).to.equal("out.json");
         expect(parseArgs(["--json", "--svg", "t.svg", "--out-dir", "runs/x"], "/repo")).to.deep.include({ json: "-", svg: "t.svg", outDir: "runs/x" });
+        expect(parseArgs(["--failover", "--json", "f.json"], "/repo")).to.deep.include({ failover: true, json: "f.json" });
         expect(parseArgs(["--junit", "j.xml"], "/repo").junit).to.equal("j.xml");
-        const usage = "usage: npm run lab -- [Pulumi.<stack>.yaml] [--json [file]] [--svg file] [--out-dir dir] [--junit file]";
+        const usage = "usage: npm run lab -- [Pulumi.<stack>.yaml] [--failover] [--json [file]] [--svg file] [--out-dir dir] [--junit file]";
         expect(() => parseArgs(["--fast"], "/repo")).to.throw(`unknown option --fast; ${usage}`);
         expect(() => parseArgs(["--svg"], "/repo")).to.throw(`--svg needs a path; ${usage}`);
         expect(() => parseArgs(["--out-dir", "--json"], "/repo")).to.throw(`--out-dir needs a path; ${usage}`);

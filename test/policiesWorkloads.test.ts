@@ -66,7 +66,7 @@ describe("policy pack: workloads", function () {
         it("refuses the host network and any capability everywhere else, even an assigner look-alike", async function () {
             const elsewhere = assignerWith({}, undefined, { namespace: "default" });
             expect((await validate(hostNetworkCapabilitiesPolicy, DAEMON_SET, "fake-assigner", elsewhere)).violations).to.deep.equal([
-                'kubernetes:apps/v1:DaemonSet "fake-assigner": spec.template.spec.hostNetwork is true; only the egress IP assigner (DaemonSet egress-gateway-system/egress-ip-assigner) and capture pods (Pods labelled egress-lab/component=capture) may use the host network',
+                'kubernetes:apps/v1:DaemonSet "fake-assigner": spec.template.spec.hostNetwork is true; only the egress IP assigner (DaemonSet egress-gateway-system/egress-ip-assigner), the next hop\'s selector (DaemonSet egress-gateway-system/egress-next-hop-selector) and capture pods (Pods labelled egress-lab/component=capture) may use the host network',
                 'kubernetes:apps/v1:DaemonSet "fake-assigner": spec.template.spec.containers[0].securityContext.capabilities.add has "NET_ADMIN" (container "assigner"); only the egress IP assigner (DaemonSet egress-gateway-system/egress-ip-assigner) and capture pods (Pods labelled egress-lab/component=capture) may add capabilities',
             ]);
             const props = deployment([{ name: "app", securityContext: { capabilities: { add: ["ALL"] } } }], [{ name: "init", securityContext: { capabilities: { add: ["SYS_ADMIN"] } } }]);
@@ -77,7 +77,7 @@ describe("policy pack: workloads", function () {
             const unlabelled = capturePod({}, []) as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- fixture surgery
             unlabelled.metadata.labels = { app: "debug" };
             expect((await validate(hostNetworkCapabilitiesPolicy, POD, "debug", unlabelled)).violations).to.deep.equal([
-                'kubernetes:core/v1:Pod "debug": spec.hostNetwork is true; only the egress IP assigner (DaemonSet egress-gateway-system/egress-ip-assigner) and capture pods (Pods labelled egress-lab/component=capture) may use the host network',
+                'kubernetes:core/v1:Pod "debug": spec.hostNetwork is true; only the egress IP assigner (DaemonSet egress-gateway-system/egress-ip-assigner), the next hop\'s selector (DaemonSet egress-gateway-system/egress-next-hop-selector) and capture pods (Pods labelled egress-lab/component=capture) may use the host network',
             ]);
         });
     });

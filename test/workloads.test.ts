@@ -154,7 +154,7 @@ describe("workloads under mocks (default config)", function () {
             "service.beta.kubernetes.io/azure-load-balancer-ipv4": "10.10.8.250",
             "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": "lab-a-gateway",
         });
-        expect(nextHop?.inputs.spec).to.deep.include({ externalTrafficPolicy: "Local", selector: { app: "egress-ip-assigner" } });
+        expect(nextHop?.inputs.spec).to.deep.include({ externalTrafficPolicy: "Local", selector: { app: "egress-next-hop-selector" } });
         // The frontend sits in the gateway subnet the routes assume.
         expect(parseCidr("10.10.8.0/24").first <= parseCidr("10.10.8.250/32").first).to.equal(true);
     });

@@ -88,6 +88,7 @@ export interface NodeReads {
     readonly nodeCountB: number | undefined;
     readonly nodeVmSize: string | undefined;
     readonly gatewayVmSize: string | undefined;
+    readonly gatewayNodeCount: number | undefined;
 }
 
 export function readNodes(reader: Reader, problems: Problems, warnings: string[]): NodeReads {
@@ -96,6 +97,8 @@ export function readNodes(reader: Reader, problems: Problems, warnings: string[]
         nodeCountB: reader.integer("clusterBNodeCount", 1, MAX_NODES),
         nodeVmSize: checkName(problems, "nodeVmSize", reader.string("nodeVmSize"), vmSizeProblem),
         gatewayVmSize: checkName(problems, "gatewayVmSize", reader.string("gatewayVmSize"), vmSizeProblem),
+        // One node is a working gateway; failover needs two (docs/failover.md).
+        gatewayNodeCount: reader.integer("gatewayNodeCount", 1, MAX_NODES),
     };
     warnings.push(...systemPoolWarnings(reads));
     return reads;

@@ -10,9 +10,6 @@ export const GATEWAY_POOL_NAME = "egressgw";
 /** The node label the gateway pool carries; the egress policies and the clients' anti-affinity select it. */
 export const GATEWAY_NODE_LABEL: Label = { key: "egress-gateway", value: "true" };
 
-/** A's egress gateway pool has one node: each egress IP lives on one node only. */
-export const GATEWAY_NODES = 1;
-
 /** Resource group tag that carries expiresAt, for people and scripts looking at the subscription. */
 export const EXPIRY_TAG = "egress-lab-expires-at";
 

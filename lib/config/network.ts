@@ -4,7 +4,6 @@ import * as cidr from "../cidr";
 import { Cidr } from "../cidr";
 import { PoolNodes, podRangeProblem, upgradeSurge } from "../capacity";
 import { CLUSTER_POOL_MASK_SIZE } from "../cilium";
-import { GATEWAY_NODES } from "./names";
 import { isComplete, Problems, Reader } from "./reader";
 
 const IPV4_NOTE = "expected a canonical IPv4 CIDR such as 10.10.0.0/16";
@@ -125,7 +124,7 @@ export interface ClusterRanges<R> {
 }
 
 /** Reads the clusters' ranges and checks them against each other and the node counts. */
-export function readClusterRanges(reader: Reader, problems: Problems, nodeCountA: number | undefined, nodeCountB: number | undefined): ClusterRanges<NamedRange | undefined> {
+export function readClusterRanges(reader: Reader, problems: Problems, nodeCountA: number | undefined, nodeCountB: number | undefined, gatewayNodeCount: number | undefined): ClusterRanges<NamedRange | undefined> {
     const ranges = {
         vnetA: readCidr(reader, problems, "clusterAVnetCidr", "vnet"),
         nodeSubnetA: readCidr(reader, problems, "clusterANodeSubnetCidr", "subnet"),
@@ -144,10 +143,10 @@ export function readClusterRanges(reader: Reader, problems: Problems, nodeCountA
     // VNets are peered and every address tells where it came from: no two top-level ranges may meet.
     checkDisjoint(problems, [vnetA, vnetB, serviceA, serviceB, podA, podB]);
     checkSubnetCapacity(problems, nodeSubnetA, nodeCountA);
-    checkSubnetCapacity(problems, gatewaySubnetA, GATEWAY_NODES);
+    checkSubnetCapacity(problems, gatewaySubnetA, gatewayNodeCount);
     checkSubnetCapacity(problems, nodeSubnetB, nodeCountB);
     const pool = (label: string, count: number | undefined): PoolNodes | undefined => (count === undefined ? undefined : { label: `${label} ${count}`, count });
-    checkPodCapacity(problems, podA, "A", [pool("clusterANodeCount", nodeCountA), pool("the gateway pool's", GATEWAY_NODES)]);
+    checkPodCapacity(problems, podA, "A", [pool("clusterANodeCount", nodeCountA), pool("gatewayNodeCount", gatewayNodeCount)]);
     checkPodCapacity(problems, podB, "B", [pool("clusterBNodeCount", nodeCountB)]);
     return ranges;
 }

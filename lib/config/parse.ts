@@ -9,7 +9,7 @@ import { readWorkloads } from "./workloads";
 import { readEgress } from "./egress";
 import { readDomainAllowList } from "./fqdn";
 import { ClusterRole, ClusterSettings, LabConfig } from "./model";
-import { DEMO_NAMESPACE, GATEWAY_NODE_LABEL, GATEWAY_NODES, GATEWAY_POOL_NAME } from "./names";
+import { DEMO_NAMESPACE, GATEWAY_NODE_LABEL, GATEWAY_POOL_NAME } from "./names";
 import { rangesOf, readClusterRanges } from "./network";
 import { ConfigError, isComplete, Problems, RawConfig, Reader } from "./reader";
 
@@ -29,7 +29,7 @@ export function parseLabConfig(raw: RawConfig, options: ParseOptions = {}): LabC
     const site = readSite(reader, problems);
     const kubernetesVersion = readKubernetesVersion(reader, problems, warnings, now, site?.location);
     const nodeReads = readNodes(reader, problems, warnings);
-    const rangeReads = readClusterRanges(reader, problems, nodeReads.nodeCountA, nodeReads.nodeCountB);
+    const rangeReads = readClusterRanges(reader, problems, nodeReads.nodeCountA, nodeReads.nodeCountB, nodeReads.gatewayNodeCount);
     const ciliumVersion = readCiliumVersion(reader, problems, warnings, kubernetesVersion);
     const workloadReads = readWorkloads(reader, problems);
     const egressReads = readEgress(reader, problems, warnings, rangeReads, workloadReads.clients);
@@ -78,7 +78,7 @@ export function parseLabConfig(raw: RawConfig, options: ParseOptions = {}): LabC
         gateway: {
             subnetCidr: ranges.gatewaySubnetA,
             vmSize: nodes.gatewayVmSize,
-            nodeCount: GATEWAY_NODES,
+            nodeCount: nodes.gatewayNodeCount,
             poolName: GATEWAY_POOL_NAME,
             nodeLabel: GATEWAY_NODE_LABEL,
         },

@@ -1,0 +1,79 @@
+// The failover run as a table and as JUnit rows. Pure. The JSON output is the FailoverRun itself.
+import { junitXml, JunitSuite } from "../../check/junit";
+import { TriggerResult } from "./analyze";
+import { FailoverParams } from "./model";
+import type { FailoverRun } from "./run";
+
+/** Said wherever results are shown: what the lab is, and which figures are parameters. */
+export function emulationNote(p: FailoverParams): string {
+    return (
+        "Emulation, not Cilium or Azure: Linux namespaces, iptables and conntrack stand in for Cilium's eBPF gateway and Azure's LB. " +
+        `Parameters, not measurements: LB probe every ${p.probeIntervalMs / 1000} s, ${p.probeThreshold} probes to flip; ` +
+        `selection check every ${p.readinessPeriodMs / 1000} s; Cilium reconciles ${p.ciliumReconcileMs / 1000} s after a change; ` +
+        `probe ticks ${p.probePhaseMs / 1000} s after readiness ticks; triggers ${p.triggerLeadMs / 1000} s before one. ` +
+        "Measured: what the client and B saw on real TCP connections."
+    );
+}
+
+export function outageText(r: TriggerResult): string {
+    return r.outageMs === null ? "none" : r.outageMs === "open" ? "until restored" : `${(r.outageMs / 1000).toFixed(1)} s`;
+}
+
+const ips = (list: readonly string[]): string => (list.length === 0 ? "-" : list.join(" "));
+
+export function failoverTable(run: FailoverRun): string {
+    const header = ["trigger", "expected", "outage (new conns)", "B saw before / during / after", "long-lived cont/blackholed/reset", "verdict"];
+    const rows = run.results.map((r) => [
+        r.id,
+        `${r.expected.newConnections}, long-lived ${r.expected.longLived}`,
+        outageText(r),
+        `${ips(r.sources.before)} / ${ips(r.sources.during)} / ${ips(r.sources.after)}`,
+        `${r.longLived.continued}/${r.longLived.blackholed}/${r.longLived.reset}`,
+        r.mismatches.length === 0 ? "as documented" : "MISMATCH",
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+    const notes = run.results.flatMap((r) => r.mismatches.map((m) => `${r.id}: ${m}`));
+    return [line(header), ...rows.map(line), "", ...notes, ...(notes.length > 0 ? [""] : []), emulationNote(run.params)].join("\n");
+}
+
+export function failoverJunit(run: FailoverRun): string {
+    const suite: JunitSuite = {
+        name: "egress-lab.failover.lab",
+        cases: run.results.map((r) => ({
+            name: r.id,
+            classname: "egress-lab.failover.lab",
+            seconds: (r.windowEnd - r.windowStart) / 1000,
+            verdict: r.mismatches.length === 0 ? "pass" : "fail",
+            reasons: r.mismatches,
+            output: `${r.title}: outage ${outageText(r)}; expected ${r.expected.newConnections} because ${r.expected.because}`,
+        })),
+    };
+    return junitXml([suite], "egress-lab failover (emulation)", run.startedAt);
+}
+
+/** The same outcomes, without the times: what two runs must agree on. */
+export function outcomes(run: FailoverRun): string[] {
+    return run.results.map((r) => {
+        const outage = r.outageMs === null ? "none" : r.outageMs === "open" ? "open" : "recovered";
+        return `${r.id}: outage ${outage}; sources ${ips(r.sources.before)}/${ips(r.sources.during)}/${ips(r.sources.after)}; long-lived ${r.longLived.continued}/${r.longLived.blackholed}/${r.longLived.reset}; ${r.mismatches.length === 0 ? "as documented" : "mismatch"}`;
+    });
+}
+
+/** The results as a Markdown table with the run's date and machine, for docs/failover.md. */
+export function failoverMarkdown(run: FailoverRun, machine: string): string {
+    const rows = run.results.map(
+        (r) =>
+            `| ${r.id} | ${r.expected.newConnections}; long-lived ${r.expected.longLived} | ${outageText(r)} | ${ips(r.sources.before)} / ${ips(r.sources.during)} / ${ips(r.sources.after)} | ${r.longLived.continued}/${r.longLived.blackholed}/${r.longLived.reset} | ${r.mismatches.length === 0 ? "as documented" : r.mismatches.join("; ")} |`,
+    );
+    return [
+        `Run ${run.startedAt}, ${(run.durationMs / 1000).toFixed(1)} s, on ${machine}; ${run.longLivedPerTrigger} long-lived connections per trigger.`,
+        "",
+        "| trigger | expected (documented rules) | outage, new connections | B saw before / during / after | long-lived continued/blackholed/reset | verdict |",
+        "| --- | --- | --- | --- | --- | --- |",
+        ...rows,
+        "",
+        emulationNote(run.params),
+        "",
+    ].join("\n");
+}
