@@ -10,6 +10,8 @@ const PROTOCOLS = ["TCP", "UDP", "SCTP", "ANY"];
 /** toFQDNs[].matchName in every CRD (1.19 adds maxLength 255). */
 const MATCH_NAME = /^([-a-zA-Z0-9_]+[.]?)+$/;
 const MAX_PORTS = 40;
+/** No top-level domain is all-numeric (RFC 3696 section 2): such a name is an address. */
+const NUMERIC_LAST_LABEL = /(^|\.)\d+\.?$/;
 
 function list(value: unknown): unknown[] {
     return Array.isArray(value) ? value : [];
@@ -51,6 +53,10 @@ function fqdnProblems(rule: Record<string, unknown>, at: string): string[] {
         const name = selector.matchName;
         if (name !== undefined && (typeof name !== "string" || name.length > 255 || !MATCH_NAME.test(name))) {
             return [`${where}.matchName ${JSON.stringify(name)} is not a DNS name`];
+        }
+        // The CRD admits 10.0.0.1, but a DNS answer never names an address, so it can never match.
+        if (typeof name === "string" && NUMERIC_LAST_LABEL.test(name)) {
+            return [`${where}.matchName ${JSON.stringify(name)} is an IP address or ends in an all-numeric label; toFQDNs matches names in DNS answers, never an address`];
         }
         return [];
     });

@@ -139,7 +139,7 @@ describe("domain allow-list: CiliumNetworkPolicy", function () {
                     p.apiVersion = "cilium.io/v2alpha1";
                     delete p.metadata.namespace;
                     p.spec.log = { value: "x" };
-                    p.spec.egress[1].toFQDNs.push({ matchName: "a b" }, { matchName: "a.com", matchPattern: "*.a.com" });
+                    p.spec.egress[1].toFQDNs.push({ matchName: "a b" }, { matchName: "a.com", matchPattern: "*.a.com" }, { matchName: "10.20.0.4" });
                     p.spec.egress[1].toPorts[0].ports.push({ port: "443", protocol: "VRRP" }, { protocol: "TCP" });
                     p.spec.egress[1].toServices = [];
                     p.spec.egress[1].toFoo = [];
@@ -152,6 +152,7 @@ describe("domain allow-list: CiliumNetworkPolicy", function () {
             "spec.egress[1].toFoo is not valid in every supported Cilium version (allowed: authentication, icmps, toCIDR, toCIDRSet, toEndpoints, toEntities, toFQDNs, toGroups, toNodes, toPorts, toRequires, toServices)",
             'spec.egress[1].toFQDNs[2].matchName "a b" is not a DNS name',
             "spec.egress[1].toFQDNs[3] must set exactly one of matchName and matchPattern",
+            'spec.egress[1].toFQDNs[4].matchName "10.20.0.4" is an IP address or ends in an all-numeric label; toFQDNs matches names in DNS answers, never an address',
             'spec.egress[1].toPorts[0].ports[1].protocol "VRRP" is not one of TCP, UDP, SCTP, ANY',
             'spec.egress[1].toPorts[0].ports[2].port must be a port number as a string, e.g. "443" (the 1.16 CRD requires it)',
         ]);
