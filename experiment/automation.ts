@@ -1,6 +1,7 @@
 // The stack operations for real: Pulumi's Automation API on this repository's own program and
 // stack files (LocalWorkspace with workDir = the repository), @pulumi/pulumi 3.276.0.
 import { ConcurrentUpdateError, EngineEvent, LocalWorkspace, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { authConfigKeys } from "../lib/azureAuth";
 import { RawConfig } from "../lib/config";
 import { PROJECT } from "../lab/stackConfig";
 import { DestroySummary, EngineOptions, EXPIRY_STACK_TAG, ExperimentWorkspace, StackListing, StackLockedError, StackOperations } from "./stack";
@@ -14,6 +15,19 @@ function projectConfig(all: Record<string, { value: string }>): RawConfig {
         }
     }
     return raw;
+}
+
+/** The azure-native sign-in keys of the stack config (lib/azureAuth.ts authConfigKeys), prefix removed. */
+export function azureProviderConfig(all: Record<string, { value: string }>): Record<string, string> {
+    const wanted = new Set(authConfigKeys().map((k) => k.key));
+    const out: Record<string, string> = {};
+    for (const [key, { value }] of Object.entries(all)) {
+        const name = key.startsWith("azure-native:") ? key.slice("azure-native:".length) : undefined;
+        if (name && wanted.has(name) && value !== "") {
+            out[name] = value;
+        }
+    }
+    return out;
 }
 
 function engineOptions(options: EngineOptions): {
@@ -54,6 +68,10 @@ export function stackOperations(stack: Stack): StackOperations {
         name: stack.name,
         config: async () => projectConfig(await stack.getAllConfig()),
         setExpiry: (at) => stack.workspace.setTag(stack.name, EXPIRY_STACK_TAG, at),
+        // Stack.outputs() runs `pulumi stack output --json --show-secrets` (@pulumi/pulumi 3.276.0 automation/localWorkspace.js stackOutputs).
+        outputs: async () => Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value as unknown])),
+        // getAllConfig runs `pulumi config --show-secrets --json` (same file, getAllConfig).
+        azureConfig: async () => azureProviderConfig(await stack.getAllConfig()),
         resourceUrns: async () => deploymentUrns((await stack.exportStack()).deployment),
         preview: (options) =>
             lockAware(stack.name, async () => {

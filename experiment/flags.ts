@@ -17,6 +17,8 @@ export interface ExperimentFlags {
     readonly ttlHours?: number;
     /** Run directory; default runs/<stack>-<time> under the repository. */
     readonly outDir?: string;
+    /** Run the failover triggers against the existing stack (experiment/failover/), no up. */
+    readonly failover: boolean;
     readonly help: boolean;
 }
 
@@ -47,6 +49,7 @@ export function parseFlags(argv: readonly string[]): ExperimentFlags {
     let destroyOnly = false;
     let refresh = false;
     let help = false;
+    let failover = false;
     let ttlHours: number | undefined;
     let outDir: string | undefined;
     for (let i = 0; i < argv.length; i++) {
@@ -110,6 +113,9 @@ export function parseFlags(argv: readonly string[]): ExperimentFlags {
             case "--refresh":
                 refresh = noValue();
                 break;
+            case "--failover":
+                failover = noValue();
+                break;
             case "--help":
             case "-h":
                 help = true;
@@ -121,14 +127,17 @@ export function parseFlags(argv: readonly string[]): ExperimentFlags {
     if (destroyOnly && (destroy || refresh || ttlHours !== undefined || outDir !== undefined)) {
         problems.push("--destroy-only takes only --stack and --yes: it neither deploys nor writes a run directory");
     }
+    if (failover && (destroy || destroyOnly || refresh || ttlHours !== undefined)) {
+        problems.push("--failover takes only --stack, --yes and --out-dir: it runs against the existing stack, neither deploying nor tearing down");
+    }
     if (problems.length > 0) {
         throw new FlagError(problems);
     }
-    return { stack, yes, destroy, destroyOnly, refresh, ttlHours, outDir, help };
+    return { stack, yes, destroy, destroyOnly, refresh, ttlHours, outDir, failover, help };
 }
 
 /** The runner's flags as npm_config_<name> (dashes as underscores); yes is npm's own flag too. */
-const NPM_SWALLOWS = ["stack", "refresh", "destroy", "destroy_only", "ttl", "out_dir"] as const;
+const NPM_SWALLOWS = ["stack", "refresh", "destroy", "destroy_only", "ttl", "out_dir", "failover"] as const;
 
 /**
  * `npm run experiment --destroy` (no `--`) hands --destroy to npm: npm warns "Unknown cli config",

@@ -12,6 +12,7 @@ import { recoveryLines } from "./recovery";
 import { RunnerDeps } from "./runnerDeps";
 import { StackListing, StackOperations } from "./stack";
 import { destroyOnly, failureLines, teardown, teardownCommand } from "./teardown";
+import { failoverMode } from "./failover/mode";
 
 export { EXIT } from "./usage";
 export type { RunnerDeps } from "./runnerDeps";
@@ -155,6 +156,9 @@ export async function runExperiment(d: RunnerDeps): Promise<number> {
     const { flags, print } = d;
     if (flags.destroyOnly) {
         return destroyOnly(d);
+    }
+    if (flags.failover) {
+        return failoverMode(d);
     }
     if (!flags.yes && !d.asker.interactive) {
         print(new NoTerminalError().message);

@@ -3,6 +3,8 @@ import { Asker } from "./costPrompt";
 import { ExperimentFlags } from "./flags";
 import { Interrupt } from "./interrupt";
 import { ExperimentWorkspace } from "./stack";
+import type { FailoverStackInput } from "./failover/aksEnv";
+import type { FailoverEnv } from "./failover/command";
 
 export interface RunnerDeps {
     readonly flags: ExperimentFlags;
@@ -18,4 +20,6 @@ export interface RunnerDeps {
     readonly print: (line: string) => void;
     /** The engine's progress, passed through as it arrives. */
     readonly stream: (text: string) => void;
+    /** --failover: connects to the stack's clusters (default experiment/failover/aksEnv.ts connectAks; tests pass fakes). */
+    readonly connectFailover?: (input: FailoverStackInput, runId: string) => Promise<FailoverEnv>;
 }

@@ -41,6 +41,10 @@ export interface StackOperations {
     config(): Promise<RawConfig>;
     /** Records the intended teardown time as the stack tag EXPIRY_STACK_TAG, not in the tracked stack file. */
     setExpiry(at: string): Promise<void>;
+    /** The stack outputs of the last update, secrets in clear (`pulumi stack output --json --show-secrets`): keep them in memory only. */
+    outputs(): Promise<Readonly<Record<string, unknown>>>;
+    /** The azure-native provider's sign-in config (lib/azureAuth.ts authConfigKeys), secrets in clear: keep them in memory only. */
+    azureConfig(): Promise<Readonly<Record<string, string>>>;
     /** The URNs in the stack's state (`pulumi stack export`; secrets stay encrypted and are not kept). */
     resourceUrns(): Promise<readonly string[]>;
     preview(options: EngineOptions): Promise<{ readonly changes: Readonly<Record<string, number>> }>;

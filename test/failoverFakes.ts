@@ -140,3 +140,39 @@ export class FakeAks implements FailoverCluster, FailoverCompute {
         }
     }
 }
+
+/**
+ * Azure's scale-set VM operations as @azure/arm-compute 25.1.1 returns them: a PollerLike, which
+ * is a Promise of the final result (@azure/core-lro 3, "PollerLike ... extends Promise"); it
+ * settles when the long-running operation is done, later than the call, and a failed operation
+ * rejects with a RestError carrying statusCode and code (@azure/core-rest-pipeline).
+ */
+export class FakeScaleSetVms {
+    readonly calls: string[] = [];
+    constructor(
+        readonly aks: FakeAks,
+        /** An operation that never finishes (Azure stuck), to exercise the bound. */
+        readonly hang = false,
+    ) {}
+
+    private operation(verb: "deallocate" | "start" | "restart", resourceGroup: string, scaleSet: string, instanceId: string): Promise<void> {
+        this.calls.push(`${verb} ${resourceGroup}/${scaleSet}/${instanceId}`);
+        if (this.hang) {
+            return new Promise<void>(() => undefined);
+        }
+        // Done on a later turn, as a polled operation is.
+        return new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+            try {
+                await this.aks[verb]({ node: "", resourceGroup, scaleSet, instanceId });
+            } catch (error) {
+                const e = error as HttpError;
+                const [code] = e.message.split(":");
+                throw Object.assign(new Error(e.message.slice(code.length + 2)), { name: "RestError", statusCode: e.code, code });
+            }
+        });
+    }
+
+    deallocate = (rg: string, vmss: string, id: string): Promise<void> => this.operation("deallocate", rg, vmss, id);
+    start = (rg: string, vmss: string, id: string): Promise<void> => this.operation("start", rg, vmss, id);
+    restart = (rg: string, vmss: string, id: string): Promise<void> => this.operation("restart", rg, vmss, id);
+}

@@ -33,6 +33,10 @@ export interface FailoverPorts {
     readonly now: () => number;
     readonly sleep: (ms: number) => Promise<void>;
     readonly pollMs: number;
+    /** After approval, before the first step (the prober's baseline); a throw starts no step and no restore. */
+    readonly beforeSteps?: () => Promise<void>;
+    /** After the steps, before the restore, also after a failed step (the prober's window closes). */
+    readonly afterSteps?: () => Promise<void>;
 }
 
 export interface PlanEvent {
@@ -46,6 +50,9 @@ export interface PlanRun {
     readonly events: PlanEvent[];
     /** Steps that failed or missed their bound, restore included. */
     readonly failures: string[];
+    /** When the first step started and when the restore started (ports.now()); absent when not started. */
+    readonly triggerAt?: number;
+    readonly restoreAt?: number;
 }
 
 export async function executePlan(plan: TriggerPlan, ports: FailoverPorts): Promise<PlanRun> {
@@ -59,6 +66,16 @@ export async function executePlan(plan: TriggerPlan, ports: FailoverPorts): Prom
         note(`not started: ${plan.title} (declined; ${plan.priceText})`);
         return { id: plan.id, started: false, events, failures };
     }
+    if (ports.beforeSteps) {
+        try {
+            await ports.beforeSteps();
+        } catch (error) {
+            note(`not started: ${(error as Error).message}`);
+            return { id: plan.id, started: false, events, failures: [(error as Error).message] };
+        }
+    }
+    const triggerAt = ports.now();
+    let restoreAt: number | undefined;
     try {
         for (const step of plan.steps) {
             await runStep(step, ports, note);
@@ -67,6 +84,8 @@ export async function executePlan(plan: TriggerPlan, ports: FailoverPorts): Prom
         failures.push((error as Error).message);
         note(`failed: ${(error as Error).message}`);
     } finally {
+        await ports.afterSteps?.().catch((error: Error) => void failures.push(`closing the window: ${error.message}`));
+        restoreAt = ports.now();
         for (const step of plan.restore) {
             try {
                 await runStep(step, ports, note);
@@ -76,7 +95,7 @@ export async function executePlan(plan: TriggerPlan, ports: FailoverPorts): Prom
             }
         }
     }
-    return { id: plan.id, started: true, events, failures };
+    return { id: plan.id, started: true, events, failures, triggerAt, restoreAt };
 }
 
 async function runStep(step: Step, ports: FailoverPorts, note: (what: string) => void): Promise<void> {

@@ -1,6 +1,6 @@
 // Turns what the prober and B recorded during one trigger's window into the trigger's result, and
 // judges it against the expectation. Pure.
-import { Expected, TriggerId } from "./triggers";
+import { Expected } from "./triggers";
 
 /** One new connection the prober opened (every 100 ms). */
 export interface NewConnection {
@@ -37,7 +37,8 @@ export interface TimelineEvent {
 }
 
 export interface TriggerResult {
-    readonly id: TriggerId;
+    /** The lab's TriggerId, or on AKS the plan's AksTriggerId (experiment/failover/plans.ts). */
+    readonly id: string;
     readonly title: string;
     readonly windowStart: number;
     readonly triggerAt: number;
@@ -55,7 +56,7 @@ export interface TriggerResult {
 }
 
 export interface WindowInput {
-    readonly id: TriggerId;
+    readonly id: string;
     readonly title: string;
     readonly windowStart: number;
     readonly triggerAt: number;
@@ -143,4 +144,15 @@ function mismatches(r: Omit<TriggerResult, "mismatches">, boundMs: number, longC
         out.push("before the trigger B saw no connection, so the baseline is missing");
     }
     return out;
+}
+
+/** A long-lived connection's pongs and error from the prober's JSON lines. */
+export function longLivedOf(records: readonly Record<string, unknown>[], id: number): LongLived {
+    const mine = records.filter((r) => r.id === id);
+    const error = mine.find((r) => r.type === "long-error");
+    return {
+        id,
+        pongs: mine.filter((r) => r.type === "pong").map((r) => r.t as number),
+        error: error ? { t: error.t as number, code: error.code as string } : undefined,
+    };
 }

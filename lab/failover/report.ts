@@ -15,6 +15,16 @@ export function emulationNote(p: FailoverParams): string {
     );
 }
 
+/** On AKS: what was measured, and what the figures still depend on. */
+export const AKS_NOTE =
+    "Measured on AKS: Cilium, the Azure load balancer and the clusters as deployed. Times are the prober pod's clock (its node's), the triggers' the runner's: " +
+    "they agree as far as the two clocks do. The recovery bound is the documented rules' (probe 5 s x 2, selection check 5 s, Cilium 1 s), not a measurement.";
+
+/** The note a run's outputs carry: the emulation's, or the AKS one. */
+export function runNote(run: FailoverRun): string {
+    return run.where === "aks" ? AKS_NOTE : emulationNote(run.params);
+}
+
 export function outageText(r: TriggerResult): string {
     return r.outageMs === null ? "none" : r.outageMs === "open" ? "until restored" : `${(r.outageMs / 1000).toFixed(1)} s`;
 }
@@ -34,22 +44,23 @@ export function failoverTable(run: FailoverRun): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
     const notes = run.results.flatMap((r) => r.mismatches.map((m) => `${r.id}: ${m}`));
-    return [line(header), ...rows.map(line), "", ...notes, ...(notes.length > 0 ? [""] : []), emulationNote(run.params)].join("\n");
+    return [line(header), ...rows.map(line), "", ...notes, ...(notes.length > 0 ? [""] : []), runNote(run)].join("\n");
 }
 
 export function failoverJunit(run: FailoverRun): string {
+    const where = run.where ?? "lab";
     const suite: JunitSuite = {
-        name: "egress-lab.failover.lab",
+        name: `egress-lab.failover.${where}`,
         cases: run.results.map((r) => ({
             name: r.id,
-            classname: "egress-lab.failover.lab",
+            classname: `egress-lab.failover.${where}`,
             seconds: (r.windowEnd - r.windowStart) / 1000,
             verdict: r.mismatches.length === 0 ? "pass" : "fail",
             reasons: r.mismatches,
             output: `${r.title}: outage ${outageText(r)}; expected ${r.expected.newConnections} because ${r.expected.because}`,
         })),
     };
-    return junitXml([suite], "egress-lab failover (emulation)", run.startedAt);
+    return junitXml([suite], `egress-lab failover (${where === "aks" ? "AKS" : "emulation"})`, run.startedAt);
 }
 
 /** The same outcomes, without the times: what two runs must agree on. */
@@ -73,7 +84,7 @@ export function failoverMarkdown(run: FailoverRun, machine: string): string {
         "| --- | --- | --- | --- | --- | --- |",
         ...rows,
         "",
-        emulationNote(run.params),
+        runNote(run),
         "",
     ].join("\n");
 }

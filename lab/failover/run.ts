@@ -6,7 +6,7 @@ import { GATEWAY_NODE_LABEL } from "../../lib/config/names";
 import { environmentProblem } from "../environment";
 import { LabLock } from "../lock";
 import { build, inNs, must, removeNamespaces, sweep, describeSweep } from "../netns";
-import { analyzeWindow, LongLived, NewConnection, TimelineEvent, TriggerResult } from "./analyze";
+import { analyzeWindow, longLivedOf, NewConnection, TimelineEvent, TriggerResult } from "./analyze";
 import { nextTriggerAt, windowEndAt } from "./clock";
 import { ControlPlane, FAILOVER_PARAMS, FailoverParams } from "./model";
 import { JsonLinesProcess } from "./processes";
@@ -28,6 +28,8 @@ export interface FailoverRun {
     readonly results: TriggerResult[];
     /** Every new connection the prober opened, for the timeline picture. */
     readonly connections: NewConnection[];
+    /** Where it ran: absent or "lab" for the emulation, "aks" for the real clusters (experiment/failover/). */
+    readonly where?: "lab" | "aks";
 }
 
 /** Time before each trigger in which the baseline is recorded. */
@@ -190,14 +192,4 @@ export async function runFailover(log: (line: string) => void, options: Failover
         held.release();
         log("torn down: every egl-fo- namespace and process is gone");
     }
-}
-
-function longLivedOf(records: readonly Record<string, unknown>[], id: number): LongLived {
-    const mine = records.filter((r) => r.id === id);
-    const error = mine.find((r) => r.type === "long-error");
-    return {
-        id,
-        pongs: mine.filter((r) => r.type === "pong").map((r) => r.t as number),
-        error: error ? { t: error.t as number, code: error.code as string } : undefined,
-    };
 }

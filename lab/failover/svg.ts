@@ -31,8 +31,8 @@ export function failoverSvg(run: FailoverRun, connections: readonly NewConnectio
     const height = 60 + run.results.length * LANE;
     return [
         `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" font-family="sans-serif">`,
-        `<title>egress-lab failover timeline (emulation)</title>`,
-        `<text x="10" y="20" font-size="12">Failover, offline emulation, ${xmlEscape(run.startedAt)}: green = new connection ok, red = failed; dashed = trigger</text>`,
+        `<title>egress-lab failover timeline (${run.where === "aks" ? "AKS" : "emulation"})</title>`,
+        `<text x="10" y="20" font-size="12">Failover, ${run.where === "aks" ? "on AKS" : "offline emulation"}, ${xmlEscape(run.startedAt)}: green = new connection ok, red = failed; dashed = trigger</text>`,
         ...parts,
         `</svg>`,
         "",

@@ -1,0 +1,111 @@
+// The AKS failover's pieces on the clusters: B's internal receiver address, the prober pod on A
+// (created, followed, always deleted), and the timeline ports over A's API and Cilium agents.
+import * as k8s from "@kubernetes/client-node";
+import { parseEgressList } from "../../check/egressMap";
+import { parseHubbleJson } from "../../check/hubble";
+import { API_POLL_MS, call, Cluster } from "../../check/k8s/clients";
+import { execIn } from "../../check/k8s/exec";
+import { followLog } from "../../check/k8s/logStream";
+import { podProblem } from "../../check/k8s/pods";
+import { CheckPlan } from "../../check/plan";
+import { poll } from "../../check/poll";
+import { CAPTURE_COMPONENT_LABEL } from "../../lib/capture";
+import type { FailoverCluster } from "./execute";
+import { PROBER_COMPONENT, proberPod, ProberPodInput, proberRecords } from "./proberPod";
+import type { TimelinePorts } from "./timeline";
+
+/** A pod start on AKS: image pull and scheduling; the node image caches the image after the first. */
+export const PROBER_START_SECONDS = 180;
+/** One exec into an agent (egress map, Hubble). */
+const AGENT_EXEC_SECONDS = 10;
+
+/** Deletes prober pods an earlier, killed run left behind. */
+export async function sweepProbers(a: Cluster, namespace: string): Promise<void> {
+    await call(a, `delete leftover prober pods in ${namespace}`, () =>
+        a.core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${CAPTURE_COMPONENT_LABEL}=${PROBER_COMPONENT}`, gracePeriodSeconds: 1 }),
+    );
+}
+
+/** B's internal receiver Service: its internal load balancer address and port. */
+export async function receiverTarget(b: Cluster, plan: CheckPlan): Promise<{ host: string; port: number; service: string }> {
+    // Local first: with externalTrafficPolicy Cluster, B's node may SNAT and hide the source (Kubernetes docs, "Preserving the client source IP").
+    const internal = plan.targets.filter((t) => t.path === "internal");
+    const target = internal.find((t) => t.externalTrafficPolicy === "Local") ?? internal[0];
+    if (!target) {
+        throw new Error(`the stack has no internal receiver Service (receiverPaths lacks "internal"); the failover probes B's internal Service through the gateway`);
+    }
+    const service = await call(b, `read Service ${plan.namespace}/${target.service}`, () => b.core.readNamespacedService({ name: target.service, namespace: plan.namespace }));
+    const host = service.status?.loadBalancer?.ingress?.[0]?.ip;
+    if (!host) {
+        throw new Error(`cluster B: Service ${plan.namespace}/${target.service} has no load balancer address yet`);
+    }
+    return { host, port: plan.receiver.servicePort, service: target.service };
+}
+
+export interface RunningProber {
+    readonly ip: string;
+    readonly node: string;
+    /** The prober's JSON lines so far. */
+    records(): Record<string, unknown>[];
+    /** Deletes the pod (once, however often called) and stops following its log. */
+    delete(): Promise<void>;
+}
+
+/** Creates the prober pod and follows it; `live` holds its delete until it ran (for a signal's cleanup). */
+export async function startProber(a: Cluster, input: ProberPodInput, live: Set<() => Promise<void>>): Promise<RunningProber> {
+    let text = "";
+    let follow: AbortController | undefined;
+    let deleting: Promise<void> | undefined;
+    const remove = (): Promise<void> =>
+        (deleting ??= (async () => {
+            follow?.abort();
+            await a.core.deleteNamespacedPod({ name: input.name, namespace: input.namespace, gracePeriodSeconds: 1 }).catch(() => undefined);
+            live.delete(remove);
+        })());
+    live.add(remove);
+    try {
+        await call(a, `create prober pod ${input.namespace}/${input.name}`, () => a.core.createNamespacedPod({ namespace: input.namespace, body: proberPod(input) }));
+        let pod: k8s.V1Pod | undefined;
+        await poll(`prober pod ${input.name} Running`, { seconds: PROBER_START_SECONDS, intervalMs: API_POLL_MS, progress: () => undefined }, async () => {
+            pod = await call(a, `read prober pod ${input.name}`, () => a.core.readNamespacedPod({ name: input.name, namespace: input.namespace }));
+            const problem = podProblem(pod);
+            return problem === undefined || problem === "is Running but not Ready" ? true : `prober pod ${problem}`;
+        });
+        follow = await followLog(a.config, input.namespace, input.name, "prober", { onText: (t) => void (text += t), onEnd: () => undefined });
+        return { ip: pod?.status?.podIP ?? "", node: pod?.spec?.nodeName ?? "", records: () => proberRecords(text), delete: remove };
+    } catch (error) {
+        await remove();
+        throw error;
+    }
+}
+
+/** Events about Nodes since then, as timeline entries (events.k8s.io's older core view). */
+function nodeEventEntries(list: k8s.CoreV1EventList, sinceMs: number): { t: number; what: string }[] {
+    return list.items
+        .map((e) => ({ e, t: new Date(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? 0).getTime() }))
+        .filter(({ t }) => t > sinceMs)
+        .map(({ e, t }) => ({ t, what: `event ${e.reason ?? ""} on Node ${e.involvedObject.name ?? ""}: ${e.message ?? ""}`.trim() }));
+}
+
+/** The timeline's reads: A's API through the executor's port, the agent on the prober's node by exec. */
+export function timelinePorts(a: Cluster, cluster: FailoverCluster, agents: readonly k8s.V1Pod[], proberNode: string, proberIp: string): TimelinePorts {
+    const agent = agents.find((p) => p.spec?.nodeName === proberNode)?.metadata?.name;
+    const inAgent = async (command: string[]): Promise<string> => {
+        if (!agent) {
+            throw new Error(`no Cilium agent on ${proberNode}`);
+        }
+        const out = await execIn(a, "kube-system", agent, "cilium-agent", command, AGENT_EXEC_SECONDS);
+        if (out.code !== 0) {
+            throw new Error(`${command.slice(0, 3).join(" ")} exit ${out.code ?? "unknown"}: ${out.stderr.trim().split("\n").pop() ?? ""}`);
+        }
+        return out.stdout;
+    };
+    return {
+        ciliumNodes: () => cluster.ciliumNodes(),
+        nodeReady: (name) => cluster.nodeReady(name),
+        nodeEvents: async (sinceMs) => nodeEventEntries(await call(a, "list Node events", () => a.core.listEventForAllNamespaces({ fieldSelector: "involvedObject.kind=Node" })), sinceMs),
+        egressMap: async () => parseEgressList(await inAgent(["cilium-dbg", "bpf", "egress", "list", "-o", "json"])),
+        // hubble observe flags as check/hubble.ts uses them, plus --verdict DROPPED (hubble observe --help).
+        drops: async (seconds) => parseHubbleJson(await inAgent(["hubble", "observe", "--from-ip", proberIp, "--verdict", "DROPPED", "--since", `${seconds}s`, "--last", "200", "-o", "json"])),
+    };
+}

@@ -1,0 +1,144 @@
+// `npm run experiment -- --failover` against fakes: the runner's stack (test/experimentFake.ts) and
+// clusters that behave as Kubernetes and Azure do (test/failoverFakes.ts). The prober is faked as
+// one that B always answers from the egress IP, so the report's verdicts follow from that.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { checkPlan } from "../check/plan";
+import { FailoverEnv, FailoverWindow } from "../experiment/failover/command";
+import { failoverRunId } from "../experiment/failover/mode";
+import type { GatewayInstance } from "../experiment/failover/plans";
+import { EXIT } from "../experiment/usage";
+import { FAILOVER_FILES } from "../lab/failover/main";
+import { parseLabConfig } from "../lib/config";
+import { scenario } from "./experimentFake";
+import { FakeAks } from "./failoverFakes";
+
+const RAW = { gatewayNodeCount: "2" };
+const config = parseLabConfig(RAW);
+const LABEL = config.gateway.nodeLabel;
+const EGRESS_IP = config.egress.mappings[0].egressIp;
+const [N0, N1] = ["aks-egressgw-12345678-vmss000000", "aks-egressgw-12345678-vmss000001"];
+const OUTPUTS = {
+    kubeconfigA: "apiVersion: v1 (secret A)",
+    kubeconfigB: "apiVersion: v1 (secret B)",
+    checkPlan: checkPlan(config),
+    gatewayPool: { subscriptionId: "00000000-0000-0000-0000-000000000000", nodeResourceGroup: "mc_rg", poolName: "egressgw" },
+};
+
+class FakeEnv implements FailoverEnv {
+    readonly aks: FakeAks;
+    readonly cluster: FakeAks;
+    readonly compute: FakeAks;
+    readonly log: string[] = [];
+    readonly clock = { t: 1_800_000_000_000, now: () => this.clock.t, sleep: async (ms: number) => void (this.clock.t += ms), pollMs: 2000 };
+
+    constructor(
+        gcPolls = 2,
+        private readonly baselineFails = false,
+    ) {
+        this.aks = new FakeAks({ [LABEL.key]: LABEL.value }, [N0, N1], gcPolls);
+        this.cluster = this.aks;
+        this.compute = this.aks;
+    }
+
+    async gateways(): Promise<{ active: GatewayInstance; next: string | undefined }> {
+        return { active: { node: N0, resourceGroup: "mc_rg", scaleSet: "aks-egressgw-12345678-vmss", instanceId: "0" }, next: N1 };
+    }
+
+    async openWindow(id: string, seconds: number): Promise<FailoverWindow> {
+        this.log.push(`open ${id} for ${seconds} s`);
+        const opened = this.clock.t;
+        return {
+            baseline: async () => {
+                if (this.baselineFails) {
+                    throw new Error("no baseline");
+                }
+                this.clock.t += 2000;
+            },
+            close: async () => {
+                this.log.push(`close ${id}`);
+                const records: Record<string, unknown>[] = [];
+                for (let t = opened; t <= this.clock.t; t += 100) {
+                    records.push({ type: "new", t, result: "ok", source: EGRESS_IP });
+                }
+                return { records, timeline: [{ t: opened, what: `${N0}: Node Ready, CiliumNode labelled` }] };
+            },
+        };
+    }
+
+    async cleanup(): Promise<void> {
+        this.log.push("cleanup");
+    }
+}
+
+async function failoverRun(env: FakeEnv, answer = "y", outputs: Record<string, unknown> = OUTPUTS, raw: Record<string, string> = RAW) {
+    const s = await scenario({ flags: { failover: true }, raw, outputs, deployed: true, answer, listings: [{ name: "dev" }], connectFailover: async () => env });
+    return { ...s, code: await s.run() };
+}
+
+describe("npm run experiment -- --failover (fakes)", function () {
+    it("prices and asks before each trigger, runs them one by one with their restore, and writes the lab's report", async function () {
+        const env = new FakeEnv();
+        const { code, asked, printed, runDir, stack } = await failoverRun(env);
+        expect(stack.calls).to.not.include("up");
+        expect(asked).to.have.length(3);
+        asked.forEach((q, i) => expect(q).to.match(new RegExp(`^Run ${["label-removed", "node-deleted", "vm-deallocated"][i]} \\(about \\$\\d+\\.\\d\\d for at most \\d+ min`)));
+        expect(env.aks.calls).to.deep.equal([
+            `patch Node ${N0} egress-gateway=null`,
+            `patch CiliumNode ${N0} egress-gateway=null`,
+            `patch Node ${N0} egress-gateway=true`,
+            `patch CiliumNode ${N0} egress-gateway=true`,
+            `delete Node ${N0}`,
+            "restart 0",
+            "deallocate 0",
+            "start 0",
+        ]);
+        expect(env.log.filter((l) => l.startsWith("close"))).to.have.length(3);
+        expect(env.log.at(-1)).to.equal("cleanup");
+        const run = JSON.parse(fs.readFileSync(path.join(runDir, FAILOVER_FILES.json), "utf8")) as { where: string; results: { id: string; mismatches: string[] }[] };
+        expect(run.where).to.equal("aks");
+        // B always answered: the label and node triggers expected an outage, the deallocation a lasting one.
+        expect(run.results.map((r) => [r.id, r.mismatches[0]])).to.deep.equal([
+            ["label-removed", "new connections: expected failures that end within 17100 ms, observed no failure"],
+            ["node-deleted", "new connections: expected failures that end within 17100 ms, observed no failure"],
+            ["vm-deallocated", "new connections: expected failures until the node returns, observed no failure"],
+        ]);
+        expect(fs.readFileSync(path.join(runDir, FAILOVER_FILES.junit), "utf8")).to.include('name="egress-lab.failover.aks"');
+        expect(printed.join("\n")).to.include("Measured on AKS").and.not.include("secret A");
+        expect(code).to.equal(EXIT.rowsFailed);
+    });
+
+    it("runs nothing when every price is declined", async function () {
+        const env = new FakeEnv();
+        const { code } = await failoverRun(env, "n");
+        expect(env.aks.calls).to.deep.equal([]);
+        expect(env.log).to.deep.equal(["cleanup"]);
+        expect(code).to.equal(EXIT.declined);
+    });
+
+    it("restores after a step misses its bound, and deletes the prober when its baseline never comes", async function () {
+        const stuck = new FakeEnv(Infinity);
+        const { code, printed } = await failoverRun(stuck);
+        expect(stuck.aks.calls.slice(4, 6)).to.deep.equal([`delete Node ${N0}`, "restart 0"]);
+        expect(stuck.aks.nodes.has(N0)).to.equal(true);
+        expect(printed).to.include(`FAILED node-deleted: waited 60 s for {"what":"ciliumnode-absent","node":"${N0}"}; last seen: present`);
+        expect(code).to.equal(EXIT.failed);
+
+        const blind = new FakeEnv(2, true);
+        expect((await failoverRun(blind)).code).to.equal(EXIT.failed);
+        expect(blind.aks.calls).to.deep.equal([]);
+        expect(blind.log.filter((l) => l.startsWith("close"))).to.have.length(3);
+    });
+
+    it("refuses, touching nothing, a stack without outputs or with one gateway node", async function () {
+        const env = new FakeEnv();
+        const { code, printed } = await failoverRun(env, "y", {});
+        expect(printed.join("\n")).to.include("the stack has no output kubeconfigA, kubeconfigB, checkPlan, gatewayPool");
+        const one = await failoverRun(env, "y", OUTPUTS, {});
+        expect(one.printed.join("\n")).to.include("gatewayNodeCount is 1: failover needs a second gateway node");
+        expect([code, one.code]).to.deep.equal([EXIT.failed, EXIT.failed]);
+        expect(env.log).to.deep.equal([]);
+        expect(failoverRunId(new Date("2026-12-06T20:34:46.123Z"))).to.equal("failover-20261206t203446");
+    });
+});
