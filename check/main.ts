@@ -8,18 +8,18 @@
 // once the report has been handed over whole.
 import * as fs from "fs";
 import * as path from "path";
-import { reportJunit } from "./junit";
+import { reportJunit } from "./report/junit";
 import { KubernetesBackend } from "./k8s/backend";
 import { ForwardingInput, parseForwardingInput } from "./k8s/ipForwarding";
 import { AKS_OPTIONS } from "./k8s/options";
-import { exitWhenFlushed, writeAll } from "./output";
+import { exitWhenFlushed, writeAll } from "./report/output";
 import { watchParent } from "./parentWatch";
-import { CheckPlan } from "./plan";
-import { CheckReport } from "./types";
-import { parseCheckPlan } from "./planShape";
+import { CheckPlan } from "./core/plan";
+import { CheckReport } from "./model/types";
+import { parseCheckPlan } from "./core/planShape";
 import { isRecord, JSON_LIMITS, parseBoundedJson } from "../lib/records";
-import { runCheck } from "./run";
-import { defaultRunDir, RUN_DIR_ENV, RUN_FILES, stackRows, writeRunDir } from "./runDir";
+import { runCheck } from "./core/run";
+import { defaultRunDir, RUN_DIR_ENV, RUN_FILES, stackRows, writeRunDir } from "./report/runDir";
 import { CHECK_EXIT, CHECK_USAGE, CHECK_USAGE_LINE } from "./usage";
 import { helpText, wantsHelp } from "../lib/usage";
 

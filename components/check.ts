@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
-import { CheckPlan } from "../check/plan";
-import { StackObservation, stackRows } from "../check/runDir";
-import { CheckReport } from "../check/types";
+import { CheckPlan } from "../check/core/plan";
+import { StackObservation, stackRows } from "../check/report/runDir";
+import { CheckReport } from "../check/model/types";
 import { CHECK_COMPONENT } from "../lib/checkUrn";
-import { namespaceManifest } from "../lib/namespace";
+import { namespaceManifest } from "../lib/kube/namespace";
 
 export interface CheckArgs {
     /** Kubernetes provider of cluster B, where the capture namespace lives. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CILIUM_CHART, ciliumValues } from "../lib/cilium";
+import { CILIUM_CHART, ciliumValues } from "../lib/cilium/values";
 
 export interface CiliumArgs {
     /** Kubernetes provider of the cluster. */

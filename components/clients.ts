@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { clientPod } from "../lib/clients";
+import { clientPod } from "../lib/kube/clients";
 import { ClientSpec } from "../lib/config";
 import { Label } from "../lib/labels";
-import { namespaceManifest } from "../lib/namespace";
+import { namespaceManifest } from "../lib/kube/namespace";
 
 export interface ClientsArgs {
     /** Kubernetes provider of cluster A. */

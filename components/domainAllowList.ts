@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { clientPod } from "../lib/clients";
+import { clientPod } from "../lib/kube/clients";
 import { ClientSpec } from "../lib/config";
-import { fqdnPolicy } from "../lib/fqdn";
+import { fqdnPolicy } from "../lib/kube/fqdn";
 import { Label } from "../lib/labels";
 
 export interface DomainAllowListArgs {

@@ -9,10 +9,10 @@ import {
     egressRoutes,
     GATEWAY_NAMESPACE,
     nextHopService,
-} from "../lib/egress";
-import { selectionClusterRole, selectionClusterRoleBinding, selectionServiceAccount } from "../lib/gatewayRbac";
-import { namespaceManifest } from "../lib/namespace";
-import { nextHopSelectorDaemonSet } from "../lib/nextHopSelector";
+} from "../lib/kube/egress";
+import { selectionClusterRole, selectionClusterRoleBinding, selectionServiceAccount } from "../lib/kube/gatewayRbac";
+import { namespaceManifest } from "../lib/kube/namespace";
+import { nextHopSelectorDaemonSet } from "../lib/kube/nextHopSelector";
 import { Label } from "../lib/labels";
 
 /** A route table that must route egress IPs to the gateway. */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EXPIRY_TAG, LabConfig } from "../lib/config";
 import { CHECK_COMPONENT, LAB_COMPONENT } from "../lib/checkUrn";
-import { checkPlan } from "../check/plan";
+import { checkPlan } from "../check/core/plan";
 import { Check } from "./check";
 import { EgressLabOutputs, labOutputs } from "./egressLabOutputs";
 import { AksCluster } from "./aksCluster";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { authSettings, ConfigLookup, credentialMethod } from "../lib/azureAuth";
-import { azureScaleSetClient } from "../lib/azureCompute";
-import { ensurePoolForwarding, PoolForwarding, poolGone, readPoolForwarding, ScaleSetClient, ScaleSetForwarding } from "../lib/ipForwarding";
+import { authSettings, ConfigLookup, credentialMethod } from "../lib/azure/auth";
+import { azureScaleSetClient } from "../lib/azure/compute";
+import { ensurePoolForwarding, PoolForwarding, poolGone, readPoolForwarding, ScaleSetClient, ScaleSetForwarding } from "../lib/azure/ipForwarding";
 
 export interface GatewayForwardingArgs {
     /** Subscription of the cluster (azure-native's getClientConfig). */
@@ -67,7 +67,7 @@ function outputsOf(inputs: ForwardingInputs, state: PoolForwarding, changed: rea
 }
 
 /**
- * A dynamic provider over lib/ipForwarding.ts. Pulumi serializes it with its closure into the state,
+ * A dynamic provider over lib/azure/ipForwarding.ts. Pulumi serializes it with its closure into the state,
  * so it captures only small pure functions and `makeClient`; the Azure SDK is loaded inside calls.
  * - create/update: turn forwarding on where it is off (writes nothing when it is on);
  * - read (refresh): what Azure shows now, so a model AKS rewrote shows as off;

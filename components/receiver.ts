@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ReceiverPath, TrafficPolicy } from "../lib/config";
-import { receiverManifests } from "../lib/receiver";
+import { receiverManifests } from "../lib/kube/receiver";
 
 export interface ReceiverArgs {
     /** Kubernetes provider of cluster B. */

@@ -1,7 +1,7 @@
 // The stack operations for real: Pulumi's Automation API on this repository's own program and
 // stack files (LocalWorkspace with workDir = the repository), @pulumi/pulumi 3.276.0.
 import { ConcurrentUpdateError, EngineEvent, LocalWorkspace, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
-import { authConfigKeys } from "../lib/azureAuth";
+import { authConfigKeys } from "../lib/azure/auth";
 import { RawConfig } from "../lib/config";
 import { PROJECT } from "../lab/stackConfig";
 import { DestroySummary, EngineOptions, EXPIRY_STACK_TAG, ExperimentWorkspace, StackListing, StackLockedError, StackOperations } from "./stack";
@@ -17,7 +17,7 @@ function projectConfig(all: Record<string, { value: string }>): RawConfig {
     return raw;
 }
 
-/** The azure-native sign-in keys of the stack config (lib/azureAuth.ts authConfigKeys), prefix removed. */
+/** The azure-native sign-in keys of the stack config (lib/azure/auth.ts authConfigKeys), prefix removed. */
 export function azureProviderConfig(all: Record<string, { value: string }>): Record<string, string> {
     const wanted = new Set(authConfigKeys().map((k) => k.key));
     const out: Record<string, string> = {};

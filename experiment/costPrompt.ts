@@ -1,9 +1,9 @@
 // The question before anything billable exists: the hourly estimate, then yes or no.
 import * as readline from "readline";
-import { dollars, hourlyEstimate, labNodePools, labOtherItems } from "../lib/cost";
+import { dollars, hourlyEstimate, labNodePools, labOtherItems } from "../lib/azure/cost";
 import { LabConfig } from "../lib/config";
 
-/** The estimate as printed, from the one estimate function the policy pack uses too (lib/cost.ts). */
+/** The estimate as printed, from the one estimate function the policy pack uses too (lib/azure/cost.ts). */
 export function costLines(config: LabConfig): string[] {
     const estimate = hourlyEstimate(labNodePools(config), labOtherItems(config));
     return [

@@ -3,8 +3,8 @@
 //
 // Usage and exit codes: experiment/usage.ts (what --help prints).
 import * as path from "path";
-import { exitWhenFlushed } from "../check/output";
-import { defaultRunDir, RUN_DIR_ENV } from "../check/runDir";
+import { exitWhenFlushed } from "../check/report/output";
+import { defaultRunDir, RUN_DIR_ENV } from "../check/report/runDir";
 import { localWorkspace } from "./automation";
 import { terminalAsker } from "./costPrompt";
 import { FlagError, npmSwallowedFlags, parseFlags, USAGE } from "./flags";

@@ -2,7 +2,7 @@
 // stack, config, cost question, preview with the policy pack, up, table, run directory, and
 // --destroy even after a failure or Ctrl-C; --destroy-only goes straight to teardown.ts.
 import * as path from "path";
-import { allVerdicts, readRunRecord, RUN_FILES, RunRecord, splitRows, StackObservation, writeRunDir } from "../check/runDir";
+import { allVerdicts, readRunRecord, RUN_FILES, RunRecord, splitRows, StackObservation, writeRunDir } from "../check/report/runDir";
 import { ConfigError, LabConfig, parseLabConfig } from "../lib/config";
 import { reportTables } from "../lab/table";
 import { checkCommandUrn } from "../lib/checkUrn";

@@ -43,7 +43,7 @@ export interface StackOperations {
     setExpiry(at: string): Promise<void>;
     /** The stack outputs of the last update, secrets in clear (`pulumi stack output --json --show-secrets`): keep them in memory only. */
     outputs(): Promise<Readonly<Record<string, unknown>>>;
-    /** The azure-native provider's sign-in config (lib/azureAuth.ts authConfigKeys), secrets in clear: keep them in memory only. */
+    /** The azure-native provider's sign-in config (lib/azure/auth.ts authConfigKeys), secrets in clear: keep them in memory only. */
     azureConfig(): Promise<Readonly<Record<string, string>>>;
     /** The URNs in the stack's state (`pulumi stack export`; secrets stay encrypted and are not kept). */
     resourceUrns(): Promise<readonly string[]>;

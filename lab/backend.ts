@@ -2,17 +2,17 @@
 // real nginx, the real assigner script, real tcpdump and real curl, and tears it all down.
 import * as fs from "fs";
 import * as path from "path";
-import { CaptureSession, CaptureSpec, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress, ProbeRequest, ProbeResponse } from "../check/backend";
-import { curlArgs, curlResponse } from "../check/curl";
-import { LineCapture } from "../check/lineCapture";
-import { pcapArgs, pcapBounds, SavedPcap } from "../check/pcap";
-import { CheckOptions } from "../check/run";
-import { poll } from "../check/poll";
-import { parseTcpdump, tcpdumpArgs } from "../check/tcpdump";
-import { ClientFacts, Topology } from "../check/types";
-import { captureSeconds } from "../lib/capture";
-import { ASSIGNER_SCRIPT } from "../lib/assignerScript";
-import { nginxConf } from "../lib/receiver";
+import { CaptureSession, CaptureSpec, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress, ProbeRequest, ProbeResponse } from "../check/model/backend";
+import { curlArgs, curlResponse } from "../check/core/curl";
+import { LineCapture } from "../check/evidence/lineCapture";
+import { pcapArgs, pcapBounds, SavedPcap } from "../check/evidence/pcap";
+import { CheckOptions } from "../check/core/run";
+import { poll } from "../check/core/poll";
+import { parseTcpdump, tcpdumpArgs } from "../check/evidence/tcpdump";
+import { ClientFacts, Topology } from "../check/model/types";
+import { captureSeconds } from "../lib/kube/capture";
+import { ASSIGNER_SCRIPT } from "../lib/kube/assignerScript";
+import { nginxConf } from "../lib/kube/receiver";
 import { labCaptureCommand } from "./capture";
 import { build, describeSweep, inNs, must, NsProcess, removeNamespaces, run, sweep, WORK_DIR_PREFIX } from "./netns";
 import { internetSetup } from "./internet";

@@ -1,5 +1,5 @@
 // The lab's tcpdump, started with the capture pod's privileges, so the lab fails where a pod would.
-import { CAPTURE_CAPABILITIES } from "../lib/capture";
+import { CAPTURE_CAPABILITIES } from "../lib/kube/capture";
 
 /**
  * The uid the lab's capture runs as. Everything else equals the pod: the capabilities

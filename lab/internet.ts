@@ -2,7 +2,7 @@
 // names and an HTTPS site per name, at documentation addresses), the allow-list's client pod on A's
 // worker, and the worker enforcing the allow-list the way Cilium's DNS proxy does. Pure: the
 // namespaces, rules and command lines, tested without root.
-import { unprivilegedNginxConf } from "../lib/receiver";
+import { unprivilegedNginxConf } from "../lib/kube/receiver";
 import { podSide, NamespaceSetup } from "./setup";
 import { EMULATION, INTERNET_NS, LabDomains } from "./topology";
 

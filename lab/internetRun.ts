@@ -3,13 +3,13 @@
 // Hubble). Answers the check's domain probes and flow queries.
 import * as fs from "fs";
 import * as path from "path";
-import { DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress } from "../check/backend";
-import { domainCurlArgs, domainCurlResponse } from "../check/domainVerdict";
-import { flowSummary } from "../check/hubble";
-import { ClientFacts, FlowRecord } from "../check/types";
+import { DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress } from "../check/model/backend";
+import { domainCurlArgs, domainCurlResponse } from "../check/core/domainVerdict";
+import { flowSummary } from "../check/evidence/hubble";
+import { ClientFacts, FlowRecord } from "../check/model/types";
 import { certificateArgs, dnsProxyArgs, internetDnsArgs, internetNginxConf, NFLOG_GROUPS, nflogTcpdumpArgs } from "./internet";
 import { inNs, must, NsProcess, run } from "./netns";
-import { isListening } from "../check/tcpdump";
+import { isListening } from "../check/evidence/tcpdump";
 import { INTERNET_NS, LabDomains } from "./topology";
 
 // "<epoch> version 0, resource ID <group>, family IPv4 (2), length N: <src>.<port> > <dst>.<port>: Flags [S], ..."

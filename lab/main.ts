@@ -2,12 +2,12 @@
 // Options and exit codes: lab/usage.ts (what `npm run lab -- --help` prints; docs/lab.md shows it).
 import * as fs from "fs";
 import * as path from "path";
-import { exitWhenFlushed, writeAll } from "../check/output";
-import { CheckOptions, runCheck } from "../check/run";
-import { reportJunit } from "../check/junit";
-import { defaultRunDir, RUN_FILES, writeRunDir } from "../check/runDir";
-import { CheckReport } from "../check/types";
-import { topologySvg } from "../check/picture/svg";
+import { exitWhenFlushed, writeAll } from "../check/report/output";
+import { CheckOptions, runCheck } from "../check/core/run";
+import { reportJunit } from "../check/report/junit";
+import { defaultRunDir, RUN_FILES, writeRunDir } from "../check/report/runDir";
+import { CheckReport } from "../check/model/types";
+import { topologySvg } from "../check/report/picture/svg";
 import { LabConfig } from "../lib/config";
 import { LAB_OPTIONS, NetnsBackend } from "./backend";
 import { LabLock } from "./lock";

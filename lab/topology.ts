@@ -3,9 +3,9 @@
 import * as cidr from "../lib/cidr";
 import { DomainAllowList, LabConfig } from "../lib/config";
 import { labelText } from "../lib/labels";
-import { RECEIVER_CONTAINER_PORT, RECEIVER_PORT } from "../lib/receiver";
-import { checkPlan, clientEgress } from "../check/plan";
-import { ClientFacts, TargetFacts } from "../check/types";
+import { RECEIVER_CONTAINER_PORT, RECEIVER_PORT } from "../lib/kube/receiver";
+import { checkPlan, clientEgress } from "../check/core/plan";
+import { ClientFacts, TargetFacts } from "../check/model/types";
 
 /** Every namespace the lab creates starts with this; the sweep removes only these. */
 export const LAB_PREFIX = "egl-";

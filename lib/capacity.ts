@@ -1,5 +1,5 @@
 // How many nodes a cluster can have at once, and whether a range holds them. Pure.
-import { CLUSTER_POOL_MASK_SIZE } from "./cilium";
+import { CLUSTER_POOL_MASK_SIZE } from "./cilium/values";
 
 /**
  * Extra nodes AKS adds while it upgrades a pool: max surge defaults to 10% of the pool, fractional

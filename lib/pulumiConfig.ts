@@ -1,6 +1,6 @@
 // Reads this project's keys from the Pulumi runtime and hands them to the one parser.
 import * as pulumi from "@pulumi/pulumi";
-import { authConfigKeys } from "./azureAuth";
+import { authConfigKeys } from "./azure/auth";
 import { ConfigError, LabConfig, parseLabConfig, projectConfig } from "./config";
 
 /** Loads and validates the stack's config; bad input stops the program before any resource. */

@@ -1,7 +1,7 @@
 // AKS: BYOCNI clusters on the lab's own subnets, and an advisory estimate of the hourly bill.
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { dollars, hourlyEstimate, NodePool, OtherItem } from "../lib/cost";
-import { INTERNAL_LB_ANNOTATION } from "../lib/receiver";
+import { dollars, hourlyEstimate, NodePool, OtherItem } from "../lib/azure/cost";
+import { INTERNAL_LB_ANNOTATION } from "../lib/kube/receiver";
 import { notApplicableUnless, peek, stateOf, subject, UNKNOWN } from "./props";
 
 export const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
@@ -55,7 +55,7 @@ export const aksByocniPolicy: ResourceValidationPolicy = {
 
 // ---- node budget (advisory, whole stack) ----
 
-/** The default lab comes to about $1.35/h (two 4-vCPU system nodes per cluster, lib/cost.ts). */
+/** The default lab comes to about $1.35/h (two 4-vCPU system nodes per cluster, lib/azure/cost.ts). */
 export const DEFAULT_HOURLY_BUDGET_USD = 2.0;
 
 export interface NodeBudgetConfig {
@@ -134,7 +134,7 @@ function poolsOf(resources: readonly PolicyResource[]): Pool[] {
     return [...byKey.values()];
 }
 
-/** A pool the shared estimate (lib/cost.ts) can price, or why its declared values cannot be priced. */
+/** A pool the shared estimate (lib/azure/cost.ts) can price, or why its declared values cannot be priced. */
 function typedPool(pool: Pool): NodePool | { why: string } {
     const { vmSize, count } = pool;
     if (vmSize === UNKNOWN || count === UNKNOWN) {
@@ -212,7 +212,7 @@ export function nodeBudgetViolations(resources: readonly PolicyResource[], confi
 
 export const nodeBudgetPolicy: StackValidationPolicy = {
     name: "node-hourly-budget",
-    description: "The stack's estimated pay-as-you-go price (nodes, their OS disks, load balancers, public IPs; lib/cost.ts) stays within hourlyBudgetUsd.",
+    description: "The stack's estimated pay-as-you-go price (nodes, their OS disks, load balancers, public IPs; lib/azure/cost.ts) stays within hourlyBudgetUsd.",
     enforcementLevel: "advisory",
     configSchema: {
         properties: {

@@ -2,7 +2,7 @@
 // by the pack's validators (ciliumValues.ts, egressPolicy.ts, fqdnPolicy.ts).
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { cidrProblem } from "../lib/cidr";
-import { CILIUM_CHART } from "../lib/cilium";
+import { CILIUM_CHART } from "../lib/cilium/values";
 import { ciliumVersionProblem } from "../lib/versions";
 import { ciliumValuesProblems } from "./ciliumValues";
 import { egressPolicyProblems } from "./egressPolicy";

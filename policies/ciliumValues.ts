@@ -1,5 +1,5 @@
 // What the policy pack checks in a Cilium Helm release's values: outside input (any program's
-// release), so validated at run time. The lab's own values are typed (lib/cilium.ts).
+// release), so validated at run time. The lab's own values are typed (lib/cilium/values.ts).
 import { isRecord } from "../lib/records";
 
 /** Values Cilium has removed or that break the egress gateway; the policy pack refuses them. */

@@ -1,5 +1,5 @@
 // What the policy pack checks in a CiliumEgressGatewayPolicy: outside input (any program's
-// resource), so validated at run time. The lab's own policies are typed (lib/egress.ts).
+// resource), so validated at run time. The lab's own policies are typed (lib/kube/egress.ts).
 import { isRecord } from "../lib/records";
 
 const POLICY_SPEC_KEYS = ["selectors", "destinationCIDRs", "excludedCIDRs", "egressGateway"];

@@ -1,5 +1,5 @@
 // What the policy pack checks in a CiliumNetworkPolicy: outside input (any program's resource),
-// so validated at run time. The lab's own allow-list is typed (lib/fqdn.ts).
+// so validated at run time. The lab's own allow-list is typed (lib/kube/fqdn.ts).
 import { isRecord } from "../lib/records";
 
 /** Field sets common to the CiliumNetworkPolicy CRDs of 1.16.4, 1.19.6 and 1.20.0(-pre.4). */

@@ -2,8 +2,8 @@
 // and explicit externalTrafficPolicy.
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { TRAFFIC_POLICIES } from "../lib/config";
-import { CAPTURE_CAPABILITIES, CAPTURE_COMPONENT_LABEL, CAPTURE_MAX_SECONDS } from "../lib/capture";
-import { ASSIGNER_APP, GATEWAY_NAMESPACE, SELECTOR_APP } from "../lib/egress";
+import { CAPTURE_CAPABILITIES, CAPTURE_COMPONENT_LABEL, CAPTURE_MAX_SECONDS } from "../lib/kube/capture";
+import { ASSIGNER_APP, GATEWAY_NAMESPACE, SELECTOR_APP } from "../lib/kube/egress";
 import { isRecord } from "../lib/records";
 import { peek, stateOf, subject } from "./props";
 
@@ -11,7 +11,7 @@ export const POD = "kubernetes:core/v1:Pod";
 export const DAEMON_SET = "kubernetes:apps/v1:DaemonSet";
 export const SERVICE = "kubernetes:core/v1:Service";
 
-/** The label that marks the check's packet-capture pods on B (lib/capture.ts). */
+/** The label that marks the check's packet-capture pods on B (lib/kube/capture.ts). */
 export const CAPTURE_LABEL = { key: CAPTURE_COMPONENT_LABEL, value: "capture" } as const;
 
 /** Where each workload type keeps its pod spec. */
@@ -106,7 +106,7 @@ const ASSIGNER_ROLE: NetworkRole = {
     description: `the egress IP assigner (DaemonSet ${GATEWAY_NAMESPACE}/${ASSIGNER_APP})`,
     capabilities: ["NET_ADMIN"],
 };
-/** The next hop's backends: hostNetwork so the LB's probe sees them per node; no capabilities (lib/nextHopSelector.ts). */
+/** The next hop's backends: hostNetwork so the LB's probe sees them per node; no capabilities (lib/kube/nextHopSelector.ts). */
 const SELECTOR_ROLE: NetworkRole = {
     description: `the next hop's selector (DaemonSet ${GATEWAY_NAMESPACE}/${SELECTOR_APP})`,
     capabilities: [],

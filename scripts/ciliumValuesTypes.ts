@@ -1,4 +1,4 @@
-// Writes lib/ciliumValuesTypes.ts: TypeScript types for the Cilium Helm values this project sets,
+// Writes lib/cilium/valuesTypes.ts: TypeScript types for the Cilium Helm values this project sets,
 // read from the chart's values.schema.json of every supported version. Development time only:
 //   npm run types:cilium [-- <folder holding <version>/values.schema.json>]
 // The folder defaults to /work/shared/cilium (the charts from cilium/charts cilium-<version>.tgz).
@@ -9,7 +9,7 @@ import * as path from "path";
 /** The chart versions whose schemas every value must satisfy. */
 export const SCHEMA_VERSIONS: readonly string[] = ["1.16.4", "1.19.6", "1.20.0"];
 
-/** The values lib/cilium.ts sets, as dotted paths. */
+/** The values lib/cilium/values.ts sets, as dotted paths. */
 export const VALUE_PATHS: readonly string[] = [
     "aksbyocni.enabled",
     "kubeProxyReplacement",
@@ -154,7 +154,7 @@ function main(): void {
         version,
         schema: JSON.parse(fs.readFileSync(path.join(root, version, "values.schema.json"), "utf8")) as SchemaNode,
     }));
-    const out = path.join(__dirname, "..", "lib", "ciliumValuesTypes.ts");
+    const out = path.join(__dirname, "..", "lib", "cilium", "valuesTypes.ts");
     fs.writeFileSync(out, generate(schemas, VALUE_PATHS, root));
     console.log(`wrote ${out}`);
 }

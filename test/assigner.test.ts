@@ -4,7 +4,7 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ASSIGNER_SCRIPT } from "../lib/assignerScript";
+import { ASSIGNER_SCRIPT } from "../lib/kube/assignerScript";
 import { requireRoot, run } from "./rootOnly";
 
 const IPS = ["198.51.100.51", "198.51.100.52"];

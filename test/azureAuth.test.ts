@@ -1,7 +1,7 @@
 // Which Azure credential the lab's SDK calls use: azure-native's order and settings, config before
 // environment, clear errors for what is missing, and the keys the check gets on its secret stdin.
 import { expect } from "chai";
-import { authConfigKeys, authSettings, AzureAuthSettings, credentialMethod, describeMethod } from "../lib/azureAuth";
+import { authConfigKeys, authSettings, AzureAuthSettings, credentialMethod, describeMethod } from "../lib/azure/auth";
 
 const settings = (env: Record<string, string>, config: Record<string, string> = {}): AzureAuthSettings => authSettings((key) => config[key], env);
 const SP = { ARM_CLIENT_ID: "app-1", ARM_TENANT_ID: "tenant-1" };

@@ -1,4 +1,4 @@
-// A fake of the Azure compute API behind lib/ipForwarding.ts's ScaleSetClient: scale sets shaped as
+// A fake of the Azure compute API behind lib/azure/ipForwarding.ts's ScaleSetClient: scale sets shaped as
 // @azure/arm-compute 25.1.1 returns an AKS pool's (tags, etag, NIC configuration with the load
 // balancer backend pools AKS adds), instances that keep their own NIC configuration (manual upgrade
 // policy) until one is written, and a record of every call. It refuses as Azure does:
@@ -17,8 +17,8 @@ import type { VirtualMachineScaleSet, VirtualMachineScaleSetNetworkConfiguration
 import { createRequire } from "module";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ClientFactory, ForwardingInputs, ForwardingOutputs } from "../components/gatewayForwarding";
-import { AZURE_RETRY, RetryPolicy } from "../lib/azureRetry";
-import { ScaleSetClient } from "../lib/ipForwarding";
+import { AZURE_RETRY, RetryPolicy } from "../lib/azure/retry";
+import { ScaleSetClient } from "../lib/azure/ipForwarding";
 import { SUBSCRIPTION_ID } from "./mocks";
 
 export const NODE_GROUP = "MC_egress-lab-rg_egress-lab-a_koreacentral";

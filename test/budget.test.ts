@@ -1,9 +1,9 @@
-// The capture's bounds come from the run's own numbers (check/budget.ts).
+// The capture's bounds come from the run's own numbers (check/core/budget.ts).
 import { expect } from "chai";
-import { probeTimeoutSeconds, runBounds, synsPerAttempt } from "../check/budget";
+import { probeTimeoutSeconds, runBounds, synsPerAttempt } from "../check/core/budget";
 import { AKS_OPTIONS } from "../check/k8s/options";
 import { LAB_OPTIONS } from "../lab/backend";
-import { capturePod, CAPTURE_DEADLINE_SLACK_SECONDS, CAPTURE_TCPDUMP_MAX_SECONDS } from "../lib/capture";
+import { capturePod, CAPTURE_DEADLINE_SLACK_SECONDS, CAPTURE_TCPDUMP_MAX_SECONDS } from "../lib/kube/capture";
 
 describe("capture budget", function () {
     it("counts the SYNs one curl sends before --connect-timeout (Linux: at 0 s, then after 1, 3, 7 s)", function () {

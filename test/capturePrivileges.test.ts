@@ -2,11 +2,11 @@
 // pod's capabilities, ends by itself at its bound, and fails where the pod would.
 import { expect } from "chai";
 import * as fs from "fs";
-import { tcpdumpArgs } from "../check/tcpdump";
+import { tcpdumpArgs } from "../check/evidence/tcpdump";
 import { labCaptureCommand, setprivCapabilities } from "../lab/capture";
 import { HeldLock, LabLock } from "../lab/lock";
 import { NsProcess, removeNamespaces, run } from "../lab/netns";
-import { capturePod } from "../lib/capture";
+import { capturePod } from "../lib/kube/capture";
 import { requireRoot } from "./rootOnly";
 
 const NS = "egl-captest";

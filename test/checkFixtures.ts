@@ -1,5 +1,5 @@
 // A small, fixed topology like the default AKS one, for the check's unit and orchestration tests.
-import { ClientFacts, TargetFacts, Topology } from "../check/types";
+import { ClientFacts, TargetFacts, Topology } from "../check/model/types";
 
 export const NODE_B1 = { name: "aks-system-b-0", ip: "10.20.0.4" };
 export const NODE_B2 = { name: "aks-system-b-1", ip: "10.20.0.5" };

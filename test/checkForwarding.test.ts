@@ -3,7 +3,7 @@
 // credential works, and the credential the program hands it on the secret stdin.
 import { expect } from "chai";
 import { checkIpForwarding, ForwardingInput, parseForwardingInput, signInMethod } from "../check/k8s/ipForwarding";
-import { describeMethod } from "../lib/azureAuth";
+import { describeMethod } from "../lib/azure/auth";
 import { FakeAzure, GATEWAY_VMSS, NODE_GROUP, scaleSet } from "./azureFake";
 import { SUBSCRIPTION_ID } from "./mocks";
 

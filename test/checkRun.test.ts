@@ -1,8 +1,8 @@
 // The check core driven through a fake backend: order, retries, failures and cleanup.
 import { expect } from "chai";
-import { runBounds } from "../check/budget";
+import { runBounds } from "../check/core/budget";
 import { AKS_OPTIONS } from "../check/k8s/options";
-import { ClientFacts, Topology } from "../check/types";
+import { ClientFacts, Topology } from "../check/model/types";
 import { appBody, EGRESS1, EGRESS_ALL, INTERNAL_LOCAL, NODE_B1, NODE_B2, PLAIN, PUBLIC_LOCAL, synLines, TOPOLOGY } from "./checkFixtures";
 import { Answer, correct, FakeBackend, FAST_OPTIONS, LOCAL_ONLY, runFake } from "./fakeBackend";
 

@@ -1,6 +1,6 @@
-// The dev-time generator of lib/ciliumValuesTypes.ts, on small schemas shaped like the chart's.
+// The dev-time generator of lib/cilium/valuesTypes.ts, on small schemas shaped like the chart's.
 import { expect } from "chai";
-import { ciliumValues } from "../lib/cilium";
+import { ciliumValues } from "../lib/cilium/values";
 import { generate, leafType, SchemaNode, VALUE_PATHS } from "../scripts/ciliumValuesTypes";
 
 const OLD: SchemaNode = {

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { parseLabConfig } from "../lib/config";
 import { AKS_CALENDAR, CILIUM_CHART_INDEX as INDEX, CILIUM_LINES, standardSupportMinors } from "../lib/versions";
-import { systemPoolAdvice, vmSizeProblem } from "../lib/vmSizes";
+import { systemPoolAdvice, vmSizeProblem } from "../lib/azure/vmSizes";
 import { BadInput, problemsOf, rejectsEach } from "./configProblems";
 
 const BAD_CLUSTERS: readonly BadInput[] = [

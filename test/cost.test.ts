@@ -1,10 +1,10 @@
-// The hourly estimate (lib/cost.ts) and the capacity arithmetic behind the config checks (lib/capacity.ts).
+// The hourly estimate (lib/azure/cost.ts) and the capacity arithmetic behind the config checks (lib/capacity.ts).
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { peakNodes, podBlocks, upgradeSurge } from "../lib/capacity";
 import { parseLabConfig } from "../lib/config";
-import { dollars, hourlyEstimate, labNodePools, labOtherItems } from "../lib/cost";
+import { dollars, hourlyEstimate, labNodePools, labOtherItems } from "../lib/azure/cost";
 
 describe("hourly estimate of the lab", function () {
     it("prices the default lab: five nodes, five OS disks, four Standard load balancers, four public IPs", function () {
@@ -37,7 +37,7 @@ describe("capacity arithmetic", function () {
 });
 
 describe("README: both costs", function () {
-    it("shows the default lab's and the cheaper accepted shape's totals as lib/cost.ts computes them", function () {
+    it("shows the default lab's and the cheaper accepted shape's totals as lib/azure/cost.ts computes them", function () {
         const total = (raw: Record<string, unknown>): string => {
             const config = parseLabConfig(raw);
             return dollars(hourlyEstimate(labNodePools(config), labOtherItems(config)).cents).replace(/^\$(.*)\/h$/, "$1");

@@ -1,12 +1,12 @@
 // Both externalTrafficPolicy Cluster outcomes, on purpose: the coverage rule, the bounded extra
 // probes, and a load balancer that does not do what it planned.
 import { expect } from "chai";
-import { CaptureSession, CheckBackend, ProbeRequest, ProbeResponse } from "../check/backend";
-import { analyzeProbe, summaryLine } from "../check/analyze";
-import { clusterCoverage, coverageSummaryLine } from "../check/coverage";
-import { LineCapture } from "../check/lineCapture";
-import { CheckOptions, runCheck } from "../check/run";
-import { Topology } from "../check/types";
+import { CaptureSession, CheckBackend, ProbeRequest, ProbeResponse } from "../check/model/backend";
+import { analyzeProbe, summaryLine } from "../check/core/analyze";
+import { clusterCoverage, coverageSummaryLine } from "../check/core/coverage";
+import { LineCapture } from "../check/evidence/lineCapture";
+import { CheckOptions, runCheck } from "../check/core/run";
+import { Topology } from "../check/model/types";
 import { appBody, EGRESS1, INTERNAL_CLUSTER, NODE_B1, NODE_B2, PLAIN, synLines, TOPOLOGY } from "./checkFixtures";
 
 const OPTIONS: CheckOptions = {

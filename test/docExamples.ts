@@ -4,8 +4,8 @@ import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { stackRows } from "../check/runDir";
-import { CheckReport } from "../check/types";
+import { stackRows } from "../check/report/runDir";
+import { CheckReport } from "../check/model/types";
 import { reportTables } from "../lab/table";
 
 const ROOT = path.resolve(__dirname, "..");

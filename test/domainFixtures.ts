@@ -1,5 +1,5 @@
 // The domain allow-list's test material: the client, two sites, and Hubble's JSON lines for them.
-import { ClientFacts } from "../check/types";
+import { ClientFacts } from "../check/model/types";
 
 export const FQDN: ClientFacts = { name: "curl-fqdn", label: "app=fqdn-client", ip: "10.210.0.14", node: "aks-system-a-0", nodeIp: "10.10.0.4" };
 export const GOOGLE = "142.250.76.142";

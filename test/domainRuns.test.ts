@@ -1,13 +1,13 @@
 // The domain allow-list's runner with its retries, through a scripted backend, and the stack's
 // one list of rows.
 import { expect } from "chai";
-import { CaptureSession, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, ProbeResponse } from "../check/backend";
-import { runDomainProbes } from "../check/domains";
-import { parseHubbleJson } from "../check/hubble";
-import { LineCapture } from "../check/lineCapture";
-import { CheckOptions, runCheck } from "../check/run";
-import { allVerdicts, splitRows, StackObservation } from "../check/runDir";
-import { ClientFacts, Topology } from "../check/types";
+import { CaptureSession, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, ProbeResponse } from "../check/model/backend";
+import { runDomainProbes } from "../check/core/domains";
+import { parseHubbleJson } from "../check/evidence/hubble";
+import { LineCapture } from "../check/evidence/lineCapture";
+import { CheckOptions, runCheck } from "../check/core/run";
+import { allVerdicts, splitRows, StackObservation } from "../check/report/runDir";
+import { ClientFacts, Topology } from "../check/model/types";
 import { appBody, INTERNAL_LOCAL, NODE_B1, synLines, TOPOLOGY } from "./checkFixtures";
 import { FAST_OPTIONS } from "./fakeBackend";
 import { DROPPED_NAVER, FORWARDED_GOOGLE, FQDN, GOOGLE, NAVER } from "./domainFixtures";

@@ -1,10 +1,10 @@
 // The domain allow-list's rows: Hubble's JSON, curl's outcome, and the verdicts (pass and fail for
 // each case).
 import { expect } from "chai";
-import { DomainProbeRequest, DomainProbeResponse } from "../check/backend";
-import { analyzeDomain, DomainMaterial, domainCurlArgs, domainCurlResponse, domainEvidence, domainSummaryLine } from "../check/domainVerdict";
-import { hubbleObserveArgs, parseHubbleJson } from "../check/hubble";
-import { FlowRecord } from "../check/types";
+import { DomainProbeRequest, DomainProbeResponse } from "../check/model/backend";
+import { analyzeDomain, DomainMaterial, domainCurlArgs, domainCurlResponse, domainEvidence, domainSummaryLine } from "../check/core/domainVerdict";
+import { hubbleObserveArgs, parseHubbleJson } from "../check/evidence/hubble";
+import { FlowRecord } from "../check/model/types";
 import { DROPPED_NAVER, FORWARDED_GOOGLE, FQDN, GOOGLE, hubbleLine, NAVER } from "./domainFixtures";
 
 describe("Hubble JSON", function () {

@@ -1,12 +1,12 @@
-// Cilium's egress map as the AKS preflight reads it (check/egressMap.ts), and the preflight's wait
+// Cilium's egress map as the AKS preflight reads it (check/evidence/egressMap.ts), and the preflight's wait
 // (check/k8s/egressPreflight.ts) against a fake that behaves as Cilium does (test/egressMapFake.ts).
 import { expect } from "chai";
-import { parseEgressList, readEgressRound, wantedEgressEntries } from "../check/egressMap";
+import { parseEgressList, readEgressRound, wantedEgressEntries } from "../check/evidence/egressMap";
 import { waitForEgressPolicies } from "../check/k8s/egressPreflight";
-import { checkPlan, clientEgress } from "../check/plan";
-import { ClientFacts } from "../check/types";
+import { checkPlan, clientEgress } from "../check/core/plan";
+import { ClientFacts } from "../check/model/types";
 import { parseLabConfig } from "../lib/config";
-import { selectGateway } from "../lib/gatewaySelection";
+import { selectGateway } from "../lib/cilium/gatewaySelection";
 import { agentsAndNodes, FakeEgressGateway, FakeNode, FakePolicy } from "./egressMapFake";
 
 const plan = checkPlan(parseLabConfig({}));

@@ -1,9 +1,9 @@
 // Verdict logic across every scenario: who B should see, on the wire and in the app.
 import { expect } from "chai";
-import { analyzeProbe, ProbeMaterial } from "../check/analyze";
-import { expectFor } from "../check/expect";
-import { parseTcpdump } from "../check/tcpdump";
-import { ClientFacts, TargetFacts } from "../check/types";
+import { analyzeProbe, ProbeMaterial } from "../check/core/analyze";
+import { expectFor } from "../check/core/expect";
+import { parseTcpdump } from "../check/evidence/tcpdump";
+import { ClientFacts, TargetFacts } from "../check/model/types";
 import {
     appBody,
     EGRESS1,

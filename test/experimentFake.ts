@@ -3,8 +3,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { RunRecord, writeRunDir } from "../check/runDir";
-import { Observation } from "../check/types";
+import { RunRecord, writeRunDir } from "../check/report/runDir";
+import { Observation } from "../check/model/types";
 import { checkCommandUrn } from "../lib/checkUrn";
 import { RawConfig } from "../lib/config";
 import { Asker } from "../experiment/costPrompt";

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { RUN_FILES } from "../check/runDir";
+import { RUN_FILES } from "../check/report/runDir";
 import { EXIT } from "../experiment/runner";
 import { PICTURE_OBSERVATIONS } from "./pictureFixtures";
 import { labelsOf, parseSvg } from "./svgAssertions";

@@ -175,7 +175,7 @@ describe("experiment: cost question", function () {
             "  OS disks (one per node): 6 × managed OS disk = $0.18/h",
             "  Check the Azure pricing calculator for your region (README, Cost).",
         ]);
-        expect(costLines(parseLabConfig({ gatewayVmSize: "Standard_E2s_v5" }))).to.include('  egress-lab-a gateway pool (egressgw): not priced, vmSize "Standard_E2s_v5" has no price in HOURLY_USD (lib/vmSizes.ts)');
+        expect(costLines(parseLabConfig({ gatewayVmSize: "Standard_E2s_v5" }))).to.include('  egress-lab-a gateway pool (egressgw): not priced, vmSize "Standard_E2s_v5" has no price in HOURLY_USD (lib/azure/vmSizes.ts)');
     });
 
     it("goes on with --yes, asks on a terminal, and refuses without one", async function () {

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { checkPlan } from "../check/plan";
+import { checkPlan } from "../check/core/plan";
 import { FailoverEnv, FailoverWindow } from "../experiment/failover/command";
 import { failoverRunId } from "../experiment/failover/mode";
 import type { GatewayInstance } from "../experiment/failover/plans";

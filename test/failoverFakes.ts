@@ -12,7 +12,7 @@
 // - Azure refuses to restart a deallocated VM: 409 OperationNotAllowed.
 import type { FailoverCluster, FailoverCompute } from "../experiment/failover/execute";
 import type { GatewayInstance } from "../experiment/failover/plans";
-import type { GatewayCandidate } from "../lib/gatewaySelection";
+import type { GatewayCandidate } from "../lib/cilium/gatewaySelection";
 import type { Label } from "../lib/labels";
 
 export class HttpError extends Error {

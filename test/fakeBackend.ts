@@ -1,10 +1,10 @@
 // A scripted check backend for the check core's tests: answers each probe from a script and
 // writes the SYN lines a capture would print.
 import { setTimeout as sleep } from "timers/promises";
-import { CaptureSession, CaptureSpec, CheckBackend, ProbeRequest, ProbeResponse } from "../check/backend";
-import { LineCapture } from "../check/lineCapture";
-import { CheckOptions, runCheck } from "../check/run";
-import { Topology } from "../check/types";
+import { CaptureSession, CaptureSpec, CheckBackend, ProbeRequest, ProbeResponse } from "../check/model/backend";
+import { LineCapture } from "../check/evidence/lineCapture";
+import { CheckOptions, runCheck } from "../check/core/run";
+import { Topology } from "../check/model/types";
 import { appBody, INTERNAL_LOCAL, NODE_B1, synLines, TOPOLOGY } from "./checkFixtures";
 
 export const FAST_OPTIONS: Omit<CheckOptions, "progress"> = {

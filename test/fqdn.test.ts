@@ -1,7 +1,7 @@
 // The domain allow-list: its config keys, its CiliumNetworkPolicy and the validator the policy pack shares.
 import { expect } from "chai";
 import { ConfigError, parseLabConfig, RawConfig } from "../lib/config";
-import { domainNameProblem, fqdnPolicy } from "../lib/fqdn";
+import { domainNameProblem, fqdnPolicy } from "../lib/kube/fqdn";
 import { fqdnPolicyProblems } from "../policies/fqdnPolicy";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are edited as plain JSON here */

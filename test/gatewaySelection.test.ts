@@ -3,11 +3,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { selectGateway } from "../lib/gatewaySelection";
-import { selectionClusterRole, selectionClusterRoleBinding, selectionServiceAccount } from "../lib/gatewayRbac";
-import { nextHopService, SELECTOR_APP } from "../lib/egress";
-import { nextHopSelectorDaemonSet } from "../lib/nextHopSelector";
-import { SELECTION_SCRIPT } from "../lib/selectionScript";
+import { selectGateway } from "../lib/cilium/gatewaySelection";
+import { selectionClusterRole, selectionClusterRoleBinding, selectionServiceAccount } from "../lib/kube/gatewayRbac";
+import { nextHopService, SELECTOR_APP } from "../lib/kube/egress";
+import { nextHopSelectorDaemonSet } from "../lib/kube/nextHopSelector";
+import { SELECTION_SCRIPT } from "../lib/kube/selectionScript";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are read as plain JSON here */
 const LABEL = { key: "egress-gateway", value: "true" };

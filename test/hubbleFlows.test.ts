@@ -1,9 +1,9 @@
 // The check's Hubble reads on AKS (check/k8s/hubbleFlows.ts) against a fake that selects and
 // windows flows as the Hubble server does (test/hubbleFake.ts).
 import { expect } from "chai";
-import { hubbleObserveArgs, sinceSeconds } from "../check/hubble";
+import { hubbleObserveArgs, sinceSeconds } from "../check/evidence/hubble";
 import { domainFlowsOf, flowLinesOf, HubbleSource } from "../check/k8s/hubbleFlows";
-import { ClientFacts, TargetFacts } from "../check/types";
+import { ClientFacts, TargetFacts } from "../check/model/types";
 import { FakeHubble } from "./hubbleFake";
 
 const NODE = "aks-sys-0";

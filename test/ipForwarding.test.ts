@@ -1,7 +1,7 @@
-// IP forwarding on the gateway pool (lib/ipForwarding.ts) against a fake Azure compute API: the
+// IP forwarding on the gateway pool (lib/azure/ipForwarding.ts) against a fake Azure compute API: the
 // exact requests, nothing written when forwarding is on, drift repaired, Azure's refusals explained.
 import { expect } from "chai";
-import { AKS_POOL_TAG, ensurePoolForwarding, forwardingProblems, forwardingUpdate, poolGone, readPoolForwarding } from "../lib/ipForwarding";
+import { AKS_POOL_TAG, ensurePoolForwarding, forwardingProblems, forwardingUpdate, poolGone, readPoolForwarding } from "../lib/azure/ipForwarding";
 import { aksNic, FakeAzure, GATEWAY_VMSS, NODE_GROUP, recordedRetry, scaleSet, SYSTEM_VMSS } from "./azureFake";
 
 const POOL = { nodeResourceGroup: NODE_GROUP, poolName: "egressgw" };

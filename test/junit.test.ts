@@ -2,8 +2,8 @@
 // parser accepts.
 import { expect } from "chai";
 import { DOMParser, Element } from "@xmldom/xmldom";
-import { junitXml, reportJunit, xmlEscape } from "../check/junit";
-import { CheckReport } from "../check/types";
+import { junitXml, reportJunit, xmlEscape } from "../check/report/junit";
+import { CheckReport } from "../check/model/types";
 
 function parse(xml: string): Element {
     const document = new DOMParser({

@@ -7,7 +7,7 @@ import { AddressInfo, Socket } from "net";
 import * as k8s from "@kubernetes/client-node";
 import { KubernetesBackend } from "../check/k8s/backend";
 import { followLog } from "../check/k8s/logStream";
-import { checkPlan } from "../check/plan";
+import { checkPlan } from "../check/core/plan";
 import { parseLabConfig } from "../lib/config";
 import { INTERNAL_LOCAL, NODE_B1, PLAIN, synLines } from "./checkFixtures";
 

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { parseLabConfig } from "../lib/config";
 import { allowListRules, dnsProxyArgs, internetDnsArgs, internetNginxConf, internetSetup, IPSETS, NFLOG_GROUPS } from "../lab/internet";
-import { nginxConf } from "../lib/receiver";
+import { nginxConf } from "../lib/kube/receiver";
 import { answeredNames, parseNflogLine } from "../lab/internetRun";
 import { labTopology, namespaces } from "../lab/topology";
 

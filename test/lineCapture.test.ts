@@ -1,6 +1,6 @@
 // The capture's line reader: waiting for every node to listen, failures, and marks.
 import { expect } from "chai";
-import { LineCapture } from "../check/lineCapture";
+import { LineCapture } from "../check/evidence/lineCapture";
 
 describe("LineCapture", function () {
     it("waits for every node to listen, and names the silent ones on timeout", async function () {

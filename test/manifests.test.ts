@@ -1,14 +1,14 @@
 // The pure manifest and values functions, without Pulumi.
 import { expect } from "chai";
 import { cidrProblem } from "../lib/cidr";
-import { ASSIGNER_SCRIPT } from "../lib/assignerScript";
-import { ciliumValues } from "../lib/cilium";
-import { clientPod } from "../lib/clients";
-import { assignerDaemonSet, egressGatewayPolicy, egressRoutes } from "../lib/egress";
-import { namespaceManifest } from "../lib/namespace";
+import { ASSIGNER_SCRIPT } from "../lib/kube/assignerScript";
+import { ciliumValues } from "../lib/cilium/values";
+import { clientPod } from "../lib/kube/clients";
+import { assignerDaemonSet, egressGatewayPolicy, egressRoutes } from "../lib/kube/egress";
+import { namespaceManifest } from "../lib/kube/namespace";
 import { ciliumValuesProblems } from "../policies/ciliumValues";
 import { egressPolicyProblems } from "../policies/egressPolicy";
-import { nginxConf, receiverManifests } from "../lib/receiver";
+import { nginxConf, receiverManifests } from "../lib/kube/receiver";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are read as plain JSON here */
 
@@ -152,7 +152,7 @@ describe("Azure side of the egress IPs", function () {
     });
 });
 
-describe("namespaces (lib/namespace.ts)", function () {
+describe("namespaces (lib/kube/namespace.ts)", function () {
     it("builds every namespace the lab creates from a name and a Pod Security level", function () {
         expect(namespaceManifest("demo", "restricted")).to.deep.equal({
             apiVersion: "v1",

@@ -1,4 +1,4 @@
-// The report reaches the parent whole at any size, through a real pipe (check/output.ts).
+// The report reaches the parent whole at any size, through a real pipe (check/report/output.ts).
 import { expect } from "chai";
 import { spawn } from "child_process";
 import * as path from "path";

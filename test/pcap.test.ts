@@ -4,12 +4,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
-import { runBounds } from "../check/budget";
+import { runBounds } from "../check/core/budget";
 import { parseCheckArgs } from "../check/main";
 import { CHECK_USAGE_LINE } from "../check/usage";
 import { AKS_OPTIONS } from "../check/k8s/options";
-import { pcapArgs, pcapBounds, pcapFileName, pcapSummary, PCAP_SNAPLEN, POD_PCAP_PATH, savedPcap } from "../check/pcap";
-import { capturePod, pcapVolumeSize } from "../lib/capture";
+import { pcapArgs, pcapBounds, pcapFileName, pcapSummary, PCAP_SNAPLEN, POD_PCAP_PATH, savedPcap } from "../check/evidence/pcap";
+import { capturePod, pcapVolumeSize } from "../lib/kube/capture";
 import { captureBoundedPolicy, hostNetworkCapabilitiesPolicy, noPrivilegedPolicy } from "../policies/rules";
 
 /** A pcap file as libpcap writes it (little-endian, microseconds), with LINUX_SLL2 (276) packets of these lengths. */

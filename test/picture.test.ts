@@ -4,10 +4,10 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Observation } from "../check/types";
-import { readRunRecord, RUN_FILES, writeRunDir } from "../check/runDir";
-import { arrowLines, pictureModel } from "../check/picture/model";
-import { escapeXml, topologySvg } from "../check/picture/svg";
+import { Observation } from "../check/model/types";
+import { readRunRecord, RUN_FILES, writeRunDir } from "../check/report/runDir";
+import { arrowLines, pictureModel } from "../check/report/picture/model";
+import { escapeXml, topologySvg } from "../check/report/picture/svg";
 import { PICTURE_OBSERVATIONS } from "./pictureFixtures";
 import { expectRowsDrawn, labelsOf, parseSvg, SVG_NS } from "./svgAssertions";
 

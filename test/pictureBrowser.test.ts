@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { PNG } from "pngjs";
-import { topologySvg } from "../check/picture/svg";
+import { topologySvg } from "../check/report/picture/svg";
 import { CHROMIUM, chromiumArgs } from "../scripts/chromium";
 import { PICTURE_OBSERVATIONS } from "./pictureFixtures";
 

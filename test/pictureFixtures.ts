@@ -1,6 +1,6 @@
 // Observations for the picture's tests: a pass per kind of hop, a failing row, a blocked row and
 // a row nothing answered, plus a label with characters XML must escape.
-import { Observation } from "../check/types";
+import { Observation } from "../check/model/types";
 
 const RECEIVER_POD = "10.220.0.15";
 

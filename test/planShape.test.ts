@@ -1,10 +1,10 @@
 // The check plan from stack outputs is outside input for `npm run check`: a plan of an older
 // version (labels as "key=value" text) or a broken file gets an error naming the field.
 import { expect } from "chai";
-import { checkPlan } from "../check/plan";
+import { checkPlan } from "../check/core/plan";
 import { parseCheckArgs, parseCheckInput } from "../check/main";
 import { CHECK_USAGE_LINE } from "../check/usage";
-import { parseCheckPlan } from "../check/planShape";
+import { parseCheckPlan } from "../check/core/planShape";
 import { parseBoundedJson } from "../lib/records";
 import { parseLabConfig } from "../lib/config";
 

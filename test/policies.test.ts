@@ -117,7 +117,7 @@ describe("policy pack (policies/)", function () {
             const odd = cluster({ agentPoolProfiles: [{ name: "system", count: 1, vmSize: "Basic_A1" }] });
             expect(await validateStack(nodeBudgetPolicy, [fakeResource(POOL, "cluster-a-gpu", props), fakeResource(MC, "cluster-a", odd)])).to.deep.equal([
                 {
-                    message: 'azure-native:containerservice:AgentPool "cluster-a-gpu": cannot price: vmSize "Standard_NC24ads_A100_v4" has no price in HOURLY_USD (lib/vmSizes.ts); the estimate leaves this pool out',
+                    message: 'azure-native:containerservice:AgentPool "cluster-a-gpu": cannot price: vmSize "Standard_NC24ads_A100_v4" has no price in HOURLY_USD (lib/azure/vmSizes.ts); the estimate leaves this pool out',
                     urn: urnOf(POOL, "cluster-a-gpu"),
                 },
                 {

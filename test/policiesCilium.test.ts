@@ -1,6 +1,6 @@
 // The policy pack's Cilium policies: the Helm release, CiliumNetworkPolicies, CiliumEgressGatewayPolicies.
 import { expect } from "chai";
-import { fqdnPolicy } from "../lib/fqdn";
+import { fqdnPolicy } from "../lib/kube/fqdn";
 import { ciliumNetworkPolicyPolicy, ciliumReleasePolicy, egressGatewayPolicyPolicy } from "../policies/rules";
 import { RELEASE, CEGP, validate, release, egressPolicy } from "./policyHarness";
 

@@ -1,9 +1,9 @@
 // The policy pack's workload policies: privileges, host network and capabilities, capture pods, Services.
 import { expect } from "chai";
-import { clientPod } from "../lib/clients";
-import { nextHopService } from "../lib/egress";
-import { networkToolSecurity, restrictedContainerSecurity } from "../lib/podSecurity";
-import { receiverManifests } from "../lib/receiver";
+import { clientPod } from "../lib/kube/clients";
+import { nextHopService } from "../lib/kube/egress";
+import { networkToolSecurity, restrictedContainerSecurity } from "../lib/kube/podSecurity";
+import { receiverManifests } from "../lib/kube/receiver";
 import { captureBoundedPolicy, capturePrivilegesPolicy, hostNetworkCapabilitiesPolicy, noPrivilegedPolicy, serviceTrafficPolicyPolicy } from "../policies/rules";
 import { POD, DEPLOYMENT, DAEMON_SET, SERVICE, validate, assigner, assignerWith, capturePod, checkCapturePod, deployment, service } from "./policyHarness";
 

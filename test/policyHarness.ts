@@ -2,11 +2,11 @@
 // arguments, and fixtures shared by the test/policies*.test.ts files.
 import { createRequire } from "module";
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { tcpdumpArgs } from "../check/tcpdump";
-import { capturePod as checkCapturePodManifest } from "../lib/capture";
-import { ciliumValues } from "../lib/cilium";
-import { assignerDaemonSet, egressGatewayPolicy } from "../lib/egress";
-import { networkToolSecurity } from "../lib/podSecurity";
+import { tcpdumpArgs } from "../check/evidence/tcpdump";
+import { capturePod as checkCapturePodManifest } from "../lib/kube/capture";
+import { ciliumValues } from "../lib/cilium/values";
+import { assignerDaemonSet, egressGatewayPolicy } from "../lib/kube/egress";
+import { networkToolSecurity } from "../lib/kube/podSecurity";
 
 // Load the SDK exactly as policies/ resolves it: after `npm ci` in policies/ it has its own copy,
 // and Secret / UnknownValueError are only recognised by the copy that defined them.
@@ -202,7 +202,7 @@ export function capturePod(spec: Record<string, unknown> = {}, capabilities: str
     };
 }
 
-/** The capture pod the check itself creates (lib/capture.ts), with the check's own tcpdump arguments. */
+/** The capture pod the check itself creates (lib/kube/capture.ts), with the check's own tcpdump arguments. */
 export function checkCapturePod(seconds: number): object {
     const args = tcpdumpArgs({ destinations: [{ host: "10.20.0.100", port: 80 }], maxPackets: 100 });
     return checkCapturePodManifest({ name: "egl-x-cap-0", namespace: "egress-lab-capture", runId: "egl-x", node: "b-0", tcpdumpArgs: args, seconds });

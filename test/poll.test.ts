@@ -1,6 +1,6 @@
-// The one bounded poll the AKS preflight and the offline lab share (check/poll.ts).
+// The one bounded poll the AKS preflight and the offline lab share (check/core/poll.ts).
 import { expect } from "chai";
-import { poll } from "../check/poll";
+import { poll } from "../check/core/poll";
 
 async function messageOf(failing: Promise<unknown>): Promise<string> {
     return failing.then(

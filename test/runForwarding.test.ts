@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { readRunRecord, RUN_FILES, writeRunDir } from "../check/runDir";
+import { readRunRecord, RUN_FILES, writeRunDir } from "../check/report/runDir";
 import { EXIT } from "../experiment/runner";
 import { PASSING, scenario } from "./experimentFake";
 

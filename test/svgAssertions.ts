@@ -1,8 +1,8 @@
 // Reading the picture back as XML, for the picture's tests and the real lab run's.
 import { expect } from "chai";
 import { DOMParser, Element } from "@xmldom/xmldom";
-import { Observation } from "../check/types";
-import { arrowLines } from "../check/picture/model";
+import { Observation } from "../check/model/types";
+import { arrowLines } from "../check/report/picture/model";
 
 export const SVG_NS = "http://www.w3.org/2000/svg";
 

@@ -2,7 +2,7 @@
 // libpcap 1.10.3 itself, live and from a pcap read back with each flag), plus the exact command
 // line and filter we hand to tcpdump.
 import { expect } from "chai";
-import { captureDestinations, captureFilter, isListening, isPacketLine, parseTcpdump, parseTcpdumpLine, tcpdumpArgs, tcpdumpMessages } from "../check/tcpdump";
+import { captureDestinations, captureFilter, isListening, isPacketLine, parseTcpdump, parseTcpdumpLine, tcpdumpArgs, tcpdumpMessages } from "../check/evidence/tcpdump";
 import { NODE_B1, NODE_B2, TOPOLOGY } from "./checkFixtures";
 
 const NODE = "aks-nodepool1-12345678-vmss000000";

@@ -1,10 +1,10 @@
 // The Kubernetes backend: talks to both AKS clusters with @kubernetes/client-node (no kubectl).
 // A thin composition: each job lives in its own file beside this one.
 import * as k8s from "@kubernetes/client-node";
-import { CaptureSession, CaptureSpec, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress, ProbeRequest, ProbeResponse } from "../backend";
-import { within } from "../deadline";
-import { CheckPlan } from "../plan";
-import { ClientFacts, TargetFacts, Topology } from "../types";
+import { CaptureSession, CaptureSpec, CheckBackend, DomainFlows, DomainProbeRequest, DomainProbeResponse, Progress, ProbeRequest, ProbeResponse } from "../model/backend";
+import { within } from "../core/deadline";
+import { CheckPlan } from "../core/plan";
+import { ClientFacts, TargetFacts, Topology } from "../model/types";
 import { CaptureStop, CaptureTarget, startCapture, sweepCaptures } from "./capture";
 import { cluster, Cluster } from "./clients";
 import { execIn } from "./exec";

@@ -3,13 +3,13 @@
 import * as k8s from "@kubernetes/client-node";
 import * as fs from "fs";
 import * as path from "path";
-import { capturePod, captureSeconds, CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/capture";
-import { CaptureSession, CaptureSpec, Progress } from "../backend";
-import { within } from "../deadline";
-import { LineCapture } from "../lineCapture";
-import { pcapArgs, pcapFileName, POD_PCAP_PATH, SavedPcap, savedPcap } from "../pcap";
-import { poll } from "../poll";
-import { tcpdumpArgs, tcpdumpMessages } from "../tcpdump";
+import { capturePod, captureSeconds, CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/kube/capture";
+import { CaptureSession, CaptureSpec, Progress } from "../model/backend";
+import { within } from "../core/deadline";
+import { LineCapture } from "../evidence/lineCapture";
+import { pcapArgs, pcapFileName, POD_PCAP_PATH, SavedPcap, savedPcap } from "../evidence/pcap";
+import { poll } from "../core/poll";
+import { tcpdumpArgs, tcpdumpMessages } from "../evidence/tcpdump";
 import { API_POLL_MS, call, Cluster } from "./clients";
 import { execIn, lastErrorLine } from "./exec";
 import { streamCatchUp } from "./logCatchUp";
@@ -88,7 +88,7 @@ export async function startCapture(target: CaptureTarget, spec: CaptureSpec, act
     const capture = new LineCapture(spec.nodes, { maxPackets: spec.maxPackets, maxSeconds: seconds });
     const names = spec.nodes.map((_, i) => `${spec.runId}-cap-${i}`);
     const aborts: AbortController[] = [];
-    // One bound for the whole start: the capture's time budget counts it (check/budget.ts).
+    // One bound for the whole start: the capture's time budget counts it (check/core/budget.ts).
     const deadline = Date.now() + spec.timings.startSeconds * 1000;
     const secondsLeft = (): number => Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
     const saved: SavedPcap[] = [];

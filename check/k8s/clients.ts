@@ -77,5 +77,5 @@ export async function call<T>(c: Cluster, what: string, fn: () => Promise<T>): P
     }
 }
 
-/** Pause between two reads of the API while waiting for something (check/poll.ts). */
+/** Pause between two reads of the API while waiting for something (check/core/poll.ts). */
 export const API_POLL_MS = 2000;

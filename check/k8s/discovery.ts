@@ -1,9 +1,9 @@
 // Preflight and discovery: what both clusters run, and waiting until it is ready to probe.
 import * as k8s from "@kubernetes/client-node";
-import { Progress } from "../backend";
-import { CheckPlan, clientEgress } from "../plan";
-import { poll } from "../poll";
-import { ClientFacts, GatewayForwardingRecord, TargetFacts, Topology } from "../types";
+import { Progress } from "../model/backend";
+import { CheckPlan, clientEgress } from "../core/plan";
+import { poll } from "../core/poll";
+import { ClientFacts, GatewayForwardingRecord, TargetFacts, Topology } from "../model/types";
 import { Label, labelText } from "../../lib/labels";
 import { API_POLL_MS, call, Cluster, describeApiError } from "./clients";
 import { egressPort, waitForAssigner, waitForEgressPolicies } from "./egressPreflight";

@@ -4,13 +4,13 @@
 // when no interface holds it (pkg/egressgateway/policy.go at v1.16.4 sets gwc.egressIP before the
 // interface lookup), so the assigner's readiness, not the map, proves the IP is on the node.
 import * as k8s from "@kubernetes/client-node";
-import { Progress } from "../backend";
-import { AgentEgressList, readEgressRound } from "../egressMap";
-import { CheckPlan } from "../plan";
-import { poll } from "../poll";
-import { ClientFacts } from "../types";
+import { Progress } from "../model/backend";
+import { AgentEgressList, readEgressRound } from "../evidence/egressMap";
+import { CheckPlan } from "../core/plan";
+import { poll } from "../core/poll";
+import { ClientFacts } from "../model/types";
 import { labelText } from "../../lib/labels";
-import { selectGateway } from "../../lib/gatewaySelection";
+import { selectGateway } from "../../lib/cilium/gatewaySelection";
 import { API_POLL_MS, call, Cluster } from "./clients";
 import { execIn } from "./exec";
 import { Waits } from "./options";

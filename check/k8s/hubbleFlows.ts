@@ -1,9 +1,9 @@
 // Hubble on A: `hubble observe` in the Cilium agent on the client's node (the CLI ships in the
-// agent image, talking to its local socket). How a read selects and sizes its window: check/hubble.ts.
+// agent image, talking to its local socket). How a read selects and sizes its window: check/evidence/hubble.ts.
 import * as k8s from "@kubernetes/client-node";
-import { DomainFlows } from "../backend";
-import { hubbleObserveArgs, HubbleQuery, parseHubbleJson, sinceSeconds } from "../hubble";
-import { ClientFacts, TargetFacts } from "../types";
+import { DomainFlows } from "../model/backend";
+import { hubbleObserveArgs, HubbleQuery, parseHubbleJson, sinceSeconds } from "../evidence/hubble";
+import { ClientFacts, TargetFacts } from "../model/types";
 import { ExecResult } from "./exec";
 
 /** Runs a command in the cilium-agent container of an agent pod. */

@@ -1,13 +1,13 @@
 // The check's preflight for the gateway pool's IP forwarding: read from Azure with the same SDK and
-// core as the program (lib/ipForwarding.ts), never the az CLI binary, and fail when anything is off.
+// core as the program (lib/azure/ipForwarding.ts), never the az CLI binary, and fail when anything is off.
 // When Azure cannot be read (no credential works), the stack output gatewayIpForwarding that
 // `pulumi up` recorded is the evidence, and the report says so: a missing az login never fails a run.
 import { setTimeout as sleep } from "timers/promises";
-import { authSettings, CredentialMethod, credentialMethod, describeMethod } from "../../lib/azureAuth";
-import { azureScaleSetClient } from "../../lib/azureCompute";
-import { forwardingProblems, PoolForwarding, PoolRef, readPoolForwarding, ScaleSetClient } from "../../lib/ipForwarding";
-import { Progress } from "../backend";
-import { GatewayForwardingRecord } from "../types";
+import { authSettings, CredentialMethod, credentialMethod, describeMethod } from "../../lib/azure/auth";
+import { azureScaleSetClient } from "../../lib/azure/compute";
+import { forwardingProblems, PoolForwarding, PoolRef, readPoolForwarding, ScaleSetClient } from "../../lib/azure/ipForwarding";
+import { Progress } from "../model/backend";
+import { GatewayForwardingRecord } from "../model/types";
 
 /** Where A's gateway pool lives (the stack output `gatewayPool`). */
 export interface GatewayPoolRef extends PoolRef {

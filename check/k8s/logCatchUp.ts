@@ -1,7 +1,7 @@
 // Whether a capture's followed log stream is live: AKS cannot make tcpdump print a marker (as the
 // lab's catch-up SYN does), so the pod's whole log, read once without follow, is the reference.
-import { LineCapture } from "../lineCapture";
-import { isPacketLine } from "../tcpdump";
+import { LineCapture } from "../evidence/lineCapture";
+import { isPacketLine } from "../evidence/tcpdump";
 
 /** Packet lines among the complete lines of a log (a cut last line does not count, as in LineCapture). */
 function packetLines(log: string): number {

@@ -1,8 +1,8 @@
 // The probes: curl in a client pod on A. A transport error (handshake, timer) throws; the core
 // makes it this probe's error.
-import { DomainProbeRequest, DomainProbeResponse, ProbeRequest, ProbeResponse } from "../backend";
-import { curlArgs, curlResponse } from "../curl";
-import { domainCurlArgs, domainCurlResponse } from "../domainVerdict";
+import { DomainProbeRequest, DomainProbeResponse, ProbeRequest, ProbeResponse } from "../model/backend";
+import { curlArgs, curlResponse } from "../core/curl";
+import { domainCurlArgs, domainCurlResponse } from "../core/domainVerdict";
 import { Cluster } from "./clients";
 import { execIn } from "./exec";
 

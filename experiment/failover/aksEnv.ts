@@ -1,13 +1,13 @@
 // The failover command's environment on the real clusters, from the stack's outputs (kubeconfigs
 // are secrets: read with the outputs, kept in memory, never printed or put on a command line) and
-// the azure-native stack config (signed in as the program and the check do, lib/azureAuth.ts).
+// the azure-native stack config (signed in as the program and the check do, lib/azure/auth.ts).
 import { cluster, Cluster } from "../../check/k8s/clients";
 import { parseForwardingInput } from "../../check/k8s/ipForwarding";
-import { CheckPlan } from "../../check/plan";
-import { parseCheckPlan } from "../../check/planShape";
-import { within } from "../../check/deadline";
+import { CheckPlan } from "../../check/core/plan";
+import { parseCheckPlan } from "../../check/core/planShape";
+import { within } from "../../check/core/deadline";
 import { call } from "../../check/k8s/clients";
-import { authSettings, credentialMethod } from "../../lib/azureAuth";
+import { authSettings, credentialMethod } from "../../lib/azure/auth";
 import { azureFailoverCompute } from "./azureAdapter";
 import { receiverTarget, RunningProber, startProber, sweepProbers, timelinePorts } from "./aksSession";
 import { FailoverEnv, FailoverWindow, LONG_LIVED, BASELINE_SECONDS } from "./command";

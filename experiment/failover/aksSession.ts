@@ -1,15 +1,15 @@
 // The AKS failover's pieces on the clusters: B's internal receiver address, the prober pod on A
 // (created, followed, always deleted), and the timeline ports over A's API and Cilium agents.
 import * as k8s from "@kubernetes/client-node";
-import { parseEgressList } from "../../check/egressMap";
-import { parseHubbleJson } from "../../check/hubble";
+import { parseEgressList } from "../../check/evidence/egressMap";
+import { parseHubbleJson } from "../../check/evidence/hubble";
 import { API_POLL_MS, call, Cluster } from "../../check/k8s/clients";
 import { execIn } from "../../check/k8s/exec";
 import { followLog } from "../../check/k8s/logStream";
 import { podProblem } from "../../check/k8s/pods";
-import { CheckPlan } from "../../check/plan";
-import { poll } from "../../check/poll";
-import { CAPTURE_COMPONENT_LABEL } from "../../lib/capture";
+import { CheckPlan } from "../../check/core/plan";
+import { poll } from "../../check/core/poll";
+import { CAPTURE_COMPONENT_LABEL } from "../../lib/kube/capture";
 import type { FailoverCluster } from "./execute";
 import { PROBER_COMPONENT, proberPod, ProberPodInput, proberRecords } from "./proberPod";
 import type { TimelinePorts } from "./timeline";
@@ -105,7 +105,7 @@ export function timelinePorts(a: Cluster, cluster: FailoverCluster, agents: read
         nodeReady: (name) => cluster.nodeReady(name),
         nodeEvents: async (sinceMs) => nodeEventEntries(await call(a, "list Node events", () => a.core.listEventForAllNamespaces({ fieldSelector: "involvedObject.kind=Node" })), sinceMs),
         egressMap: async () => parseEgressList(await inAgent(["cilium-dbg", "bpf", "egress", "list", "-o", "json"])),
-        // hubble observe flags as check/hubble.ts uses them, plus --verdict DROPPED (hubble observe --help).
+        // hubble observe flags as check/evidence/hubble.ts uses them, plus --verdict DROPPED (hubble observe --help).
         drops: async (seconds) => parseHubbleJson(await inAgent(["hubble", "observe", "--from-ip", proberIp, "--verdict", "DROPPED", "--since", `${seconds}s`, "--last", "200", "-o", "json"])),
     };
 }

@@ -2,8 +2,8 @@
 // scale-set VMs deallocated, started, restarted. Each call is a long-running operation; the
 // PollerLike it returns is a Promise of the final result (@azure/core-lro 3), so awaiting it waits
 // until Azure reports the operation done, and a failed operation rejects. The SDK is loaded only
-// when a client is made, as lib/azureCompute.ts does.
-import { azureCredential, CredentialMethod } from "../../lib/azureAuth";
+// when a client is made, as lib/azure/compute.ts does.
+import { azureCredential, CredentialMethod } from "../../lib/azure/auth";
 import type { FailoverCompute } from "./execute";
 import type { GatewayInstance } from "./plans";
 
@@ -41,7 +41,7 @@ export function azureCompute(vms: ScaleSetVms, seconds = COMPUTE_CALL_SECONDS): 
     };
 }
 
-/** Signed in with `method` (lib/azureAuth.ts), for the subscription that holds cluster A. */
+/** Signed in with `method` (lib/azure/auth.ts), for the subscription that holds cluster A. */
 export async function azureFailoverCompute(subscriptionId: string, method: CredentialMethod): Promise<FailoverCompute> {
     const credential = await azureCredential(method, subscriptionId);
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,6 +1,6 @@
 // Runs a failover plan on two ports (the cluster's API, Azure compute), bounded, timestamped and
 // always restored. The runner supplies real adapters; the tests supply fakes (test/failoverFakes.ts).
-import { GatewayCandidate, selectGateway } from "../../lib/gatewaySelection";
+import { GatewayCandidate, selectGateway } from "../../lib/cilium/gatewaySelection";
 import { Label } from "../../lib/labels";
 import { GatewayInstance, Step, TriggerPlan, WaitCondition } from "./plans";
 

@@ -3,7 +3,7 @@
 // kubeconfig.
 import * as k8s from "@kubernetes/client-node";
 import { call, Cluster, httpStatusOf } from "../../check/k8s/clients";
-import { GatewayCandidate, selectGateway } from "../../lib/gatewaySelection";
+import { GatewayCandidate, selectGateway } from "../../lib/cilium/gatewaySelection";
 import { Label } from "../../lib/labels";
 import type { FailoverCluster } from "./execute";
 import type { GatewayInstance } from "./plans";

@@ -1,6 +1,6 @@
 // The failover triggers on AKS as plans: each step, its restore, its time bound and its price,
 // known before anything is touched. Pure; experiment/failover/execute.ts runs a plan on ports.
-import { dollars, hourlyEstimate, labNodePools, labOtherItems } from "../../lib/cost";
+import { dollars, hourlyEstimate, labNodePools, labOtherItems } from "../../lib/azure/cost";
 import type { LabConfig } from "../../lib/config";
 import { Label } from "../../lib/labels";
 

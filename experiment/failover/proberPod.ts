@@ -5,10 +5,10 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import * as fs from "fs";
 import * as path from "path";
-import { CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/capture";
-import { IMAGES } from "../../lib/images";
+import { CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/kube/capture";
+import { IMAGES } from "../../lib/kube/images";
 import { Label } from "../../lib/labels";
-import { restrictedContainerSecurity } from "../../lib/podSecurity";
+import { restrictedContainerSecurity } from "../../lib/kube/podSecurity";
 
 /** The component label's value on failover prober pods: the sweep deletes pods with it. */
 export const PROBER_COMPONENT = "failover-prober";

@@ -3,10 +3,10 @@
 // map of the agent on the prober's node, and Hubble's drops of the prober's traffic there (for
 // example NO_EGRESS_GATEWAY, flow.proto DropReason). Each read is bounded; a failed read is itself
 // a timeline entry, never the end of the run.
-import type { EgressEntry } from "../../check/egressMap";
-import type { FlowRecord } from "../../check/types";
+import type { EgressEntry } from "../../check/evidence/egressMap";
+import type { FlowRecord } from "../../check/model/types";
 import type { TimelineEvent } from "../../lab/failover/analyze";
-import type { GatewayCandidate } from "../../lib/gatewaySelection";
+import type { GatewayCandidate } from "../../lib/cilium/gatewaySelection";
 import { Label } from "../../lib/labels";
 
 export interface TimelinePorts {

@@ -3,7 +3,7 @@
 // documented, 1 a mismatch.
 import * as fs from "fs";
 import * as path from "path";
-import { writeAll } from "../../check/output";
+import { writeAll } from "../../check/report/output";
 import type { LabArgs } from "../main";
 import { LAB_EXIT } from "../usage";
 import { failoverJunit, failoverTable } from "./report";

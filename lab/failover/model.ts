@@ -1,7 +1,7 @@
 // The failover lab's emulated control plane: Cilium's gateway selection, the selection check's
 // readiness and the internal load balancer's probe, as documented, on one clock. Pure: the runner
 // (run.ts) calls it at the times below and applies what it returns to the namespaces.
-import { selectGateway } from "../../lib/gatewaySelection";
+import { selectGateway } from "../../lib/cilium/gatewaySelection";
 import { Label } from "../../lib/labels";
 
 /**
@@ -16,7 +16,7 @@ export interface FailoverParams {
      * (ProbePropertiesFormat.probeThreshold, @azure-rest/arm-network).
      */
     readonly probeThreshold: number;
-    /** The selection check's readinessProbe periodSeconds 5, failureThreshold 1 (lib/egress.ts). */
+    /** The selection check's readinessProbe periodSeconds 5, failureThreshold 1 (lib/kube/egress.ts). */
     readonly readinessPeriodMs: number;
     /** Cilium's egressGateway.reconciliationTriggerInterval, 1s in values.yaml 1.19.6 and 1.20.0. */
     readonly ciliumReconcileMs: number;

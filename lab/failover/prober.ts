@@ -4,7 +4,7 @@
 // FAILOVER_PROTOCOL=http speaks HTTP/1.1 to B's nginx receiver instead (the AKS experiment, where
 // this file runs in a pod, experiment/failover/proberPod.ts): a probe is one request on its own
 // connection, a long-lived connection a keep-alive one with a request every 200 ms; the JSON body
-// says which address B saw (remote_addr, lib/receiver.ts). FAILOVER_OPEN=K opens K at start.
+// says which address B saw (remote_addr, lib/kube/receiver.ts). FAILOVER_OPEN=K opens K at start.
 import * as net from "net";
 import * as readline from "readline";
 

@@ -1,5 +1,5 @@
 // The failover run as a table and as JUnit rows. Pure. The JSON output is the FailoverRun itself.
-import { junitXml, JunitSuite } from "../../check/junit";
+import { junitXml, JunitSuite } from "../../check/report/junit";
 import { TriggerResult } from "./analyze";
 import { FailoverParams } from "./model";
 import type { FailoverRun } from "./run";

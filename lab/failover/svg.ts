@@ -1,6 +1,6 @@
 // The failover run as an SVG timeline: one lane per trigger, each new connection as a tick
 // (green ok, red failed), long-lived outcomes and the emulation's events as labelled marks. Pure.
-import { xmlEscape } from "../../check/junit";
+import { xmlEscape } from "../../check/report/junit";
 import { NewConnection } from "./analyze";
 import { outageText } from "./report";
 import type { FailoverRun } from "./run";

@@ -6,9 +6,9 @@ import {
     nodeResourceGroupName,
     NODE_RESOURCE_GROUP_MAX_LENGTH,
     resourceGroupNameProblem,
-} from "../azureNames";
-import { dollars, hourlyEstimate } from "../cost";
-import { DOCUMENTED_SYSTEM_POOL_SIZE, systemPoolAdvice, vmSizeProblem } from "../vmSizes";
+} from "../azure/names";
+import { dollars, hourlyEstimate } from "../azure/cost";
+import { DOCUMENTED_SYSTEM_POOL_SIZE, systemPoolAdvice, vmSizeProblem } from "../azure/vmSizes";
 import { ciliumVersionProblem, ciliumVersionWarnings, kubernetesVersionProblem, kubernetesVersionWarnings } from "../versions";
 import { checkName, isComplete, Problems, Reader } from "./reader";
 
@@ -104,14 +104,14 @@ export function readNodes(reader: Reader, problems: Problems, warnings: string[]
     return reads;
 }
 
-/** The documented system-pool rules a valid config breaks, each with what the cheaper shape saves (lib/cost.ts). */
+/** The documented system-pool rules a valid config breaks, each with what the cheaper shape saves (lib/azure/cost.ts). */
 function systemPoolWarnings({ nodeCountA, nodeCountB, nodeVmSize }: NodeReads): string[] {
     if (nodeVmSize === undefined) {
         return [];
     }
     const cost = (vmSize: string, count: number): string => {
         const estimate = hourlyEstimate([{ label: "system pool", vmSize, count }]);
-        return estimate.unpriced.length > 0 ? `an unknown amount (${vmSize} has no price in lib/vmSizes.ts)` : dollars(estimate.cents);
+        return estimate.unpriced.length > 0 ? `an unknown amount (${vmSize} has no price in lib/azure/vmSizes.ts)` : dollars(estimate.cents);
     };
     const warnings: string[] = [];
     const advice = systemPoolAdvice(nodeVmSize);

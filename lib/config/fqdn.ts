@@ -1,11 +1,11 @@
 // The domain allow-list: the client it selects and the names it allows or the check expects blocked.
 import { dnsLabelProblem, labelText, selects } from "../labels";
-import { domainNameProblem, FQDN_POLICY_NAME } from "../fqdn";
+import { domainNameProblem, FQDN_POLICY_NAME } from "../kube/fqdn";
 import { ClientSpec, DomainAllowList, EgressMapping, MAX_DOMAINS } from "./model";
 import { Problems, Reader } from "./reader";
 import { clientPodLabels, parseUserLabel } from "./workloads";
 
-/** A list of distinct host names (lib/fqdn.ts); every bad entry is its own problem. */
+/** A list of distinct host names (lib/kube/fqdn.ts); every bad entry is its own problem. */
 function readDomains(reader: Reader, problems: Problems, key: string): string[] | undefined {
     const values = reader.stringArray(key);
     if (values === undefined) {

@@ -15,7 +15,7 @@ export const EXPIRY_TAG = "egress-lab-expires-at";
 
 /**
  * Label keys under this prefix are the program's: client pods carry CLIENT_ROLE_LABEL, capture pods
- * egress-lab/component and egress-lab/run (lib/capture.ts). User labels may not use it: clientPod
+ * egress-lab/component and egress-lab/run (lib/kube/capture.ts). User labels may not use it: clientPod
  * would overwrite a user's value, and a selector on it would select every client.
  */
 export const RESERVED_LABEL_PREFIX = "egress-lab/";

@@ -3,7 +3,7 @@
 import * as cidr from "../cidr";
 import { Cidr } from "../cidr";
 import { PoolNodes, podRangeProblem, upgradeSurge } from "../capacity";
-import { CLUSTER_POOL_MASK_SIZE } from "../cilium";
+import { CLUSTER_POOL_MASK_SIZE } from "../cilium/values";
 import { isComplete, Problems, Reader } from "./reader";
 
 const IPV4_NOTE = "expected a canonical IPv4 CIDR such as 10.10.0.0/16";

@@ -2,7 +2,7 @@
 // returns its typed part or undefined; the result is built only once every part is there.
 import * as cidr from "../cidr";
 import { Cidr } from "../cidr";
-import { dnsPrefixFor } from "../azureNames";
+import { dnsPrefixFor } from "../azure/names";
 import { readCheck } from "./check";
 import { readCiliumVersion, readKubernetesVersion, readNodes, readSite } from "./clusters";
 import { readWorkloads } from "./workloads";

@@ -1,7 +1,7 @@
 // The settings egress-lab reads: key, type, default and description. Pulumi.yaml and docs/configuration.md
 // table are generated from it (scripts/configDocs.ts).
 
-import { DOCUMENTED_SYSTEM_POOL_SIZE } from "../vmSizes";
+import { DOCUMENTED_SYSTEM_POOL_SIZE } from "../azure/vmSizes";
 
 export type ConfigType = "string" | "integer" | "boolean" | "array";
 

@@ -29,7 +29,7 @@ export function parseUserLabel(text: string): Label | string {
     return label;
 }
 
-/** The labels a client pod carries: its own and the program's role label (lib/clients.ts). */
+/** The labels a client pod carries: its own and the program's role label (lib/kube/clients.ts). */
 export function clientPodLabels(client: ClientSpec): Record<string, string> {
     return { [client.label.key]: client.label.value, [CLIENT_ROLE_LABEL.key]: CLIENT_ROLE_LABEL.value };
 }
