@@ -2,7 +2,7 @@
 // The composition root: read the config, build the lab, export what it registers (components/egressLab.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { EgressLab } from "./components/egressLab";
-import { LAB_COMPONENT } from "./lib/checkUrn";
+import { LAB_COMPONENT } from "./lib/project";
 import { azureAuthConfig, loadLabConfig } from "./lib/pulumiConfig";
 
 const config = loadLabConfig();

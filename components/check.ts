@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { CheckPlan } from "../check/core/plan";
 import { StackObservation, stackRows } from "../check/report/runDir";
 import { CheckReport } from "../check/model/types";
-import { CHECK_COMPONENT } from "../lib/checkUrn";
+import { CHECK_COMPONENT } from "../lib/project";
 import { namespaceManifest } from "../lib/kube/namespace";
 
 export interface CheckArgs {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EXPIRY_TAG, LabConfig } from "../lib/config";
-import { CHECK_COMPONENT, LAB_COMPONENT } from "../lib/checkUrn";
+import { CHECK_COMPONENT, LAB_COMPONENT } from "../lib/project";
 import { checkPlan } from "../check/core/plan";
 import { Check } from "./check";
 import { EgressLabOutputs, labOutputs } from "./egressLabOutputs";

@@ -3,7 +3,7 @@
 import { ConcurrentUpdateError, EngineEvent, LocalWorkspace, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { authConfigKeys } from "../lib/azure/auth";
 import { RawConfig } from "../lib/config";
-import { PROJECT } from "../lab/stackConfig";
+import { PROJECT } from "../lib/project";
 import { DestroySummary, EngineOptions, EXPIRY_STACK_TAG, ExperimentWorkspace, StackListing, StackLockedError, StackOperations } from "./stack";
 
 /** This project's keys, prefix removed; values stay text as the CLI prints them (parseLabConfig reads text). */

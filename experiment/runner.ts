@@ -5,7 +5,7 @@ import * as path from "path";
 import { allVerdicts, readRunRecord, RUN_FILES, RunRecord, splitRows, StackObservation, writeRunDir } from "../check/report/runDir";
 import { ConfigError, LabConfig, parseLabConfig } from "../lib/config";
 import { reportTables } from "../lab/table";
-import { checkCommandUrn } from "../lib/checkUrn";
+import { checkCommandUrn } from "../lib/project";
 import { confirmCost, costLines, NoTerminalError } from "./costPrompt";
 import { EXIT } from "./usage";
 import { recoveryLines } from "./recovery";

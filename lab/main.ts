@@ -3,9 +3,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { exitWhenFlushed, writeAll } from "../check/report/output";
-import { CheckOptions, runCheck } from "../check/core/run";
+import { CheckOptions } from "../check/model/options";
+import { runCheck } from "../check/core/run";
 import { reportJunit } from "../check/report/junit";
-import { defaultRunDir, RUN_FILES, writeRunDir } from "../check/report/runDir";
+import { RUN_FILES, writeRunDir } from "../check/report/runDir";
 import { CheckReport } from "../check/model/types";
 import { topologySvg } from "../check/report/picture/svg";
 import { LabConfig } from "../lib/config";
@@ -15,66 +16,13 @@ import { environmentProblem, privilegeProblem } from "./environment";
 import { loadStackConfig } from "./stackConfig";
 import { reportTables } from "./table";
 import { EMULATION, labTopology } from "./topology";
-import { LAB_EXIT, LAB_USAGE, LAB_USAGE_LINE } from "./usage";
+import { LAB_EXIT, LAB_USAGE } from "./usage";
 import { helpText, wantsHelp } from "../lib/usage";
 import { failoverMain } from "./failover/main";
+import { labRunDir, parseArgs } from "./args";
 
 /** Set once SIGINT or SIGTERM arrived: the handler owns the exit from then on. */
 let interrupted: NodeJS.Signals | undefined;
-
-export interface LabArgs {
-    readonly stackFile: string;
-    /** undefined: no JSON; "-": stdout; else a file. */
-    readonly json?: string;
-    /** The picture (SVG) goes to this file. */
-    readonly svg?: string;
-    /** Run directory: the observations JSON and the picture under RUN_FILES names. */
-    readonly outDir?: string;
-    /** The verdicts as JUnit XML go to this file. */
-    readonly junit?: string;
-    /** Run the gateway failover experiment instead (lab/failover/). */
-    readonly failover?: boolean;
-}
-
-export function parseArgs(argv: readonly string[], root: string): LabArgs {
-    let stackFile = path.join(root, "Pulumi.dev.yaml");
-    let json: string | undefined;
-    let svg: string | undefined;
-    let outDir: string | undefined;
-    let junit: string | undefined;
-    let failover = false;
-    const valueOf = (i: number): string => {
-        const next = argv[i + 1];
-        if (next === undefined || next.startsWith("--")) {
-            throw new Error(`${argv[i]} needs a path; ${LAB_USAGE_LINE}`);
-        }
-        return next;
-    };
-    for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === "--json") {
-            const next = argv[i + 1];
-            json = next && !next.startsWith("--") && !next.endsWith(".yaml") ? argv[++i] : "-";
-        } else if (argv[i] === "--svg") {
-            svg = valueOf(i++);
-        } else if (argv[i] === "--out-dir") {
-            outDir = valueOf(i++);
-        } else if (argv[i] === "--junit") {
-            junit = valueOf(i++);
-        } else if (argv[i] === "--failover") {
-            failover = true;
-        } else if (argv[i].startsWith("--")) {
-            throw new Error(`unknown option ${argv[i]}; ${LAB_USAGE_LINE}`);
-        } else {
-            stackFile = path.resolve(argv[i]);
-        }
-    }
-    return { stackFile, json, svg, outDir, junit, ...(failover ? { failover } : {}) };
-}
-
-/** Where a run keeps its pcaps: the run directory's, or next to the JSON file, or runs/lab-<UTC time>. */
-export function labRunDir(args: Pick<LabArgs, "outDir" | "json">, root: string, now: Date): string {
-    return args.outDir ?? (args.json && args.json !== "-" ? path.dirname(path.resolve(args.json)) : defaultRunDir(root, "lab", now));
-}
 
 /**
  * Runs the lab for one validated config; tears everything down on success, failure and signals.

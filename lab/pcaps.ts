@@ -4,7 +4,8 @@
 // does on AKS.
 import * as fs from "fs";
 import * as path from "path";
-import { PcapBounds, pcapFileName, SavedPcap, savedPcap } from "../check/evidence/pcap";
+import { PcapBounds, SavedPcap } from "../check/model/capture";
+import { pcapFileName, savedPcap } from "../check/evidence/pcap";
 import { LAB_CAPTURE_UID } from "./capture";
 import { WORK_DIR_PREFIX } from "./netns";
 

@@ -8,8 +8,8 @@
 import * as fs from "fs";
 import * as YAML from "yaml";
 import { LabConfig, parseLabConfig, projectConfig, RawConfig } from "../lib/config";
+import { PROJECT } from "../lib/project";
 
-export const PROJECT = "egress-lab";
 
 function kindOf(node: unknown): string {
     return YAML.isSeq(node) ? "a list" : YAML.isScalar(node) ? `the value ${JSON.stringify(node.source)}` : "not a map";

@@ -1,6 +1,6 @@
 // A readable table of the observations, for the terminal.
-import { ClusterCoverage, coverageSummaryLine } from "../check/core/coverage";
-import { DomainObservation, Observation } from "../check/model/types";
+import { coverageSummaryLine } from "../check/core/coverage";
+import { ClusterCoverage, DomainObservation, Observation } from "../check/model/types";
 
 function pad(cells: string[][]): string {
     const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => row[c].length)));

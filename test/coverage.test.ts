@@ -5,7 +5,8 @@ import { CaptureSession, CheckBackend, ProbeRequest, ProbeResponse } from "../ch
 import { analyzeProbe, summaryLine } from "../check/core/analyze";
 import { clusterCoverage, coverageSummaryLine } from "../check/core/coverage";
 import { LineCapture } from "../check/evidence/lineCapture";
-import { CheckOptions, runCheck } from "../check/core/run";
+import { CheckOptions } from "../check/model/options";
+import { runCheck } from "../check/core/run";
 import { Topology } from "../check/model/types";
 import { appBody, EGRESS1, INTERNAL_CLUSTER, NODE_B1, NODE_B2, PLAIN, synLines, TOPOLOGY } from "./checkFixtures";
 

@@ -5,7 +5,8 @@ import { CaptureSession, CheckBackend, DomainFlows, DomainProbeRequest, DomainPr
 import { runDomainProbes } from "../check/core/domains";
 import { parseHubbleJson } from "../check/evidence/hubble";
 import { LineCapture } from "../check/evidence/lineCapture";
-import { CheckOptions, runCheck } from "../check/core/run";
+import { CheckOptions } from "../check/model/options";
+import { runCheck } from "../check/core/run";
 import { allVerdicts, splitRows, StackObservation } from "../check/report/runDir";
 import { ClientFacts, Topology } from "../check/model/types";
 import { appBody, INTERNAL_LOCAL, NODE_B1, synLines, TOPOLOGY } from "./checkFixtures";

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import type { DestroyOptions, PreviewOptions, Stack, UpOptions } from "@pulumi/pulumi/automation";
 import { deploymentUrns, stackOperations } from "../experiment/automation";
-import { checkCommandUrn } from "../lib/checkUrn";
+import { checkCommandUrn } from "../lib/project";
 
 const CHECK = checkCommandUrn("dev");
 

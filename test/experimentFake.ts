@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { RunRecord, writeRunDir } from "../check/report/runDir";
 import { Observation } from "../check/model/types";
-import { checkCommandUrn } from "../lib/checkUrn";
+import { checkCommandUrn } from "../lib/project";
 import { RawConfig } from "../lib/config";
 import { Asker } from "../experiment/costPrompt";
 import { ExperimentFlags } from "../experiment/flags";

@@ -3,7 +3,8 @@
 import { setTimeout as sleep } from "timers/promises";
 import { CaptureSession, CaptureSpec, CheckBackend, ProbeRequest, ProbeResponse } from "../check/model/backend";
 import { LineCapture } from "../check/evidence/lineCapture";
-import { CheckOptions, runCheck } from "../check/core/run";
+import { CheckOptions } from "../check/model/options";
+import { runCheck } from "../check/core/run";
 import { Topology } from "../check/model/types";
 import { appBody, INTERNAL_LOCAL, NODE_B1, synLines, TOPOLOGY } from "./checkFixtures";
 

@@ -1,7 +1,7 @@
 // The offline lab's model, without root: addresses from config, the node choice, and every rule.
 import { expect } from "chai";
 import { parseLabConfig } from "../lib/config";
-import { labRunDir, parseArgs } from "../lab/main";
+import { labRunDir, parseArgs } from "../lab/args";
 import { missingToolsProblem } from "../lab/environment";
 import { renderSetup, UDR_TABLE } from "../lab/setup";
 import { rawFromStackYaml } from "../lab/stackConfig";

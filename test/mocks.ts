@@ -6,7 +6,7 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { EgressLab } from "../components/egressLab";
 import { parseLabConfig } from "../lib/config";
-import { refusalOf } from "./mockRefusals";
+import { refusalOf, Registration } from "./registrations";
 
 export const SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
 export const FAKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: fake-token}}]\n";
@@ -22,20 +22,6 @@ export const FAKE_REPORT = {
     observations: [{ client: { pod: "curl1" }, service: "receiver-internal-local", verdict: "pass" }],
     summary: ["curl1 (app=client1) -> internal/Local 10.20.0.100: wire 10.10.100.51 -> 10.20.0.100, app 10.10.100.51 -> 10.220.0.15 [pass]"],
 };
-
-export interface Registration {
-    readonly type: string;
-    readonly name: string;
-    readonly urn: string;
-    readonly parentUrn: string;
-    readonly inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- provider inputs are untyped JSON
-    /** Input property names whose values were secret when registered. */
-    readonly secretInputs: readonly string[];
-    /** URNs this resource depends on, from dependsOn and from the inputs it consumes. */
-    readonly dependencies: readonly string[];
-    /** Provider reference ("urn::id"), empty for the default provider. */
-    readonly provider: string;
-}
 
 export interface Recorder {
     readonly registrations: Registration[];

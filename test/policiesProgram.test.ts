@@ -3,7 +3,8 @@
 // unknown values in preview, "remediate" reported as "mandatory"). No Pulumi CLI needed.
 import { expect } from "chai";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { buildLab, FAKE_KUBECONFIG, Registration } from "./mocks";
+import { buildLab, FAKE_KUBECONFIG } from "./mocks";
+import { Registration } from "./registrations";
 import { commandKubeconfigPolicy, EGRESS_LAB_POLICIES, nodeBudgetPolicy } from "../policies/rules";
 import { sdk, server, analyzerProto, Struct, UNKNOWN_STRING, wireSecret, MC, RELEASE, POD, COMMAND, urnOf, fakeArgs, validate, fakeResource, validateStack, cluster, release, CHECK_SCRIPT, AKS_KUBECONFIG } from "./policyHarness";
 

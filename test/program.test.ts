@@ -3,8 +3,9 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import type { ManagedClusterArgs } from "@pulumi/azure-native/containerservice";
 import { OUTPUT_DOCS, OutputDoc, shapeOf } from "../components/egressLabOutputs";
-import { checkCommandUrn } from "../lib/checkUrn";
-import { byType, FAKE_KUBECONFIG, installMocks, one, Recorder, Registration, runProgram, settle, transitiveDependencies } from "./mocks";
+import { checkCommandUrn } from "../lib/project";
+import { byType, FAKE_KUBECONFIG, installMocks, one, Recorder, runProgram, settle, transitiveDependencies } from "./mocks";
+import { Registration } from "./registrations";
 
 const MC = "azure-native:containerservice:ManagedCluster";
 
@@ -227,7 +228,7 @@ describe("program (index.ts under mocks)", function () {
         expect(program.cidrs.a.egressPrefix, "the egress prefix is a range in use too").to.equal("10.10.100.0/24");
     });
 
-    it("registers the check's Command at the URN the experiment runner replaces (lib/checkUrn.ts)", function () {
+    it("registers the check's Command at the URN the experiment runner replaces (lib/project.ts)", function () {
         // The engine's URN holds every ancestor's type, the root Stack left out (pulumi/pulumi
         // sdk/go/common/resource/urn/urn.go New); the SDK's mock monitor keeps only the parent's last
         // type (runtime/mocks.js newUrn), so the chain is rebuilt from the registered parents.

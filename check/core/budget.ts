@@ -1,7 +1,7 @@
 // The capture's bounds, computed from the same numbers the run uses: tcpdump must outlast the
 // longest possible run, and its packet count must hold every copy of every SYN the probes send.
 // Pure; the core applies it, the tests and docs/check.md's time budget read it.
-import type { CheckOptions } from "./run";
+import type { CheckOptions } from "../model/options";
 
 export type BudgetOptions = Pick<
     CheckOptions,

@@ -5,32 +5,7 @@
 // probe, and the check keeps probing (bounded) until both were.
 import { verdictOf } from "./analyze";
 import { expectFor } from "./expect";
-import { ClientFacts, Observation, TargetFacts, Topology, Verdict } from "../model/types";
-
-export interface OutcomeSeen {
-    /** Whether a passing probe showed it; false also when it cannot happen here (see note). */
-    readonly seen: boolean;
-    /** The summary line of the first passing probe that showed it. */
-    readonly by?: string;
-    /** Why it cannot happen in this topology, when so. */
-    readonly notApplicable?: string;
-}
-
-export interface ClusterCoverage {
-    readonly kind: "cluster-coverage";
-    readonly service: string;
-    readonly path: string;
-    readonly targetAddress: string;
-    readonly backendNode: string;
-    readonly kept: OutcomeSeen;
-    readonly forwarded: OutcomeSeen;
-    /** Probes of this Service that count: the main pass and the extra ones. */
-    readonly probes: number;
-    readonly extraProbes: number;
-    /** An outcome never seen by a passing probe is missing evidence: inconclusive, which checkStrict fails. */
-    readonly verdict: Verdict;
-    readonly missingEvidence: readonly string[];
-}
+import { ClientFacts, ClusterCoverage, Observation, OutcomeSeen, TargetFacts, Topology } from "../model/types";
 
 /** Clients that are expected to connect to the target: only they can show an outcome. */
 export function connectingClients(target: TargetFacts, topology: Topology): ClientFacts[] {

@@ -5,7 +5,7 @@ import { CheckBackend, DomainProbeResponse } from "../model/backend";
 import { probeTimeoutSeconds } from "./budget";
 import { analyzeDomain, DOMAIN_PORT, domainEvidence, domainSummaryLine } from "./domainVerdict";
 import { within } from "./deadline";
-import type { CheckOptions } from "./run";
+import type { CheckOptions } from "../model/options";
 import { ClientFacts, DomainEvidence, DomainObservation, Outcome, Topology } from "../model/types";
 
 /** Flows reach Hubble's buffer moments after the packets: ask this many times, lateLinesMs apart in all. */

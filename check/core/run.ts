@@ -4,40 +4,16 @@ import { randomBytes } from "crypto";
 import { setTimeout as sleep } from "timers/promises";
 import { CAPTURE_TCPDUMP_MAX_SECONDS } from "../../lib/kube/capture";
 import { analyzeProbe, summaryLine } from "./analyze";
-import { CaptureSession, CaptureTimings, CheckBackend, Progress, ProbeResponse } from "../model/backend";
+import { CaptureSession, CheckBackend, ProbeResponse } from "../model/backend";
+import { CheckOptions } from "../model/options";
 import { probeTimeoutSeconds, runBounds } from "./budget";
 import { within } from "./deadline";
-import { ClusterCoverage, coverageSummaryLine, coverClusterOutcomes } from "./coverage";
+import { coverageSummaryLine, coverClusterOutcomes } from "./coverage";
 import { runDomainProbes } from "./domains";
 import { domainSummaryLine } from "./domainVerdict";
 import { pcapBounds } from "../evidence/pcap";
 import { captureDestinations, parseTcpdump } from "../evidence/tcpdump";
-import { CheckReport, ClientFacts, HubbleView, Observation, TargetFacts, Topology, WireSighting } from "../model/types";
-
-export interface CheckOptions {
-    readonly runId?: string;
-    /** curl --connect-timeout. */
-    readonly connectTimeoutSeconds: number;
-    /** curl --max-time. */
-    readonly maxTimeSeconds: number;
-    /** A probe may take this much longer than curl's --max-time (exec round trip); then it is given up. */
-    readonly probeSlackSeconds: number;
-    /** Bound on one Hubble read. */
-    readonly flowsSeconds: number;
-    /** Attempts per probe, at most. */
-    readonly maxAttempts: number;
-    /** A mismatch is retried while the first attempt is younger than this (policies settling). */
-    readonly settleSeconds: number;
-    /** Pause between attempts. */
-    readonly retryDelayMs: number;
-    /** The backend's capture bounds, handed to it in the CaptureSpec. */
-    readonly capture: CaptureTimings;
-    /** Keep every node's capture as a pcap file in this local directory. */
-    readonly pcapDir?: string;
-    /** Extra probes per Cluster Service while one of its two outcomes is unseen (default 8). */
-    readonly coverageProbes?: number;
-    readonly progress: Progress;
-}
+import { CheckReport, ClientFacts, ClusterCoverage, HubbleView, Observation, TargetFacts, Topology, WireSighting } from "../model/types";
 
 export function newRunId(): string {
     return `egl-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;

@@ -2,6 +2,7 @@
 // file while it prints (tcpdump 4.99: -w FILE --print), with bounds on size and count. Pure,
 // apart from reading back a file the check wrote.
 import * as fs from "fs";
+import { PcapBounds, SavedPcap } from "../model/capture";
 
 /**
  * Bytes kept per packet: the link header of -i any (LINUX_SLL2, 20) plus IPv4 and TCP headers with
@@ -13,13 +14,6 @@ const FILE_HEADER = 24;
 const RECORD_HEADER = 16;
 /** The file name in the capture pod's memory-backed volume. */
 export const POD_PCAP_PATH = "/pcap/capture.pcap";
-
-export interface PcapBounds {
-    /** One file per receiving node, never rotated. */
-    readonly maxFiles: number;
-    /** A file holds at most this much: tcpdump stops at maxPackets, and keeps SNAPLEN bytes of each. */
-    readonly maxBytesPerFile: number;
-}
 
 /** The bounds that follow from the capture's own bounds. */
 export function pcapBounds(nodes: number, maxPackets: number): PcapBounds {
@@ -41,15 +35,6 @@ export function pcapArgs(file: string): string[] {
 /** A local file name for a node's capture: the node name, safe as a file name. */
 export function pcapFileName(node: string): string {
     return `${node.replace(/[^A-Za-z0-9._-]/g, "_")}.pcap`;
-}
-
-export interface SavedPcap {
-    readonly node: string;
-    readonly file: string;
-    readonly bytes: number;
-    readonly packets: number;
-    /** Set when the copy was cut at the bound or could not be made. */
-    readonly note?: string;
 }
 
 const MAGIC = new Map<number, { littleEndian: boolean }>([

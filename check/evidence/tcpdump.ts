@@ -3,6 +3,7 @@
 // line in any other format is an error that names it, so a changed flag, image or filter cannot
 // quietly turn into an empty wire view.
 import { ipProblem } from "../../lib/cidr";
+import { CaptureDestination } from "../model/capture";
 import { Topology, WireSighting } from "../model/types";
 
 /**
@@ -105,13 +106,6 @@ export function parseTcpdump(text: string, node: string): WireSighting[] {
 export function isListening(text: string): boolean {
     // With -w tcpdump 4.99 prefixes its program name ("tcpdump: listening on any, ..."), tcpdump.c.
     return /^(?:tcpdump: )?listening on /m.test(text);
-}
-
-/** SYNs to `host`:`port` are captured, except those from `exceptFrom` (background traffic). */
-export interface CaptureDestination {
-    readonly host: string;
-    readonly port: number;
-    readonly exceptFrom?: readonly string[];
 }
 
 /**

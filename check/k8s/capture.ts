@@ -7,7 +7,8 @@ import { capturePod, captureSeconds, CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL 
 import { CaptureSession, CaptureSpec, Progress } from "../model/backend";
 import { within } from "../core/deadline";
 import { LineCapture } from "../evidence/lineCapture";
-import { pcapArgs, pcapFileName, POD_PCAP_PATH, SavedPcap, savedPcap } from "../evidence/pcap";
+import { SavedPcap } from "../model/capture";
+import { pcapArgs, pcapFileName, POD_PCAP_PATH, savedPcap } from "../evidence/pcap";
 import { poll } from "../core/poll";
 import { tcpdumpArgs, tcpdumpMessages } from "../evidence/tcpdump";
 import { API_POLL_MS, call, Cluster } from "./clients";

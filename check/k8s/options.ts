@@ -1,5 +1,5 @@
 // Every bound of a run on AKS in one place (see docs/check.md, "Time budget").
-import { CheckOptions } from "../core/run";
+import { CheckOptions } from "../model/options";
 
 export interface Waits {
     readonly serviceAddressSeconds: number;

@@ -1,7 +1,6 @@
 // The small interface the check core drives. The Kubernetes backend (check/k8s) and the offline
 // network-namespace backend (lab/) implement it; tests use a fake.
-import { PcapBounds, SavedPcap } from "../evidence/pcap";
-import { CaptureDestination } from "../evidence/tcpdump";
+import { CaptureDestination, PcapBounds, SavedPcap } from "./capture";
 import { ClientFacts, FlowRecord, TargetFacts, Topology } from "./types";
 
 export type Progress = (line: string) => void;

@@ -1,7 +1,6 @@
 // Records the check produces. Shared by the core, both backends, the Pulumi output and the lab.
 import { ReceiverPath, TrafficPolicy } from "../../lib/config";
-import type { ClusterCoverage } from "../core/coverage";
-import type { SavedPcap } from "../evidence/pcap";
+import type { SavedPcap } from "./capture";
 
 /** One copy of a SYN as tcpdump printed it on one node. */
 export interface WireSighting {
@@ -223,4 +222,31 @@ export interface CheckReport {
     readonly summary: readonly string[];
     /** IP forwarding on A's gateway pool, when the run has egress mappings and a pool to read. */
     readonly gatewayIpForwarding?: GatewayForwardingRecord;
+}
+
+/** Whether one outcome of a Cluster Service was seen (check/core/coverage.ts). */
+export interface OutcomeSeen {
+    /** Whether a passing probe showed it; false also when it cannot happen here (see note). */
+    readonly seen: boolean;
+    /** The summary line of the first passing probe that showed it. */
+    readonly by?: string;
+    /** Why it cannot happen in this topology, when so. */
+    readonly notApplicable?: string;
+}
+
+/** One row per Cluster Service: were both outcomes seen by a passing probe (check/core/coverage.ts). */
+export interface ClusterCoverage {
+    readonly kind: "cluster-coverage";
+    readonly service: string;
+    readonly path: string;
+    readonly targetAddress: string;
+    readonly backendNode: string;
+    readonly kept: OutcomeSeen;
+    readonly forwarded: OutcomeSeen;
+    /** Probes of this Service that count: the main pass and the extra ones. */
+    readonly probes: number;
+    readonly extraProbes: number;
+    /** An outcome never seen by a passing probe is missing evidence: inconclusive, which checkStrict fails. */
+    readonly verdict: Verdict;
+    readonly missingEvidence: readonly string[];
 }

@@ -3,8 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { topologySvg } from "./picture/svg";
-import type { ClusterCoverage } from "../core/coverage";
-import { DomainObservation, GatewayForwardingRecord, Observation } from "../model/types";
+import { ClusterCoverage, DomainObservation, GatewayForwardingRecord, Observation } from "../model/types";
 
 export const RUN_FILES = {
     /** The report (CheckReport from the lab and the check; observations and summary from stack outputs). */

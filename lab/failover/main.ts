@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { writeAll } from "../../check/report/output";
-import type { LabArgs } from "../main";
+import type { LabArgs } from "../args";
 import { LAB_EXIT } from "../usage";
 import { failoverJunit, failoverTable } from "./report";
 import { runFailover } from "./run";

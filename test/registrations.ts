@@ -1,5 +1,20 @@
-// What the mocks cannot see but `pulumi up` meets: a name used twice (test/mocks.ts records them).
-import type { Registration } from "./mocks";
+// What test/mocks.ts records of each registered resource, and what the mocks cannot see but
+// `pulumi up` meets: a name used twice.
+
+/** One resource as the mocks saw it registered. */
+export interface Registration {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly parentUrn: string;
+    readonly inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- provider inputs are untyped JSON
+    /** Input property names whose values were secret when registered. */
+    readonly secretInputs: readonly string[];
+    /** URNs this resource depends on, from dependsOn and from the inputs it consumes. */
+    readonly dependencies: readonly string[];
+    /** Provider reference ("urn::id"), empty for the default provider. */
+    readonly provider: string;
+}
 
 /**
  * The two name clashes real `pulumi up` meets and the mocks do not: the engine refuses a second

@@ -1,8 +1,11 @@
-// Where the check's Command sits in the resource tree, as one set of names: the components register
-// with them (components/egressLab.ts, components/check.ts, index.ts) and the experiment runner builds
-// the Command's URN from them, to replace it on every run (`pulumi up --replace`) without writing a
-// file. test/program.test.ts checks the URN against the one the SDK registers under mocks.
-import { PROJECT } from "../lab/stackConfig";
+// The Pulumi project's names: the project, and where the check's Command sits in the resource tree.
+// The components register with them (components/egressLab.ts, components/check.ts, index.ts), and
+// the experiment runner builds the Command's URN from them, to replace it on every run
+// (`pulumi up --replace`) without writing a file. test/program.test.ts checks the URN against the
+// one the SDK registers under mocks.
+
+/** The project name in Pulumi.yaml; stack files and URNs carry it. */
+export const PROJECT = "egress-lab";
 
 export const LAB_COMPONENT = { type: "egress-lab:lab:EgressLab", name: "egress-lab" } as const;
 export const CHECK_COMPONENT = { type: "egress-lab:check:Check", name: "check" } as const;
