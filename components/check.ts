@@ -76,6 +76,15 @@ export function unreadableSummary(why: string): string[] {
 }
 
 /**
+ * The summary's first line: which run the rows are from. A failed `pulumi up` keeps the previous
+ * outputs (a failed Command create saves no state), so the run id and start time are what tell a
+ * reader of `pulumi stack output` that the rows are older than the last attempt.
+ */
+export function runLine(report: CheckReport): string {
+    return `check run ${report.runId}, started ${report.startedAt} (${report.backend}): ${report.ok ? "every row passed" : "some rows did not pass"}`;
+}
+
+/**
  * Runs the curl-and-capture check once the workloads are ready, and again whenever the plan, a
  * probed resource or the nonce changes (a changed trigger replaces the command, which re-runs it).
  */
@@ -126,7 +135,7 @@ export class Check extends pulumi.ComponentResource {
             return parsed;
         });
         this.observations = report.apply((r) => ("unreadable" in r ? [] : stackRows(r)));
-        this.summary = report.apply((r) => ("unreadable" in r ? unreadableSummary(r.unreadable) : r.summary));
+        this.summary = report.apply((r) => ("unreadable" in r ? unreadableSummary(r.unreadable) : [runLine(r), ...r.summary]));
         this.registerOutputs({ summary: this.summary });
     }
 }

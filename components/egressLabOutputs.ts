@@ -97,7 +97,7 @@ export const OUTPUT_DOCS: { readonly [K in keyof EgressLabOutputs]: OutputDoc } 
     sourcePublicIp: { what: "A's outbound public IP: what B sees on the public path.", shape: "string" },
     checkPlan: { what: "What the check probes (no credentials).", shape: "{…}", depth: 0 },
     observations: { what: "One record per (client, receiver Service): expected vs wire vs app vs Hubble, and the verdict; then one `cluster-coverage` row per `Cluster` Service and one `domain` row per allow-list name, marked by `kind` ([docs/check.md](docs/check.md#reading-the-results)).", shape: "[{…}]", depth: 0 },
-    summary: { what: "One line per record: source -> target on the wire and at the app, with the verdict; then the coverage and domain lines.", shape: "[string]" },
+    summary: { what: "First which check run the rows are from (id, start time, whether all passed: a failed up keeps the previous run's outputs), then one line per record: source -> target on the wire and at the app, with the verdict; then the coverage and domain lines.", shape: "[string]" },
 };
 
 /**

@@ -202,7 +202,7 @@ describe("program (index.ts under mocks)", function () {
         });
         expect(await value(program.sourcePublicIp)).to.equal("198.51.100.7");
         expect(program.checkPlan.targets).to.have.length(4);
-        expect(await value(program.summary)).to.have.length(1);
+        expect(await value(program.summary)).to.have.length(2);
     });
 
     it("exports the outputs EgressLab registers, including every stack output npm run check reads", function () {
