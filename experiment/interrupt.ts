@@ -19,6 +19,9 @@ export class Interrupt {
     private repeated = false;
     private engineTerminating = false;
     private received?: string;
+    private readonly listeners: ((signal: string) => void)[] = [];
+    /** What the first signal prints; a run without Pulumi (--failover) says what it does instead. */
+    notice = (signal: string): string => `${signal}: asking Pulumi to cancel; it finishes the steps in flight first`;
 
     constructor(
         private readonly graceMs: number,
@@ -50,6 +53,11 @@ export class Interrupt {
         }
     }
 
+    /** Calls `listener` once, when the first signal arrives. */
+    onRequest(listener: (signal: string) => void): void {
+        this.listeners.push(listener);
+    }
+
     request(signal: string): void {
         if (this.received) {
             this.repeated = true;
@@ -60,7 +68,8 @@ export class Interrupt {
             return;
         }
         this.received = signal;
-        this.log(`${signal}: asking Pulumi to cancel; it finishes the steps in flight first`);
+        this.log(this.notice(signal));
+        this.listeners.splice(0).forEach((listener) => listener(signal));
         const forward = (): void => {
             if (!this.engineCancelling) {
                 this.controller.abort(signal);

@@ -22,4 +22,6 @@ export interface RunnerDeps {
     readonly stream: (text: string) => void;
     /** --failover: connects to the stack's clusters (default experiment/failover/aksEnv.ts connectAks; tests pass fakes). */
     readonly connectFailover?: (input: FailoverStackInput, runId: string) => Promise<FailoverEnv>;
+    /** --failover: calls `onGone` when the runner's parent is gone; returns a stop (default check/parentWatch.ts; tests pass a fake). */
+    readonly watchParent?: (onGone: (was: number, now: number) => void) => () => void;
 }

@@ -189,6 +189,7 @@ interface Scenario {
     readonly checkReport?: RunRecord;
     /** --failover: the clusters, faked (test/failoverCommand.test.ts). */
     readonly connectFailover?: RunnerDeps["connectFailover"];
+    readonly watchParent?: RunnerDeps["watchParent"];
 }
 
 export async function scenario(s: Scenario = {}) {
@@ -231,6 +232,8 @@ export async function scenario(s: Scenario = {}) {
         print: (line) => printed.push(line),
         stream: (text) => streamed.push(text),
         ...(s.connectFailover ? { connectFailover: s.connectFailover } : {}),
+        // Never the real parent watch in tests: mocha's parent is not the runner's.
+        watchParent: s.watchParent ?? (() => () => undefined),
     };
     return { deps, stack, printed, streamed, asked, workspaceCalls, interrupt, runDir, run: () => runExperiment(deps) };
 }

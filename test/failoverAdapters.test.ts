@@ -7,7 +7,7 @@ import { cluster } from "../check/k8s/clients";
 import { azureCompute } from "../experiment/failover/azureAdapter";
 import { gatewayInstanceOf, kubernetesCluster } from "../experiment/failover/kubeAdapter";
 import type { GatewayInstance } from "../experiment/failover/plans";
-import { FakeAks, FakeScaleSetVms } from "./failoverFakes";
+import { FakeAks, FakeScaleSetVms, kubeconfig } from "./failoverFakes";
 
 const LABEL = { key: "egress-gateway", value: "true" };
 const N0 = "aks-egressgw-12345678-vmss000000";
@@ -20,10 +20,6 @@ interface Seen {
     readonly url: string;
     readonly contentType: string;
     readonly body: string;
-}
-
-function kubeconfig(server: string): string {
-    return `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${server}\n    insecure-skip-tls-verify: true\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user:\n    token: t\ncurrent-context: x\n`;
 }
 
 describe("failover on AKS: the Kubernetes adapter (client-node against a stand-in API server)", function () {

@@ -7,6 +7,7 @@ import * as path from "path";
 import { checkPlan } from "../check/core/plan";
 import { FailoverEnv, FailoverWindow } from "../experiment/failover/command";
 import { failoverRunId } from "../experiment/failover/mode";
+import { RESTORE_FILE } from "../experiment/failover/restoreByHand";
 import type { GatewayInstance } from "../experiment/failover/plans";
 import { EXIT } from "../experiment/usage";
 import { FAILOVER_FILES } from "../lab/failover/main";
@@ -31,7 +32,17 @@ class FakeEnv implements FailoverEnv {
     readonly cluster: FakeAks;
     readonly compute: FakeAks;
     readonly log: string[] = [];
-    readonly clock = { t: 1_800_000_000_000, now: () => this.clock.t, sleep: async (ms: number) => void (this.clock.t += ms), pollMs: 2000 };
+    /** Called at each of the executor's sleeps (its polls), e.g. to send a signal mid-step. */
+    onSleep: () => void = () => undefined;
+    readonly clock = {
+        t: 1_800_000_000_000,
+        now: () => this.clock.t,
+        sleep: async (ms: number) => {
+            this.clock.t += ms;
+            this.onSleep();
+        },
+        pollMs: 2000,
+    };
 
     constructor(
         gcPolls = 2,
@@ -72,8 +83,8 @@ class FakeEnv implements FailoverEnv {
     }
 }
 
-async function failoverRun(env: FakeEnv, answer = "y", outputs: Record<string, unknown> = OUTPUTS, raw: Record<string, string> = RAW) {
-    const s = await scenario({ flags: { failover: true }, raw, outputs, deployed: true, answer, listings: [{ name: "dev" }], connectFailover: async () => env });
+async function failoverRun(env: FakeEnv, answer = "y", outputs: Record<string, unknown> = OUTPUTS, raw: Record<string, string> = RAW, watchParent?: (onGone: (was: number, now: number) => void) => () => void) {
+    const s = await scenario({ flags: { failover: true }, raw, outputs, deployed: true, answer, listings: [{ name: "dev" }], connectFailover: async () => env, watchParent });
     return { ...s, code: await s.run() };
 }
 
@@ -129,6 +140,50 @@ describe("npm run experiment -- --failover (fakes)", function () {
         expect((await failoverRun(blind)).code).to.equal(EXIT.failed);
         expect(blind.aks.calls).to.deep.equal([]);
         expect(blind.log.filter((l) => l.startsWith("close"))).to.have.length(3);
+    });
+
+    it("on a signal mid-trigger deletes the pods at once, skips the rest of the steps, restores, and starts no other trigger", async function () {
+        const env = new FakeEnv();
+        let sent = false;
+        const s = await scenario({ flags: { failover: true }, raw: RAW, outputs: OUTPUTS, deployed: true, answer: "y", listings: [{ name: "dev" }], connectFailover: async () => env });
+        // node-deleted: the Node is gone, the executor polls for its CiliumNode to go, and SIGTERM comes.
+        env.onSleep = () => void (!sent && env.aks.calls.includes(`delete Node ${N0}`) && (sent = true) && s.interrupt.request("SIGTERM"));
+        const code = await s.run();
+        expect(env.aks.calls.slice(4)).to.deep.equal([`delete Node ${N0}`, "restart 0"]);
+        expect(env.aks.nodes.get(N0)?.ready).to.equal(true);
+        // The signal's cleanup came before the window closed; the run's own at the end.
+        expect(env.log.slice(2)).to.deep.equal(["open node-deleted for 212 s", "cleanup", "close node-deleted", "cleanup"]);
+        expect(s.printed).to.include("interrupted: vm-deallocated and the triggers after it did not start");
+        expect(s.printed.join("\n")).to.include("SIGTERM: deleting the prober and capture pods, cutting the current trigger short and restoring it");
+        expect(fs.existsSync(path.join(s.runDir, RESTORE_FILE))).to.equal(false);
+        expect(code).to.equal(EXIT.interrupted);
+    });
+
+    it("does the same when its parent is gone, and prints and keeps the commands when a restore fails", async function () {
+        const env = new FakeEnv();
+        let gone: ((was: number, now: number) => void) | undefined;
+        let watching = false;
+        const watch = (onGone: (was: number, now: number) => void): (() => void) => {
+            gone = onGone;
+            watching = true;
+            return () => void (watching = false);
+        };
+        env.onSleep = () => {
+            if (gone && env.aks.calls.includes(`delete Node ${N0}`)) {
+                // Someone deallocates the VM meanwhile: Azure then refuses the restore's restart (409, as test/failoverFakes.ts).
+                env.aks.vms.get("0")!.power = "deallocated";
+                gone(4242, 1);
+                gone = undefined;
+            }
+        };
+        const { code, printed, runDir } = await failoverRun(env, "y", OUTPUTS, RAW, watch);
+        expect(printed.join("\n")).to.include("parent process 4242 is gone (now 1): deleting the prober and capture pods");
+        expect(env.log.slice(2, 4)).to.deep.equal(["open node-deleted for 212 s", "cleanup"]);
+        const byHand = printed.slice(printed.findIndex((l) => l.startsWith("To restore node-deleted")));
+        expect(byHand.slice(2, 4)).to.deep.equal(["  az vmss restart --resource-group mc_rg --name aks-egressgw-12345678-vmss --instance-ids 0", `  kubectl wait --for=condition=Ready=true node/${N0} --timeout=600s`]);
+        expect(fs.readFileSync(path.join(runDir, RESTORE_FILE), "utf8")).to.include("az vmss restart --resource-group mc_rg");
+        expect(watching).to.equal(false);
+        expect(code).to.equal(EXIT.interrupted);
     });
 
     it("refuses, touching nothing, a stack without outputs or with one gateway node", async function () {

@@ -5,15 +5,16 @@ import { cluster, Cluster } from "../../check/k8s/clients";
 import { parseForwardingInput } from "../../check/k8s/ipForwarding";
 import { CheckPlan } from "../../check/core/plan";
 import { parseCheckPlan } from "../../check/core/planShape";
-import { within } from "../../check/core/deadline";
 import { call } from "../../check/k8s/clients";
 import { authSettings, credentialMethod } from "../../lib/azure/auth";
 import { azureFailoverCompute } from "./azureAdapter";
-import { receiverTarget, RunningProber, startProber, sweepProbers, timelinePorts } from "./aksSession";
+import { deleteWindowPods, PROBER_START_SECONDS, receiverTarget, RunningProber, startProber, sweepProbers, timelinePorts } from "./aksSession";
 import { FailoverEnv, FailoverWindow, LONG_LIVED, BASELINE_SECONDS } from "./command";
 import { gatewayInstances, kubernetesCluster } from "./kubeAdapter";
 import { proberScript } from "./proberPod";
 import { pollTimeline } from "./timeline";
+import { startWireCapture, sweepWireCaptures } from "./wireCapture";
+import type { CaptureStop } from "../../check/k8s/capture";
 
 /** What the command reads from the stack before it touches anything. */
 export interface FailoverStackInput {
@@ -58,23 +59,36 @@ export async function connectAks(input: FailoverStackInput, runId: string, env: 
     const failoverCluster = kubernetesCluster(a);
     // As azure-native would sign in with this stack's config, then ARM_* variables, then az login.
     const compute = await azureFailoverCompute(input.subscriptionId, credentialMethod(authSettings((key) => input.azureConfig[key], env)));
-    await sweepProbers(a, plan.namespace);
+    await Promise.all([sweepProbers(a, plan.namespace), sweepWireCaptures(b, plan.captureNamespace)]);
     const target = await receiverTarget(b, plan);
     const { label } = proberMapping(plan);
     const script = proberScript();
     const live = new Set<() => Promise<void>>();
+    const captures = new Set<CaptureStop>();
+    let cleaned = false;
     return {
         cluster: failoverCluster,
         compute,
         gateways: () => gatewayInstances(a, plan.gatewayNodeLabel),
         openWindow: async (id, seconds, gateways): Promise<FailoverWindow> => {
-            const prober: RunningProber = await startProber(a, { name: `${runId}-${id}`.slice(0, 63), namespace: plan.namespace, runId, egressLabel: label, host: target.host, port: target.port, longLived: LONG_LIVED, seconds, script }, live);
+            // The capture first, so B's wire shows the baseline's SYNs too.
+            const wire = await startWireCapture({ b, namespace: plan.captureNamespace, runId: `${runId}-${id}`, frontend: target, seconds: seconds + PROBER_START_SECONDS }, captures);
+            let prober: RunningProber;
+            try {
+                prober = await startProber(a, { name: `${runId}-${id}`.slice(0, 63), namespace: plan.namespace, runId, egressLabel: label, host: target.host, port: target.port, longLived: LONG_LIVED, seconds, script }, live);
+            } catch (error) {
+                await wire.close();
+                throw error;
+            }
             const agents = (await call(a, "list Cilium agents", () => a.core.listNamespacedPod({ namespace: "kube-system", labelSelector: "k8s-app=cilium" }))).items;
             const timeline = pollTimeline(timelinePorts(a, failoverCluster, agents, prober.node, prober.ip), gateways, plan.gatewayNodeLabel, prober.ip, 2000);
             return {
                 baseline: async (wanted) => {
                     const deadline = Date.now() + BASELINE_SECONDS * 1000;
                     while (!prober.records().some((r) => r.type === "new" && r.result === "ok" && r.source === wanted)) {
+                        if (cleaned) {
+                            throw new Error("interrupted before the baseline");
+                        }
                         if (Date.now() > deadline) {
                             throw new Error(`no baseline: within ${BASELINE_SECONDS} s B never answered the prober (${prober.ip}) from the egress IP ${wanted}; is the egress path up (npm run experiment)?`);
                         }
@@ -87,13 +101,14 @@ export async function connectAks(input: FailoverStackInput, runId: string, env: 
                     const events = await timeline.stop();
                     const records = prober.records();
                     await prober.delete();
-                    return { records, timeline: events };
+                    return { records, timeline: events, wire: await wire.close() };
                 },
             };
         },
         clock: { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), pollMs: 2000 },
         cleanup: async () => {
-            await within(Promise.all([...live].map((remove) => remove())), CLEANUP_SECONDS, "deleting the prober pods").catch(() => undefined);
+            cleaned = true;
+            await deleteWindowPods(live, captures, CLEANUP_SECONDS);
         },
     };
 }

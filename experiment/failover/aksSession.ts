@@ -8,6 +8,8 @@ import { execIn } from "../../check/k8s/exec";
 import { followLog } from "../../check/k8s/logStream";
 import { podProblem } from "../../check/k8s/pods";
 import { CheckPlan } from "../../check/core/plan";
+import { within } from "../../check/core/deadline";
+import type { CaptureStop } from "../../check/k8s/capture";
 import { poll } from "../../check/core/poll";
 import { CAPTURE_COMPONENT_LABEL } from "../../lib/kube/capture";
 import type { FailoverCluster } from "./execute";
@@ -77,6 +79,12 @@ export async function startProber(a: Cluster, input: ProberPodInput, live: Set<(
         await remove();
         throw error;
     }
+}
+
+/** A signal's cleanup, as the check's (check/k8s/backend.ts stopAll): every prober and capture pod deleted at once, within `seconds`; never throws. */
+export async function deleteWindowPods(probers: ReadonlySet<() => Promise<void>>, captures: ReadonlySet<CaptureStop>, seconds: number): Promise<void> {
+    const deletes = [...[...probers].map((remove) => remove()), ...[...captures].map((stop) => stop(true))];
+    await within(Promise.all(deletes), seconds, "deleting the prober and capture pods").catch(() => undefined);
 }
 
 /** Events about Nodes since then, as timeline entries (events.k8s.io's older core view). */

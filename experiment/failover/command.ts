@@ -14,6 +14,8 @@ import { LabConfig } from "../../lib/config";
 import { Asker, confirm } from "../costPrompt";
 import { executePlan, FailoverCluster, FailoverCompute } from "./execute";
 import { AksTriggerId, failoverPlan, GatewayInstance, planSummary, TriggerPlan } from "./plans";
+import { removeRestoreFile, RESTORE_FILE, restoreByHand, writeRestoreFile } from "./restoreByHand";
+import { WireText, wireResult } from "./wire";
 
 /** The triggers the command runs, in order; the pool upgrade is left to `az aks nodepool upgrade`. */
 export const AKS_TRIGGERS: readonly AksTriggerId[] = ["label-removed", "node-deleted", "vm-deallocated"];
@@ -26,6 +28,8 @@ export const BASELINE_SECONDS = 60;
 export interface WindowRecords {
     readonly records: Record<string, unknown>[];
     readonly timeline: TimelineEvent[];
+    /** What the capture on B's nodes printed. */
+    readonly wire?: WireText;
 }
 
 /** An open window: the prober pod running and the timeline polled. */
@@ -44,7 +48,7 @@ export interface FailoverEnv {
     gateways(): Promise<{ active: GatewayInstance; next: string | undefined }>;
     /** Starts a prober that runs at most `seconds`, and the timeline for these gateway Nodes. */
     openWindow(id: string, seconds: number, gateways: readonly string[]): Promise<FailoverWindow>;
-    /** Deletes every prober pod (a signal, a failure): within a bound, never throws. */
+    /** Deletes every prober and capture pod (a signal, a failure): within a bound, never throws. */
     cleanup(): Promise<void>;
     /** How the executor waits on these clusters: the real clock and a 2 s poll; tests, a fake clock. */
     readonly clock: { now(): number; sleep(ms: number): Promise<void>; readonly pollMs: number };
@@ -58,7 +62,9 @@ export interface FailoverDeps {
     readonly asker: Asker;
     readonly print: (line: string) => void;
     readonly runDir: string;
-    /** A signal arrived: finish the current plan's restore, start no other. */
+    /** The stack, for the commands to restore by hand. */
+    readonly stack: string;
+    /** A signal arrived or the parent went: cut the current plan's steps short, restore it, start no other. */
     readonly interrupted: () => boolean;
 }
 
@@ -112,7 +118,10 @@ export async function runAksFailover(d: FailoverDeps): Promise<FailoverOutcome> 
                 beforeSteps: async () => {
                     window = await d.env.openWindow(id, windowSeconds(plan), [active.node, ...(next ? [next] : [])]);
                     await window.baseline(d.egressIp);
+                    // On disk before the first step: even a runner killed outright leaves what to restore.
+                    writeRestoreFile(d.runDir, restoreByHand(plan, d.stack));
                 },
+                stopSteps: d.interrupted,
                 afterSteps: async () => void (seen = (await window?.close()) ?? seen),
                 now,
                 sleep: (ms) => d.env.clock.sleep(ms),
@@ -126,10 +135,15 @@ export async function runAksFailover(d: FailoverDeps): Promise<FailoverOutcome> 
                 continue;
             }
             failures.push(...run.failures.map((f) => `${id}: ${f}`));
+            if (run.failures.some((f) => f.startsWith("restore: "))) {
+                restoreByHand(plan, d.stack).forEach((line) => d.print(line));
+                d.print(`(also in ${path.join(d.runDir, RESTORE_FILE)})`);
+            } else {
+                removeRestoreFile(d.runDir);
+            }
             const mine = seen.records.filter((r) => r.type === "new") as unknown as NewConnection[];
-            connections.push(...mine);
             const expected = expectationOf(id);
-            const result = analyzeWindow({
+            const analyzed = analyzeWindow({
                 id,
                 title: plan.title,
                 windowStart: Math.min(run.triggerAt!, ...mine.map((c) => c.t)),
@@ -143,6 +157,9 @@ export async function runAksFailover(d: FailoverDeps): Promise<FailoverOutcome> 
                 recoveryBoundMs: worstRecoveryMs(FAILOVER_PARAMS) + CLIENT_SLACK_MS,
                 egressIp: d.egressIp,
             });
+            const wire = seen.wire && wireResult(seen.wire, mine, analyzed);
+            const result = wire ? { ...analyzed, wire: wire.view, timeline: [...analyzed.timeline, ...wire.timeline].sort((a, b) => a.t - b.t) } : analyzed;
+            connections.push(...(wire?.connections ?? mine));
             results.push(result);
             d.print(`${id}: ${result.mismatches.length === 0 ? "as documented" : result.mismatches.join("; ")}${run.failures.length > 0 ? `; FAILED: ${run.failures.join("; ")}` : ""}`);
         }

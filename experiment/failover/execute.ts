@@ -37,6 +37,8 @@ export interface FailoverPorts {
     readonly beforeSteps?: () => Promise<void>;
     /** After the steps, before the restore, also after a failed step (the prober's window closes). */
     readonly afterSteps?: () => Promise<void>;
+    /** True once a signal came: no further step, a wait in the steps ends now; the restore runs whole. */
+    readonly stopSteps?: () => boolean;
 }
 
 export interface PlanEvent {
@@ -78,7 +80,8 @@ export async function executePlan(plan: TriggerPlan, ports: FailoverPorts): Prom
     let restoreAt: number | undefined;
     try {
         for (const step of plan.steps) {
-            await runStep(step, ports, note);
+            stopIfAsked(ports);
+            await runStep(step, ports, note, true);
         }
     } catch (error) {
         failures.push((error as Error).message);
@@ -98,7 +101,13 @@ export async function executePlan(plan: TriggerPlan, ports: FailoverPorts): Prom
     return { id: plan.id, started: true, events, failures, triggerAt, restoreAt };
 }
 
-async function runStep(step: Step, ports: FailoverPorts, note: (what: string) => void): Promise<void> {
+function stopIfAsked(ports: FailoverPorts): void {
+    if (ports.stopSteps?.()) {
+        throw new Error("interrupted: the trigger's remaining steps were skipped; restoring");
+    }
+}
+
+async function runStep(step: Step, ports: FailoverPorts, note: (what: string) => void, stoppable = false): Promise<void> {
     switch (step.kind) {
         case "delete-node":
             await ports.cluster.deleteNode(step.node);
@@ -115,7 +124,7 @@ async function runStep(step: Step, ports: FailoverPorts, note: (what: string) =>
             await ports.upgradeNodeImage!(step.pool);
             return note(`node-image upgrade of ${step.pool} done`);
         case "wait":
-            return waitFor(step.until, step.boundSeconds, ports, note);
+            return waitFor(step.until, step.boundSeconds, ports, note, stoppable);
     }
 }
 
@@ -138,13 +147,16 @@ async function holds(until: WaitCondition, cluster: FailoverCluster, label: Labe
     }
 }
 
-async function waitFor(until: WaitCondition, boundSeconds: number, ports: FailoverPorts, note: (what: string) => void): Promise<void> {
+async function waitFor(until: WaitCondition, boundSeconds: number, ports: FailoverPorts, note: (what: string) => void, stoppable: boolean): Promise<void> {
     const deadline = ports.now() + boundSeconds * 1000;
     const want = JSON.stringify(until);
     for (;;) {
         const { ok, seen } = await holds(until, ports.cluster, ports.label);
         if (ok) {
             return note(`reached ${want} (${seen})`);
+        }
+        if (stoppable) {
+            stopIfAsked(ports);
         }
         if (ports.now() >= deadline) {
             throw new Error(`waited ${boundSeconds} s for ${want}; last seen: ${seen}`);

@@ -1,5 +1,6 @@
 // The runner's --failover branch: an existing stack, its config and outputs, the clusters
 // connected, then experiment/failover/command.ts. No preview, no up, no teardown.
+import { watchParent } from "../../check/parentWatch";
 import { ConfigError, parseLabConfig } from "../../lib/config";
 import { NoTerminalError } from "../costPrompt";
 import type { RunnerDeps } from "../runnerDeps";
@@ -10,6 +11,15 @@ import { runAksFailover } from "./command";
 /** A DNS-label run id from the clock: failover-20261206t203446. */
 export function failoverRunId(now: Date): string {
     return `failover-${now.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").toLowerCase()}`;
+}
+
+/** The check's parent watch; once the parent is gone nobody may read the pipes, and a write error must not stop the restore. */
+function watchParentOfRunner(onGone: (was: number, now: number) => void): () => void {
+    return watchParent((was, now) => {
+        process.stdout.on("error", () => undefined);
+        process.stderr.on("error", () => undefined);
+        onGone(was, now);
+    });
 }
 
 export async function failoverMode(d: RunnerDeps): Promise<number> {
@@ -45,13 +55,21 @@ export async function failoverMode(d: RunnerDeps): Promise<number> {
         print(error instanceof ConfigError ? error.message : `cannot start the failover; nothing was changed: ${(error as Error).message}`);
         return EXIT.failed;
     }
+    // As the check does on a signal or a killed parent (check/main.ts): the pods go at once, the trigger is restored.
+    const connected = env;
+    d.interrupt.notice = (signal) => `${signal}: deleting the prober and capture pods, cutting the current trigger short and restoring it; no other starts`;
+    d.interrupt.onRequest(() => void connected.cleanup());
+    const stopWatching = (d.watchParent ?? watchParentOfRunner)((was, now) => d.interrupt.request(`parent process ${was} is gone (now ${now})`));
     let outcome;
     try {
-        outcome = await runAksFailover({ config, env, egressIp, yes: flags.yes, asker: d.asker, print, runDir: d.runDir, interrupted: () => d.interrupt.requested !== undefined });
+        const interrupted = (): boolean => d.interrupt.requested !== undefined;
+        outcome = await runAksFailover({ config, env, egressIp, yes: flags.yes, asker: d.asker, print, runDir: d.runDir, stack: stack.name, interrupted });
     } catch (error) {
         print(`the failover stopped: ${(error as Error).message}`);
         print(`check the gateway Nodes' label ${config.gateway.nodeLabel.key}=${config.gateway.nodeLabel.value} and their VMs (docs/failover.md, "If a run fails")`);
         return EXIT.failed;
+    } finally {
+        stopWatching();
     }
     if (outcome.failures.length > 0) {
         outcome.failures.forEach((f) => print(`FAILED ${f}`));

@@ -8,6 +8,25 @@ export interface NewConnection {
     readonly result: "ok" | "timeout" | "reset" | "refused" | "error";
     /** The source address B reported back (its remote address). */
     readonly source?: string;
+    /** On AKS: the source port nginx saw (remote_port), and the source of this connection's SYN in B's capture. */
+    readonly port?: number;
+    readonly wire?: string;
+}
+
+/** On AKS: what tcpdump on B's nodes saw during a window (experiment/failover/wire.ts). */
+export interface WireView {
+    readonly nodes: readonly string[];
+    /** The SYN sources of the answered connections, by the connection's phase (as `sources`). */
+    readonly sources: { readonly before: string[]; readonly during: string[]; readonly after: string[] };
+    /** Answered connections whose SYN the capture showed, and those it did not. */
+    readonly matched: number;
+    readonly missing: number;
+    /** Connections whose SYN source differs from nginx's remote_addr. */
+    readonly disagree: number;
+    /** SYNs no answered connection accounts for: attempts that reached B's node and failed after. */
+    readonly unanswered: { readonly count: number; readonly sources: string[] };
+    /** Why the capture is not whole (tcpdump stopped, a bound reached, unreadable lines); empty: whole. */
+    readonly gaps: string[];
 }
 
 /** What a long-lived connection did: every pong it got, and the error that ended it, if any. */
@@ -53,6 +72,8 @@ export interface TriggerResult {
     readonly expected: Expected;
     /** Each way the observation disagrees with the expectation; empty: as expected. */
     readonly mismatches: string[];
+    /** On AKS: B's capture, beside nginx's view. Evidence, not part of the verdict. */
+    readonly wire?: WireView;
 }
 
 export interface WindowInput {
@@ -85,16 +106,22 @@ export function outageOf(connections: readonly NewConnection[], triggerAt: numbe
     return { start: firstFail.t, end: recovered?.t };
 }
 
+/** Sources seen, by when the connection was opened: before the trigger, from it to recovery (no failure: none), after. */
+export function sourcesByPhase(
+    seenBy: readonly { readonly t: number; readonly remote: string }[],
+    w: { readonly windowStart: number; readonly triggerAt: number; readonly windowEnd: number },
+    outage: { start?: number; end?: number },
+): TriggerResult["sources"] {
+    const seen = seenBy.filter((s) => s.t >= w.windowStart && s.t <= w.windowEnd);
+    const duringEnd = outage.start === undefined ? w.triggerAt : (outage.end ?? Infinity);
+    const phase = (from: number, to: number): string[] => uniq(seen.filter((s) => s.t >= from && s.t < to).map((s) => s.remote));
+    return { before: phase(-Infinity, w.triggerAt), during: phase(w.triggerAt, duringEnd), after: phase(duringEnd, Infinity) };
+}
+
 export function analyzeWindow(input: WindowInput): TriggerResult {
     const inWindow = input.connections.filter((c) => c.t >= input.windowStart && c.t <= input.windowEnd);
     const { start, end } = outageOf(inWindow, input.triggerAt);
     const outageMs: TriggerResult["outageMs"] = start === undefined ? null : end === undefined ? "open" : end - start;
-    // B's view: before the trigger, from the trigger to recovery (no failure: empty), after it.
-    const seen = input.seenByB.filter((s) => s.t >= input.windowStart && s.t <= input.windowEnd);
-    const duringEnd = start === undefined ? input.triggerAt : (end ?? Infinity);
-    const before = seen.filter((s) => s.t < input.triggerAt);
-    const during = seen.filter((s) => s.t >= input.triggerAt && s.t < duringEnd);
-    const after = seen.filter((s) => s.t >= duringEnd);
     const longLived: Record<LongLivedClass, number> = { continued: 0, blackholed: 0, reset: 0 };
     for (const conn of input.longLived) {
         longLived[classifyLongLived(conn, input.windowEnd)] += 1;
@@ -107,7 +134,7 @@ export function analyzeWindow(input: WindowInput): TriggerResult {
         windowEnd: input.windowEnd,
         outageMs,
         newConnections: { ok: inWindow.filter((c) => c.result === "ok").length, failed: inWindow.filter((c) => c.result !== "ok").length },
-        sources: { before: uniq(before.map((s) => s.remote)), during: uniq(during.map((s) => s.remote)), after: uniq(after.map((s) => s.remote)) },
+        sources: sourcesByPhase(input.seenByB, input, { start, end }),
         longLived,
         timeline: input.timeline,
         expected: input.expected,

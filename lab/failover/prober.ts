@@ -18,7 +18,7 @@ const MAX_RUN_MS = Number(process.env.FAILOVER_MAX_MS ?? 120000);
 const HTTP = process.env.FAILOVER_PROTOCOL === "http";
 const request = (close: boolean): string => `GET /failover HTTP/1.1\r\nHost: ${host}\r\n${close ? "Connection: close\r\n" : ""}\r\n`;
 /** B's answer: the lab receiver's { remote } line, or the JSON body of nginx's response (its other lines are headers). */
-const answer = (line: string): { remote?: string; remote_addr?: string } | undefined => (HTTP && !line.startsWith("{") ? undefined : (JSON.parse(line) as { remote?: string }));
+const answer = (line: string): { remote?: string; remote_addr?: string; remote_port?: string } | undefined => (HTTP && !line.startsWith("{") ? undefined : (JSON.parse(line) as { remote?: string }));
 
 const emit = (record: object): void => void process.stdout.write(`${JSON.stringify(record)}\n`);
 
@@ -34,12 +34,12 @@ function probeOnce(): void {
     const t = Date.now();
     const socket = net.connect({ host, port });
     let done = false;
-    const finish = (result: string, source?: string): void => {
+    const finish = (result: string, source?: string, port?: number): void => {
         if (!done) {
             done = true;
             clearTimeout(timer);
             socket.destroy();
-            emit({ type: "new", t, result, source });
+            emit({ type: "new", t, result, source, port });
         }
     };
     const timer = setTimeout(() => finish("timeout"), CONNECT_TIMEOUT_MS);
@@ -49,7 +49,8 @@ function probeOnce(): void {
         try {
             const said = answer(line);
             if (said) {
-                finish("ok", said.remote ?? said.remote_addr);
+                // nginx's remote_port too: the AKS run finds this connection's SYN in B's capture by it.
+                finish("ok", said.remote ?? said.remote_addr, said.remote_port === undefined ? undefined : Number(said.remote_port));
             }
         } catch {
             finish("error");

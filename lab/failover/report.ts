@@ -31,6 +31,21 @@ export function outageText(r: TriggerResult): string {
 
 const ips = (list: readonly string[]): string => (list.length === 0 ? "-" : list.join(" "));
 
+/** On AKS: what B's capture saw, beside nginx's sources. */
+export function wireText(r: TriggerResult): string | undefined {
+    const w = r.wire;
+    if (!w) {
+        return undefined;
+    }
+    const parts = [
+        `B's wire (tcpdump on ${w.nodes.length} node(s)) saw SYNs from ${ips(w.sources.before)} / ${ips(w.sources.during)} / ${ips(w.sources.after)}`,
+        `${w.matched} of ${w.matched + w.missing} answered connections' SYNs seen${w.disagree > 0 ? `, ${w.disagree} from another source than nginx's remote_addr` : ""}`,
+        `${w.unanswered.count} SYN(s) without an answer${w.unanswered.count > 0 ? ` (from ${w.unanswered.sources.join(" ")})` : ""}`,
+        ...w.gaps.map((g) => `capture gap: ${g}`),
+    ];
+    return `${r.id}: ${parts.join("; ")}`;
+}
+
 export function failoverTable(run: FailoverRun): string {
     const header = ["trigger", "expected", "outage (new conns)", "B saw before / during / after", "long-lived cont/blackholed/reset", "verdict"];
     const rows = run.results.map((r) => [
@@ -43,7 +58,8 @@ export function failoverTable(run: FailoverRun): string {
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
-    const notes = run.results.flatMap((r) => r.mismatches.map((m) => `${r.id}: ${m}`));
+    const wire = run.results.map(wireText).filter((line): line is string => line !== undefined);
+    const notes = [...run.results.flatMap((r) => r.mismatches.map((m) => `${r.id}: ${m}`)), ...wire];
     return [line(header), ...rows.map(line), "", ...notes, ...(notes.length > 0 ? [""] : []), runNote(run)].join("\n");
 }
 
