@@ -1,5 +1,7 @@
 // egress-lab: two BYOCNI AKS clusters, A (source) and B (receiver), on peered VNets.
 // The composition root: read the config, build the lab, export what it registers (components/egressLab.ts).
+// First: on an unsupported Node, stop before any module that needs a newer one loads.
+import "./lib/supportedNode";
 import * as pulumi from "@pulumi/pulumi";
 import { EgressLab } from "./components/egressLab";
 import { LAB_COMPONENT } from "./lib/project";

@@ -6,6 +6,8 @@
 // shows it). Kubeconfigs and Azure credentials (azureConfig, inside pulumi up) are read from stdin
 // only: never from the command line or the environment, never printed. The process exits only
 // once the report has been handed over whole.
+// First: on an unsupported Node, stop before any module that needs a newer one loads.
+import "../lib/supportedNode";
 import * as fs from "fs";
 import * as path from "path";
 import { reportJunit } from "./report/junit";

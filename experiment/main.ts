@@ -2,6 +2,8 @@
 // API. See `npm run experiment -- --help` and docs/experiment.md.
 //
 // Usage and exit codes: experiment/usage.ts (what --help prints).
+// First: on an unsupported Node, stop before any module that needs a newer one loads.
+import "../lib/supportedNode";
 import * as path from "path";
 import { exitWhenFlushed } from "../check/report/output";
 import { defaultRunDir, RUN_DIR_ENV } from "../check/report/runDir";

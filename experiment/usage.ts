@@ -26,7 +26,7 @@ export const EXPERIMENT_USAGE = {
     ],
     notes: [
         "The flags go after `--`: npm keeps options before it for itself.",
-        "Every run measures again, also on an unchanged stack: up replaces the check's Command; no file in the checkout is written.",
+        "Every run measures again, also on an unchanged stack: up replaces the check's Command; no tracked file is written (the run directory under runs/ is ignored by git).",
     ],
     exitCodes: {
         ok: { code: 0, meaning: "every row passed (or, with --destroy-only, the stack was torn down)" },

@@ -1,5 +1,7 @@
 // `npm run lab`: the whole experiment offline, in Linux network namespaces, with real packets.
 // Options and exit codes: lab/usage.ts (what `npm run lab -- --help` prints; docs/lab.md shows it).
+// First: on an unsupported Node, stop before any module that needs a newer one loads.
+import "../lib/supportedNode";
 import * as fs from "fs";
 import * as path from "path";
 import { exitWhenFlushed, writeAll } from "../check/report/output";

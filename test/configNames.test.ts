@@ -91,7 +91,7 @@ describe("config: expiresAt in the past (issue 20)", function () {
 
     it("warns before anything is created when expiresAt has passed, and stays quiet for a later time or never", function () {
         expect(parseLabConfig({ expiresAt: "2026-12-06T19:59:59Z" }, { today: NOW }).warnings).to.deep.equal([
-            "expiresAt: 2026-12-06T19:59:59Z is already past (now 2026-12-06T20:00:00Z), so the resource group's tag marks it due for teardown as soon as it exists; set a later time (pulumi config set expiresAt 2026-11-27T18:00:00Z) or never.",
+            "expiresAt: 2026-12-06T19:59:59Z is already past (now 2026-12-06T20:00:00Z), so the resource group's tag marks it due for teardown as soon as it exists; set a later time (pulumi config set expiresAt 2026-12-07T00:00:00Z) or never.",
         ]);
         expect(parseLabConfig({ expiresAt: "2026-12-06T20:00:01Z" }, { today: NOW }).warnings).to.deep.equal([]);
         expect(parseLabConfig({ expiresAt: "never" }, { today: NOW }).warnings).to.deep.equal([]);

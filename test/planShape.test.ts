@@ -27,7 +27,7 @@ describe("check plan from stack outputs", function () {
     it("refuses what is not a plan at all, naming the first missing field", function () {
         expect(() => parseCheckPlan("plan")).to.throw(`checkPlan must be an object (got "plan")${UPGRADE}`);
         expect(() => parseCheckPlan(null)).to.throw(`checkPlan must be an object (got null)${UPGRADE}`);
-        expect(() => parseCheckPlan({})).to.throw("checkPlan.namespace must be a non-empty string");
+        expect(() => parseCheckPlan({})).to.throw("checkPlan.namespace must be a Kubernetes name (is not a string; got nothing)");
         expect(() => parseCheckPlan({ ...PLAN, strict: "yes" })).to.throw("checkPlan.strict must be true or false");
         expect(() => parseCheckPlan({ ...PLAN, targets: {} })).to.throw("checkPlan.targets must be a list");
         expect(() => parseCheckPlan({ ...PLAN, receiver: { ...PLAN.receiver, port: "8080" } })).to.throw('checkPlan.receiver.port must be a port number from 1 to 65535 (got "8080")');
@@ -46,15 +46,24 @@ describe("check plan from stack outputs", function () {
             [{ ...PLAN, egress: [{ ...PLAN.egress[0], destinationCidrs: [""] }] }, 'checkPlan.egress[0].destinationCidrs[0] must be a non-empty string (got "")'],
             [{ ...PLAN, targets: [noPath] }, 'checkPlan.targets[0].path must be one of "internal", "public" (got nothing)'],
             [{ ...PLAN, targets: [{ ...PLAN.targets[0], externalTrafficPolicy: "local" }] }, 'checkPlan.targets[0].externalTrafficPolicy must be one of "Cluster", "Local" (got "local")'],
-            [{ ...PLAN, assigner: { namespace: "egress-gateway-system" } }, "checkPlan.assigner.name must be a non-empty string (got nothing)"],
+            [{ ...PLAN, assigner: { namespace: "egress-gateway-system" } }, "checkPlan.assigner.name must be a Kubernetes name (is not a string; got nothing)"],
             [{ ...PLAN, receiver: { ...PLAN.receiver, servicePort: 70000 } }, "checkPlan.receiver.servicePort must be a port number from 1 to 65535 (got 70000)"],
-            [{ ...PLAN, clients: [{ name: "x".repeat(100), label: 5 }] }, "checkPlan.clients[0].label must be a label object"],
+            [{ ...PLAN, clients: [{ name: "x", label: 5 }] }, "checkPlan.clients[0].label must be a label object"],
+            // Names go to the API server: refused here, not as an API error mid-run.
+            [{ ...PLAN, clients: [{ ...PLAN.clients[0], name: "x;rm" }] }, 'checkPlan.clients[0].name must be a Kubernetes name (has name "x;rm"; allowed: 1-63 lower-case letters'],
+            [{ ...PLAN, clients: [{ ...PLAN.clients[0], name: "x".repeat(64) }] }, "checkPlan.clients[0].name must be a Kubernetes name"],
+            [{ ...PLAN, captureNamespace: "$(id)" }, 'checkPlan.captureNamespace must be a Kubernetes name (has name "$(id)"'],
+            [{ ...PLAN, targets: [{ ...PLAN.targets[0], service: "Receiver" }] }, "checkPlan.targets[0].service must be a Kubernetes name"],
+            [{ ...PLAN, egress: [{ ...PLAN.egress[0], policy: "a b" }] }, "checkPlan.egress[0].policy must be a Kubernetes object name"],
+            // No probes would make no rows, which would read as every row passed.
+            [{ ...PLAN, clients: [] }, "checkPlan.clients must list at least 1 (got [])"],
+            [{ ...PLAN, targets: [] }, "checkPlan.targets must list at least 1 (got [])"],
         ];
         for (const [plan, message] of cases) {
             expect(() => parseCheckPlan(plan)).to.throw(message);
         }
         // A long value is shown cut short.
-        expect(() => parseCheckPlan({ ...PLAN, namespace: ["n".repeat(100)] })).to.throw(`checkPlan.namespace must be a non-empty string (got ["${"n".repeat(55)}...)`);
+        expect(() => parseCheckPlan({ ...PLAN, namespace: ["n".repeat(100)] })).to.throw(`checkPlan.namespace must be a Kubernetes name (is not a string; got ["${"n".repeat(55)}...)`);
         // The one optional field: a config without domains exports none.
         expect(parseCheckPlan(JSON.parse(JSON.stringify(checkPlan(parseLabConfig({ fqdnAllowedDomains: [], fqdnBlockedDomains: [] })))))).to.not.have.property("domains");
     });

@@ -28,8 +28,10 @@ export function expiresAtWarning(expiresAt: string, now: Date): string | undefin
     if (expiresAt === "never" || Date.parse(expiresAt) > now.getTime()) {
         return undefined;
     }
-    const nowText = now.toISOString().replace(/\.\d{3}Z$/, "Z");
-    return `expiresAt: ${expiresAt} is already past (now ${nowText}), so the resource group's tag marks it due for teardown as soon as it exists; set a later time (pulumi config set expiresAt 2026-11-27T18:00:00Z) or never.`;
+    const utc = (time: Date): string => time.toISOString().replace(/\.\d{3}Z$/, "Z");
+    // The example is four hours from now, so it is never itself in the past.
+    const later = utc(new Date(now.getTime() + 4 * 3600_000));
+    return `expiresAt: ${expiresAt} is already past (now ${utc(now)}), so the resource group's tag marks it due for teardown as soon as it exists; set a later time (pulumi config set expiresAt ${later}) or never.`;
 }
 
 export function readCheck(reader: Reader, problems: Problems, warnings: string[], now: Date): CheckReads | undefined {
