@@ -7,6 +7,7 @@ import * as path from "path";
 import { labBenchText, readLabBench } from "../bench/record";
 import { CHECK_USAGE } from "../check/usage";
 import { outputsTable } from "../components/egressLabOutputs";
+import { failoverPlan } from "../experiment/failover/plans";
 import { EXPERIMENT_USAGE } from "../experiment/usage";
 import { LAB_USAGE } from "../lab/usage";
 import { parseLabConfig } from "../lib/config";
@@ -60,6 +61,14 @@ export function costTable(): string {
     ].join("\n");
 }
 
+/** The AKS failover plans' bounds, as the runner prices them (experiment/failover/plans.ts). */
+export function failoverBoundsText(): string {
+    const config = parseLabConfig({ gatewayNodeCount: 2 });
+    const active = { node: "gw-0", resourceGroup: "mc", scaleSet: "vmss", instanceId: "0" };
+    const min = (id: "label-removed" | "node-deleted" | "vm-deallocated"): number => Math.ceil(failoverPlan(id, { config, active, next: "gw-1" }).boundSeconds / 60);
+    return `At most ${min("label-removed")} min for the label removal, ${min("node-deleted")} min for the Node deletion and ${min("vm-deallocated")} min for the deallocation (default config, two gateway nodes).`;
+}
+
 export const BLOCKS: readonly GeneratedBlock[] = [
     { file: "docs/lab.md", name: "usage", render: () => usageBlock(LAB_USAGE) },
     { file: "docs/check.md", name: "usage", render: () => usageBlock(CHECK_USAGE) },
@@ -68,6 +77,7 @@ export const BLOCKS: readonly GeneratedBlock[] = [
     { file: "README.md", name: "cost", render: costTable },
     { file: "README.md", name: "bench", render: () => labBenchText(readLabBench()) },
     { file: "docs/lab.md", name: "bench", render: () => labBenchText(readLabBench()) },
+    { file: "docs/failover.md", name: "failover-bounds", render: failoverBoundsText },
 ];
 
 /** Every file's wanted text, from its current text. */

@@ -21,7 +21,7 @@ const WAITS = { serviceAddressSeconds: 1, podReadySeconds: 1, egressPolicySecond
 async function preflight(fake: FakeEgressGateway, k8sNodes = agentsAndNodes(fake.nodes)): Promise<{ lines: string[]; error?: string }> {
     const lines: string[] = [];
     try {
-        await waitForEgressPolicies(fake, plan, WAITS, k8sNodes.agents, clients, k8sNodes.nodes, (l) => lines.push(l), 1);
+        await waitForEgressPolicies(fake, plan, WAITS, k8sNodes.agents, clients, k8sNodes.nodes, k8sNodes.ciliumNodes, (l) => lines.push(l), 1);
         return { lines };
     } catch (error) {
         return { lines, error: (error as Error).message };
@@ -93,6 +93,15 @@ describe("Cilium egress map", function () {
         const { lines, error } = await preflight(fake);
         expect(error).to.equal(undefined);
         expect(lines[0]).to.equal("2 nodes carry egress-gateway=true; Cilium uses the first by name, aks-gw-vmss000001, and the egress IP is expected only there (not on aks-gw-vmss000002)");
+    });
+
+    it("picks the gateway from the CiliumNodes' labels, as Cilium does, when a Node's labels differ", async function () {
+        // The Node aks-gw-0 lost the label, its CiliumNode still has it: Cilium keeps aks-gw-0.
+        const nodes = [node("aks-sys-0", "10.10.0.4", false), node("aks-gw-0", "10.10.8.4", true, EGRESS_IPS), node("aks-gw-1", "10.10.8.5", true)];
+        const fake = new FakeEgressGateway("1.19", nodes, policies());
+        const { lines, error } = await preflight(fake, agentsAndNodes(nodes, { "aks-gw-0": {} }));
+        expect(error).to.equal(undefined);
+        expect(lines.pop()).to.equal("egress policies are programmed in 3 Cilium agent(s), gateway aks-gw-0 (10.10.8.4)");
     });
 
     it("decodes Not Found (no node matches the policy's selector) and Excluded CIDR into what they mean", function () {

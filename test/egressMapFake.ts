@@ -103,10 +103,15 @@ export class FakeEgressGateway implements EgressPort {
     }
 }
 
-/** The agent pod on each node and the Kubernetes Nodes, as the preflight lists them. */
-export function agentsAndNodes(nodes: readonly FakeNode[]): { agents: k8s.V1Pod[]; nodes: k8s.V1Node[] } {
+/**
+ * The agent pod on each node, the Kubernetes Nodes and the CiliumNodes, as the preflight lists
+ * them. The fake's labels are the CiliumNodes' (what the agents select from); `nodeLabels`
+ * overrides a Node's, which can differ while the agent has not synced them (cilium/cilium#41547).
+ */
+export function agentsAndNodes(nodes: readonly FakeNode[], nodeLabels: Readonly<Record<string, Record<string, string>>> = {}): { agents: k8s.V1Pod[]; nodes: k8s.V1Node[]; ciliumNodes: { name: string; labels: Record<string, string> }[] } {
     return {
+        ciliumNodes: nodes.map((n) => ({ name: n.name, labels: { ...n.labels } })),
         agents: nodes.map((n) => ({ metadata: { name: `cilium-${n.name}` }, spec: { nodeName: n.name, containers: [] } })),
-        nodes: nodes.map((n) => ({ metadata: { name: n.name, labels: { ...n.labels } }, status: { addresses: [{ type: "InternalIP", address: n.ip }] } })),
+        nodes: nodes.map((n) => ({ metadata: { name: n.name, labels: { ...(nodeLabels[n.name] ?? n.labels) } }, status: { addresses: [{ type: "InternalIP", address: n.ip }] } })),
     };
 }

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { cluster } from "../check/k8s/clients";
+import { boundedCall, cluster } from "../check/k8s/clients";
 import { azureCompute } from "../experiment/failover/azureAdapter";
 import { gatewayInstanceOf, kubernetesCluster } from "../experiment/failover/kubeAdapter";
 import type { GatewayInstance } from "../experiment/failover/plans";
@@ -35,6 +35,10 @@ describe("failover on AKS: the Kubernetes adapter (client-node against a stand-i
             if (req.url === "/apis/cilium.io/v2/ciliumnodes") {
                 return answer(200, { apiVersion: "cilium.io/v2", kind: "CiliumNodeList", items: [{ metadata: { name: N0, labels: { [LABEL.key]: LABEL.value } } }] });
             }
+            if (req.url?.startsWith("/api/v1/namespaces/egress-gateway-system/pods?")) {
+                // The node's assigner pod, Ready (a PodList as the API server answers a list).
+                return answer(200, { apiVersion: "v1", kind: "PodList", items: [{ metadata: { name: "egress-ip-assigner-x" }, status: { conditions: [{ type: "Ready", status: "True" }] } }] });
+            }
             if (req.url?.startsWith("/api/v1/nodes/") && !nodes.has(name)) {
                 return answer(404, notFound("nodes", name));
             }
@@ -49,7 +53,7 @@ describe("failover on AKS: the Kubernetes adapter (client-node against a stand-i
 
     before(async function () {
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        port = kubernetesCluster(cluster("A", kubeconfig(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+        port = kubernetesCluster(cluster("A", kubeconfig(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)), { namespace: "egress-gateway-system", name: "egress-ip-assigner" });
     });
     after(() => new Promise((resolve) => server.close(resolve)));
     beforeEach(() => void seen.splice(0));
@@ -73,6 +77,18 @@ describe("failover on AKS: the Kubernetes adapter (client-node against a stand-i
         const again = await port.deleteNode(N0).catch((e: Error) => e);
         expect((again as Error).message).to.equal(`cluster A: delete Node ${N0}: not found (404)`);
         expect(seen.filter((s) => s.method === "DELETE").map((s) => s.url)).to.deep.equal([`/api/v1/nodes/${N0}`, `/api/v1/nodes/${N0}`]);
+    });
+
+    it("reads the assigner's pod on one node, re-applies a policy with a merge patch of an annotation, and bounds a call", async function () {
+        expect(await port.assignerReady(N0)).to.equal(true);
+        await port.reapplyPolicy("egress-app-client1");
+        const [list, patch] = seen;
+        expect(decodeURIComponent(list.url)).to.equal(`/api/v1/namespaces/egress-gateway-system/pods?fieldSelector=spec.nodeName=${N0}&labelSelector=app=egress-ip-assigner`);
+        expect([patch.method, patch.url, patch.contentType]).to.deep.equal(["PATCH", "/apis/cilium.io/v2/ciliumegressgatewaypolicies/egress-app-client1", "application/merge-patch+json"]);
+        expect(JSON.parse(patch.body).metadata.annotations).to.have.key("egress-lab/reselect-at");
+        const c = cluster("A", kubeconfig("http://127.0.0.1:1"));
+        const late = await boundedCall(c, "list Nodes", () => new Promise<never>(() => undefined), 0.01).catch((e: Error) => e);
+        expect((late as Error).message).to.equal("cluster A: list Nodes: list Nodes took longer than 0.01 s");
     });
 
     it("reads the scale-set VM from the Node's providerID, and refuses one that is not a scale-set VM", function () {

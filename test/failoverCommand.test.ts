@@ -19,6 +19,8 @@ const RAW = { gatewayNodeCount: "2" };
 const config = parseLabConfig(RAW);
 const LABEL = config.gateway.nodeLabel;
 const EGRESS_IP = config.egress.mappings[0].egressIp;
+/** A node that came back gets its policies re-applied (experiment/failover/plans.ts). */
+const REAPPLIED = config.egress.mappings.map((m) => `re-apply ${m.policyName}`);
 const [N0, N1] = ["aks-egressgw-12345678-vmss000000", "aks-egressgw-12345678-vmss000001"];
 const OUTPUTS = {
     kubeconfigA: "apiVersion: v1 (secret A)",
@@ -48,7 +50,7 @@ class FakeEnv implements FailoverEnv {
         gcPolls = 2,
         private readonly baselineFails = false,
     ) {
-        this.aks = new FakeAks({ [LABEL.key]: LABEL.value }, [N0, N1], gcPolls);
+        this.aks = new FakeAks({ [LABEL.key]: LABEL.value }, [N0, N1], gcPolls, 2, Object.fromEntries(config.egress.mappings.map((m) => [m.policyName, m.egressIp])));
         this.cluster = this.aks;
         this.compute = this.aks;
     }
@@ -102,8 +104,10 @@ describe("npm run experiment -- --failover (fakes)", function () {
             `patch CiliumNode ${N0} egress-gateway=true`,
             `delete Node ${N0}`,
             "restart 0",
+            ...REAPPLIED,
             "deallocate 0",
             "start 0",
+            ...REAPPLIED,
         ]);
         expect(env.log.filter((l) => l.startsWith("close"))).to.have.length(3);
         expect(env.log.at(-1)).to.equal("cleanup");
@@ -149,7 +153,7 @@ describe("npm run experiment -- --failover (fakes)", function () {
         // node-deleted: the Node is gone, the executor polls for its CiliumNode to go, and SIGTERM comes.
         env.onSleep = () => void (!sent && env.aks.calls.includes(`delete Node ${N0}`) && (sent = true) && s.interrupt.request("SIGTERM"));
         const code = await s.run();
-        expect(env.aks.calls.slice(4)).to.deep.equal([`delete Node ${N0}`, "restart 0"]);
+        expect(env.aks.calls.slice(4)).to.deep.equal([`delete Node ${N0}`, "restart 0", ...REAPPLIED]);
         expect(env.aks.nodes.get(N0)?.ready).to.equal(true);
         // The signal's cleanup came before the window closed; the run's own at the end.
         expect(env.log.slice(2)).to.deep.equal(["open node-deleted for 212 s", "cleanup", "close node-deleted", "cleanup"]);

@@ -10,9 +10,17 @@
 // - a started VM's kubelet registers its Node if it is missing (kubelet --register-node, default
 //   true) with the pool's labels, and the Cilium agent creates the CiliumNode from it;
 // - Azure refuses to restart a deallocated VM: 409 OperationNotAllowed.
+// - The egress IPs: the assigner adds the /32s at run time (lib/kube/egress.ts), so a rebooted or
+//   re-registered node has none until its DaemonSet pod, scheduled once the node is Ready, runs
+//   and turns Ready. At 1.19/1.20 the gateway's agent derives the egress IP only on a policy,
+//   CiliumNode or sync event (pkg/egressgateway/manager.go reconcileLocked) and keeps 0.0.0.0
+//   when the IP is on no interface then (deriveFromPolicyGatewayConfig, EgressIPNotFoundIPv4);
+//   the docs' fix is to re-apply the policy (egress-gateway.rst). Every other agent shows 0.0.0.0
+//   (policy.go regenerateGatewayConfig). An exec into a pod on a stopped VM fails at the
+//   kubelet (the API server proxies exec to it on port 10250).
 import type { FailoverCluster, FailoverCompute } from "../experiment/failover/execute";
 import type { GatewayInstance } from "../experiment/failover/plans";
-import type { GatewayCandidate } from "../lib/cilium/gatewaySelection";
+import { GatewayCandidate, selectGateway } from "../lib/cilium/gatewaySelection";
 import type { Label } from "../lib/labels";
 
 export class HttpError extends Error {
@@ -29,6 +37,10 @@ interface Vm {
     power: "running" | "deallocated";
     /** Polls left until a deallocated VM's Node reads NotReady. */
     notReadyIn: number;
+    /** The assigner's /32s are on the node's interface. */
+    ipsHeld: boolean;
+    /** Polls of the assigner's readiness left until its pod on a booted node is Ready. */
+    assignerIn: number;
 }
 
 export class FakeAks implements FailoverCluster, FailoverCompute {
@@ -37,6 +49,8 @@ export class FakeAks implements FailoverCluster, FailoverCompute {
     readonly vms = new Map<string, Vm>();
     readonly calls: string[] = [];
     private readonly gcPending = new Map<string, number>();
+    /** The egress IP the gateway's agent derived per policy when it last evaluated it. */
+    private readonly derived = new Map<string, string>();
 
     constructor(
         readonly poolLabels: Record<string, string>,
@@ -44,9 +58,13 @@ export class FakeAks implements FailoverCluster, FailoverCompute {
         /** Polls until the garbage collector removes an orphaned CiliumNode; Infinity: never. */
         readonly gcPolls = 2,
         readonly notReadyPolls = 2,
+        /** The CiliumEgressGatewayPolicies: name to egress IP. */
+        readonly policies: Readonly<Record<string, string>> = {},
+        /** Polls until the assigner's pod on a booted node is Ready. */
+        readonly assignerPolls = 2,
     ) {
         names.forEach((node, i) => {
-            this.vms.set(String(i), { node, power: "running", notReadyIn: 0 });
+            this.vms.set(String(i), { node, power: "running", notReadyIn: 0, ipsHeld: true, assignerIn: 0 });
             this.register(node);
         });
     }
@@ -54,6 +72,24 @@ export class FakeAks implements FailoverCluster, FailoverCompute {
     private register(node: string): void {
         this.nodes.set(node, { labels: { ...this.poolLabels }, ready: true });
         this.ciliumNodes_.set(node, { labels: { ...this.poolLabels }, owner: node });
+        this.derive();
+    }
+
+    private vmOf(node: string): Vm | undefined {
+        return [...this.vms.values()].find((v) => v.node === node);
+    }
+
+    private gateway(): string | undefined {
+        const label = Object.entries(this.poolLabels).map(([key, value]) => ({ key, value }))[0];
+        return label && selectGateway([...this.ciliumNodes_.entries()].map(([name, n]) => ({ name, labels: n.labels })), label)?.name;
+    }
+
+    /** A policy, CiliumNode or sync event: the gateway's agent looks for each egress IP on its interfaces now. */
+    private derive(): void {
+        const vm = this.vmOf(this.gateway() ?? "");
+        for (const [policy, ip] of Object.entries(this.policies)) {
+            this.derived.set(policy, vm?.power === "running" && vm.ipsHeld ? ip : "0.0.0.0");
+        }
     }
 
     private vm(instance: GatewayInstance): Vm {
@@ -83,6 +119,9 @@ export class FakeAks implements FailoverCluster, FailoverCompute {
         } else {
             delete target.labels[label.key];
         }
+        if (object === "CiliumNode") {
+            this.derive();
+        }
     }
 
     async nodeReady(name: string): Promise<boolean | undefined> {
@@ -100,6 +139,7 @@ export class FakeAks implements FailoverCluster, FailoverCompute {
             if (left <= 1) {
                 this.ciliumNodes_.delete(name);
                 this.gcPending.delete(name);
+                this.derive();
             } else {
                 this.gcPending.set(name, left - 1);
             }
@@ -131,13 +171,48 @@ export class FakeAks implements FailoverCluster, FailoverCompute {
     }
 
     private boot(vm: Vm): void {
+        // A reboot loses the /32s; the assigner adds them again once its pod runs.
+        vm.ipsHeld = false;
+        vm.assignerIn = this.assignerPolls;
         const node = this.nodes.get(vm.node);
         if (node) {
             node.ready = true;
+            // The restarted agent's sync event.
+            this.derive();
         } else {
             this.gcPending.delete(vm.node);
             this.register(vm.node);
         }
+    }
+
+    async assignerReady(node: string): Promise<boolean> {
+        const vm = this.vmOf(node);
+        if (!this.nodes.get(node)?.ready || vm?.power !== "running") {
+            return false;
+        }
+        if (!vm.ipsHeld && --vm.assignerIn <= 0) {
+            vm.ipsHeld = true;
+        }
+        return vm.ipsHeld;
+    }
+
+    async reapplyPolicy(policy: string): Promise<void> {
+        this.calls.push(`re-apply ${policy}`);
+        if (!(policy in this.policies)) {
+            throw new HttpError(404, `ciliumegressgatewaypolicies.cilium.io "${policy}" not found`);
+        }
+        this.derive();
+    }
+
+    async egressIps(node: string): Promise<string[]> {
+        if (!this.nodes.has(node)) {
+            throw new Error(`no Cilium agent on ${node}`);
+        }
+        if (this.vmOf(node)?.power !== "running") {
+            throw new HttpError(500, `error dialing backend: dial tcp ${node}:10250: i/o timeout`);
+        }
+        const onGateway = this.gateway() === node;
+        return Object.keys(this.policies).map((p) => (onGateway ? (this.derived.get(p) ?? "0.0.0.0") : "0.0.0.0"));
     }
 }
 

@@ -22,7 +22,9 @@ function ports(fake: FakeAks, approve = true, clock = { t: 0 }): FailoverPorts {
     };
 }
 
-const fresh = (gcPolls = 2): FakeAks => new FakeAks({ [LABEL.key]: LABEL.value }, [N0, N1], gcPolls);
+const POLICIES = Object.fromEntries(config.egress.mappings.map((m) => [m.policyName, m.egressIp]));
+const EGRESS_IPS = config.egress.mappings.map((m) => m.egressIp);
+const fresh = (gcPolls = 2): FakeAks => new FakeAks({ [LABEL.key]: LABEL.value }, [N0, N1], gcPolls, 2, POLICIES);
 
 describe("failover on AKS: plans", function () {
     it("gives every trigger a restore, a time bound and a price before it starts", function () {
@@ -32,7 +34,11 @@ describe("failover on AKS: plans", function () {
             expect(plan.boundSeconds, id).to.be.greaterThan(0);
             expect(plan.priceCents, id).to.be.greaterThan(0);
         }
-        expect(planFor("node-deleted").boundSeconds).to.equal(30 + 60 + 32 + 30 + 600 + 32);
+        // API calls 30 s each, compute operations 600 s (the adapters' bounds), waits their own.
+        const reapply = 30 * config.egress.mappings.length;
+        expect(planFor("node-deleted").boundSeconds).to.equal(30 + 60 + 32 + 600 + 600 + 32 + 180 + reapply + 60);
+        expect(planFor("vm-deallocated").boundSeconds).to.equal(600 + 120 + 32 + 600 + 600 + 32 + 180 + reapply + 60);
+        expect(planFor("label-removed").boundSeconds).to.equal(30 + 30 + 32 + 30 + 30 + 32);
         expect(planFor("pool-upgrade").asksFirst).to.equal(true);
         // The upgrade adds a surge node for its duration, so it costs more per second.
         expect(planFor("pool-upgrade").priceCents / planFor("pool-upgrade").boundSeconds).to.be.greaterThan(planFor("label-removed").priceCents / planFor("label-removed").boundSeconds);
@@ -52,7 +58,32 @@ describe("failover on AKS: plans against fakes that behave as Kubernetes and Azu
             `restart aks-egressgw-12345678-vmss/0`,
             `reached {"what":"node-ready","node":"${N0}","ready":true} (Ready)`,
             `reached {"what":"selected","node":"${N0}"} (selected ${N0})`,
+            `reached {"what":"assigner-ready","node":"${N0}"} (assigner Ready)`,
+            `re-applied ${Object.keys(POLICIES).join(", ")}`,
+            `reached {"what":"egress-ip","node":"${N0}","egressIps":${JSON.stringify(EGRESS_IPS)}} (egress IPs ${[...EGRESS_IPS].sort().join(", ")})`,
         ]);
+    });
+
+    it("a gateway that comes back is selected with egress IP 0.0.0.0 until its assigner is Ready and the policies are re-applied", async function () {
+        for (const id of ["node-deleted", "vm-deallocated"] as const) {
+            const fake = fresh();
+            const plan = planFor(id);
+            // The restore without the re-apply: the map keeps 0.0.0.0 however long it waits.
+            const withoutReapply = { ...plan, restore: plan.restore.filter((s) => s.kind !== "reapply-policies") };
+            const run = await executePlan(withoutReapply, ports(fake));
+            expect(run.failures, id).to.deep.equal([`restore: waited 60 s for {"what":"egress-ip","node":"${N0}","egressIps":${JSON.stringify(EGRESS_IPS)}}; last seen: egress IPs 0.0.0.0`]);
+            expect(await fake.assignerReady(N0), id).to.equal(true);
+            expect(await fake.egressIps(N1), id).to.deep.equal(EGRESS_IPS.map(() => "0.0.0.0"));
+            await fake.reapplyPolicy(Object.keys(POLICIES)[0]);
+            expect(await fake.egressIps(N0), id).to.deep.equal(EGRESS_IPS);
+            expect((await executePlan(plan, ports(fresh()))).failures, id).to.deep.equal([]);
+        }
+    });
+
+    it("a node that was up when selected already holds the IPs: the next gateway shows them at once", async function () {
+        const fake = fresh();
+        await executePlan({ ...planFor("node-deleted"), restore: [] }, ports(fake));
+        expect(await fake.egressIps(N1)).to.deep.equal(EGRESS_IPS);
     });
 
     it("label removed: both objects lose and regain it", async function () {
@@ -68,14 +99,14 @@ describe("failover on AKS: plans against fakes that behave as Kubernetes and Azu
         const run = await executePlan(planFor("vm-deallocated"), ports(fake));
         expect(run.failures).to.deep.equal([]);
         expect(run.events.map((e) => e.what)).to.include(`reached {"what":"selected","node":"${N0}"} (selected ${N0})`);
-        expect(fake.calls).to.deep.equal(["deallocate 0", "start 0"]);
+        expect(fake.calls).to.deep.equal(["deallocate 0", "start 0", ...Object.keys(POLICIES).map((p) => `re-apply ${p}`)]);
     });
 
     it("reports a missed bound and still restores", async function () {
         const fake = fresh(Infinity);
         const run = await executePlan(planFor("node-deleted"), ports(fake));
         expect(run.failures).to.deep.equal([`waited 60 s for {"what":"ciliumnode-absent","node":"${N0}"}; last seen: present`]);
-        expect(fake.calls).to.deep.equal([`delete Node ${N0}`, "restart 0"]);
+        expect(fake.calls).to.deep.equal([`delete Node ${N0}`, "restart 0", ...Object.keys(POLICIES).map((p) => `re-apply ${p}`)]);
         expect(fake.nodes.has(N0)).to.equal(true);
     });
 

@@ -87,7 +87,7 @@ describe("failover on AKS: the capture and prober pods (client-node against a st
         expect([cap.spec?.nodeName, cap.spec?.hostNetwork, cap.spec?.activeDeadlineSeconds, cap.spec?.containers[0].securityContext?.capabilities?.add]).to.deep.equal(["aks-b-0", true, 90, ["NET_RAW"]]);
         expect(cap.metadata?.labels).to.deep.equal({ "egress-lab/component": "capture", "egress-lab/run": "failover-x-label-removed" });
         expect(cap.spec?.containers[0].command?.at(-1)).to.equal("tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and ((dst host 10.20.0.100 and dst port 80))");
-        const prober = await startProber(a, { name: "failover-x-label-removed", namespace: "demo", runId: "failover-x", egressLabel: { key: "app", value: "curl" }, host: "10.20.0.100", port: 80, longLived: 3, seconds: 60, script: "0" }, probers);
+        const prober = await startProber(a, { name: "failover-x-label-removed", namespace: "demo", runId: "failover-x", egressLabel: { key: "app", value: "curl" }, avoidNodeLabel: { key: "egress-gateway", value: "true" }, host: "10.20.0.100", port: 80, longLived: 3, seconds: 60, script: "0" }, probers);
         expect([prober.ip, probers.size, captures.size]).to.deep.equal(["10.10.1.7", 1, 1]);
 
         await deleteWindowPods(probers, captures, 5);

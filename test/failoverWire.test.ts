@@ -81,5 +81,11 @@ describe("failover on AKS: a trigger's restore by hand", function () {
             "az vmss start --resource-group mc_rg --name aks-egressgw-1-vmss --instance-ids 0",
             `kubectl wait --for=condition=Ready=true node/${active.node} --timeout=600s`,
         ]);
+        // A node that came back: its assigner's pod, the policies re-applied, the egress IPs in its agent's map.
+        expect(vm.restore.map(stepCommand).slice(3)).to.deep.equal([
+            `kubectl -n egress-gateway-system wait pod -l app=egress-ip-assigner --field-selector spec.nodeName=${active.node} --for=condition=Ready --timeout=180s`,
+            config.egress.mappings.map((m) => `kubectl annotate ciliumegressgatewaypolicy ${m.policyName} egress-lab/reselect-at="$(date -u +%FT%TZ)" --overwrite`).join("\n  "),
+            `kubectl -n kube-system exec $(kubectl -n kube-system get pod -l k8s-app=cilium --field-selector spec.nodeName=${active.node} -o name) -c cilium-agent -- cilium-dbg bpf egress list  # until EgressIP shows ${config.egress.mappings.map((m) => m.egressIp).join(", ")}, not 0.0.0.0`,
+        ]);
     });
 });

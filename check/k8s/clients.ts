@@ -1,6 +1,7 @@
 // The two clusters' API clients, built from kubeconfig strings, and what a failed call means.
 // Kubeconfigs come in as strings and are never logged or put on a command line.
 import * as k8s from "@kubernetes/client-node";
+import { within } from "../core/deadline";
 
 export interface Cluster {
     readonly label: string;
@@ -75,6 +76,25 @@ export async function call<T>(c: Cluster, what: string, fn: () => Promise<T>): P
     } catch (error) {
         throw describeApiError(error, what, c.label);
     }
+}
+
+/**
+ * As call, but failing after `seconds`: client-node 1.4.0 fetches with no timeout unless given a
+ * signal (dist/gen/http/isomorphic-fetch.js), so a stalled API server would otherwise hold the
+ * caller forever. The request itself is not aborted.
+ */
+export function boundedCall<T>(c: Cluster, what: string, fn: () => Promise<T>, seconds: number): Promise<T> {
+    return call(c, what, () => within(fn(), seconds, what));
+}
+
+/** CiliumNode: cilium.io/v2, cluster-scoped (pkg/k8s/apis/cilium.io/v2 CiliumNode, +kubebuilder:resource:scope=Cluster). */
+export const CILIUM_NODES = { group: "cilium.io", version: "v2", plural: "ciliumnodes" } as const;
+
+/** The CiliumNodes' names and labels: what Cilium selects a gateway from (cilium/cilium#41547). */
+export async function listCiliumNodes(c: Cluster, seconds?: number): Promise<{ name: string; labels: Record<string, string> }[]> {
+    const list = () => c.custom.listClusterCustomObject({ ...CILIUM_NODES }) as Promise<{ items?: { metadata?: k8s.V1ObjectMeta }[] }>;
+    const got = seconds === undefined ? await call(c, "list CiliumNodes", list) : await boundedCall(c, "list CiliumNodes", list, seconds);
+    return (got.items ?? []).map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {} }));
 }
 
 /** Pause between two reads of the API while waiting for something (check/core/poll.ts). */

@@ -5,7 +5,7 @@ import { CheckPlan, clientEgress } from "../core/plan";
 import { poll } from "../core/poll";
 import { ClientFacts, GatewayForwardingRecord, TargetFacts, Topology } from "../model/types";
 import { Label, labelText } from "../../lib/labels";
-import { API_POLL_MS, call, Cluster, describeApiError } from "./clients";
+import { API_POLL_MS, call, Cluster, describeApiError, listCiliumNodes } from "./clients";
 import { egressPort, waitForAssigner, waitForEgressPolicies } from "./egressPreflight";
 import { checkIpForwarding, ForwardingInput } from "./ipForwarding";
 import { Waits } from "./options";
@@ -59,7 +59,7 @@ export async function discover(input: DiscoveryInput, progress: Progress): Promi
             progress("WARNING: no gatewayPool in the input (stack output), so the gateway pool's IP forwarding is not verified");
         }
         await waitForAssigner(a, plan, waits, progress);
-        await waitForEgressPolicies(egressPort(a, waits), plan, waits, agents.items, clients, nodesA.items, progress);
+        await waitForEgressPolicies(egressPort(a, waits), plan, waits, agents.items, clients, nodesA.items, await listCiliumNodes(a), progress);
     }
 
     const targets: TargetFacts[] = [];

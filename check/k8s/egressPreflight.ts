@@ -10,7 +10,7 @@ import { CheckPlan } from "../core/plan";
 import { poll } from "../core/poll";
 import { ClientFacts } from "../model/types";
 import { labelText } from "../../lib/labels";
-import { selectGateway } from "../../lib/cilium/gatewaySelection";
+import { GatewayCandidate, selectGateway } from "../../lib/cilium/gatewaySelection";
 import { API_POLL_MS, call, Cluster } from "./clients";
 import { execIn } from "./exec";
 import { Waits } from "./options";
@@ -71,16 +71,23 @@ export async function waitForEgressPolicies(
     agents: readonly k8s.V1Pod[],
     clients: readonly ClientFacts[],
     nodesA: readonly k8s.V1Node[],
+    ciliumNodes: readonly GatewayCandidate[],
     progress: Progress,
     intervalMs = API_POLL_MS,
 ): Promise<void> {
     const selector = plan.gatewayNodeLabel;
-    const candidates = nodesA.map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {}, node: n }));
+    // Cilium selects from CiliumNodes, whose labels can lag the Node's (cilium/cilium#41547); the
+    // gateway's IP is its Node's InternalIP.
+    const candidates = [...ciliumNodes];
     const chosen = selectGateway(candidates, selector);
     if (!chosen) {
         throw new Error(`cluster A: no node carries ${labelText(selector)}, so Cilium finds no gateway ("Not Found") and drops the policies' traffic; is the gateway pool up?`);
     }
-    const gateway = { node: chosen.name, ip: internalIp(chosen.node), label: labelText(selector) };
+    const node = nodesA.find((n) => n.metadata?.name === chosen.name);
+    if (!node) {
+        throw new Error(`cluster A: Cilium's gateway is the CiliumNode ${chosen.name}, but there is no Node of that name`);
+    }
+    const gateway = { node: chosen.name, ip: internalIp(node), label: labelText(selector) };
     const others = candidates.filter((c) => c !== chosen && c.labels[selector.key] === selector.value).map((c) => c.name);
     if (others.length > 0) {
         progress(`${others.length + 1} nodes carry ${gateway.label}; Cilium uses the first by name, ${gateway.node}, and the egress IP is expected only there (not on ${others.join(", ")})`);

@@ -5,7 +5,6 @@ import { cluster, Cluster } from "../../check/k8s/clients";
 import { parseForwardingInput } from "../../check/k8s/ipForwarding";
 import { CheckPlan } from "../../check/core/plan";
 import { parseCheckPlan } from "../../check/core/planShape";
-import { call } from "../../check/k8s/clients";
 import { authSettings, credentialMethod } from "../../lib/azure/auth";
 import { azureFailoverCompute } from "./azureAdapter";
 import { deleteWindowPods, PROBER_START_SECONDS, receiverTarget, RunningProber, startProber, sweepProbers, timelinePorts } from "./aksSession";
@@ -56,7 +55,7 @@ export async function connectAks(input: FailoverStackInput, runId: string, env: 
     const a: Cluster = cluster("A", input.kubeconfigA);
     const b: Cluster = cluster("B", input.kubeconfigB);
     const { plan } = input;
-    const failoverCluster = kubernetesCluster(a);
+    const failoverCluster = kubernetesCluster(a, plan.assigner);
     // As azure-native would sign in with this stack's config, then ARM_* variables, then az login.
     const compute = await azureFailoverCompute(input.subscriptionId, credentialMethod(authSettings((key) => input.azureConfig[key], env)));
     await Promise.all([sweepProbers(a, plan.namespace), sweepWireCaptures(b, plan.captureNamespace)]);
@@ -75,13 +74,12 @@ export async function connectAks(input: FailoverStackInput, runId: string, env: 
             const wire = await startWireCapture({ b, namespace: plan.captureNamespace, runId: `${runId}-${id}`, frontend: target, seconds: seconds + PROBER_START_SECONDS }, captures);
             let prober: RunningProber;
             try {
-                prober = await startProber(a, { name: `${runId}-${id}`.slice(0, 63), namespace: plan.namespace, runId, egressLabel: label, host: target.host, port: target.port, longLived: LONG_LIVED, seconds, script }, live);
+                prober = await startProber(a, { name: `${runId}-${id}`.slice(0, 63), namespace: plan.namespace, runId, egressLabel: label, avoidNodeLabel: plan.gatewayNodeLabel, host: target.host, port: target.port, longLived: LONG_LIVED, seconds, script }, live);
             } catch (error) {
                 await wire.close();
                 throw error;
             }
-            const agents = (await call(a, "list Cilium agents", () => a.core.listNamespacedPod({ namespace: "kube-system", labelSelector: "k8s-app=cilium" }))).items;
-            const timeline = pollTimeline(timelinePorts(a, failoverCluster, agents, prober.node, prober.ip), gateways, plan.gatewayNodeLabel, prober.ip, 2000);
+            const timeline = pollTimeline(timelinePorts(a, failoverCluster, prober.node, prober.ip), gateways, plan.gatewayNodeLabel, prober.ip, 2000);
             return {
                 baseline: async (wanted) => {
                     const deadline = Date.now() + BASELINE_SECONDS * 1000;

@@ -3,8 +3,7 @@
 import * as k8s from "@kubernetes/client-node";
 import { parseEgressList } from "../../check/evidence/egressMap";
 import { parseHubbleJson } from "../../check/evidence/hubble";
-import { API_POLL_MS, call, Cluster } from "../../check/k8s/clients";
-import { execIn } from "../../check/k8s/exec";
+import { API_POLL_MS, boundedCall, Cluster } from "../../check/k8s/clients";
 import { followLog } from "../../check/k8s/logStream";
 import { podProblem } from "../../check/k8s/pods";
 import { CheckPlan } from "../../check/core/plan";
@@ -13,13 +12,15 @@ import type { CaptureStop } from "../../check/k8s/capture";
 import { poll } from "../../check/core/poll";
 import { CAPTURE_COMPONENT_LABEL } from "../../lib/kube/capture";
 import type { FailoverCluster } from "./execute";
+import { inAgentOn } from "./kubeAdapter";
+import { BOUNDS } from "./plans";
 import { PROBER_COMPONENT, proberPod, ProberPodInput, proberRecords } from "./proberPod";
 import type { TimelinePorts } from "./timeline";
 
 /** A pod start on AKS: image pull and scheduling; the node image caches the image after the first. */
 export const PROBER_START_SECONDS = 180;
-/** One exec into an agent (egress map, Hubble). */
-const AGENT_EXEC_SECONDS = 10;
+/** Every API call of the failover is bounded as the plans price it. */
+const call = <T>(c: Cluster, what: string, fn: () => Promise<T>): Promise<T> => boundedCall(c, what, fn, BOUNDS.apiCall);
 
 /** Deletes prober pods an earlier, killed run left behind. */
 export async function sweepProbers(a: Cluster, namespace: string): Promise<void> {
@@ -61,7 +62,7 @@ export async function startProber(a: Cluster, input: ProberPodInput, live: Set<(
     const remove = (): Promise<void> =>
         (deleting ??= (async () => {
             follow?.abort();
-            await a.core.deleteNamespacedPod({ name: input.name, namespace: input.namespace, gracePeriodSeconds: 1 }).catch(() => undefined);
+            await call(a, `delete prober pod ${input.name}`, () => a.core.deleteNamespacedPod({ name: input.name, namespace: input.namespace, gracePeriodSeconds: 1 })).catch(() => undefined);
             live.delete(remove);
         })());
     live.add(remove);
@@ -95,25 +96,18 @@ function nodeEventEntries(list: k8s.CoreV1EventList, sinceMs: number): { t: numb
         .map(({ e, t }) => ({ t, what: `event ${e.reason ?? ""} on Node ${e.involvedObject.name ?? ""}: ${e.message ?? ""}`.trim() }));
 }
 
-/** The timeline's reads: A's API through the executor's port, the agent on the prober's node by exec. */
-export function timelinePorts(a: Cluster, cluster: FailoverCluster, agents: readonly k8s.V1Pod[], proberNode: string, proberIp: string): TimelinePorts {
-    const agent = agents.find((p) => p.spec?.nodeName === proberNode)?.metadata?.name;
-    const inAgent = async (command: string[]): Promise<string> => {
-        if (!agent) {
-            throw new Error(`no Cilium agent on ${proberNode}`);
-        }
-        const out = await execIn(a, "kube-system", agent, "cilium-agent", command, AGENT_EXEC_SECONDS);
-        if (out.code !== 0) {
-            throw new Error(`${command.slice(0, 3).join(" ")} exit ${out.code ?? "unknown"}: ${out.stderr.trim().split("\n").pop() ?? ""}`);
-        }
-        return out.stdout;
-    };
+/**
+ * The timeline's reads: A's API through the executor's port; by exec, the egress map of the agent
+ * on a gateway node (only the gateway's own agent shows the egress IP, the others 0.0.0.0,
+ * check/evidence/egressMap.ts) and Hubble in the agent on the prober's node.
+ */
+export function timelinePorts(a: Cluster, cluster: FailoverCluster, proberNode: string, proberIp: string): TimelinePorts {
     return {
         ciliumNodes: () => cluster.ciliumNodes(),
         nodeReady: (name) => cluster.nodeReady(name),
         nodeEvents: async (sinceMs) => nodeEventEntries(await call(a, "list Node events", () => a.core.listEventForAllNamespaces({ fieldSelector: "involvedObject.kind=Node" })), sinceMs),
-        egressMap: async () => parseEgressList(await inAgent(["cilium-dbg", "bpf", "egress", "list", "-o", "json"])),
+        egressMap: async (node) => parseEgressList(await inAgentOn(a, node, ["cilium-dbg", "bpf", "egress", "list", "-o", "json"])),
         // hubble observe flags as check/evidence/hubble.ts uses them, plus --verdict DROPPED (hubble observe --help).
-        drops: async (seconds) => parseHubbleJson(await inAgent(["hubble", "observe", "--from-ip", proberIp, "--verdict", "DROPPED", "--since", `${seconds}s`, "--last", "200", "-o", "json"])),
+        drops: async (seconds) => parseHubbleJson(await inAgentOn(a, proberNode, ["hubble", "observe", "--from-ip", proberIp, "--verdict", "DROPPED", "--since", `${seconds}s`, "--last", "200", "-o", "json"])),
     };
 }

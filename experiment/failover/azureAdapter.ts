@@ -5,7 +5,7 @@
 // when a client is made, as lib/azure/compute.ts does.
 import { azureCredential, CredentialMethod } from "../../lib/azure/auth";
 import type { FailoverCompute } from "./execute";
-import type { GatewayInstance } from "./plans";
+import { BOUNDS, GatewayInstance } from "./plans";
 
 /**
  * The part of the SDK the port uses (virtualMachineScaleSetVMs.deallocate/start/restart), as what
@@ -13,8 +13,8 @@ import type { GatewayInstance } from "./plans";
  */
 export type ScaleSetVms = Record<"deallocate" | "start" | "restart", (resourceGroup: string, scaleSet: string, instanceId: string) => PromiseLike<unknown>>;
 
-/** Bounds one operation: the plan prices every step at 30 s, but Azure may take minutes to start a VM. */
-export const COMPUTE_CALL_SECONDS = 600;
+/** Bounds one operation (Azure may take minutes to start a VM); the plans price each at this bound. */
+export const COMPUTE_CALL_SECONDS = BOUNDS.computeCall;
 
 async function bounded(what: string, operation: PromiseLike<unknown>, seconds: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
@@ -31,7 +31,7 @@ async function bounded(what: string, operation: PromiseLike<unknown>, seconds: n
     }
 }
 
-export function azureCompute(vms: ScaleSetVms, seconds = COMPUTE_CALL_SECONDS): FailoverCompute {
+export function azureCompute(vms: ScaleSetVms, seconds: number = COMPUTE_CALL_SECONDS): FailoverCompute {
     const run = (verb: "deallocate" | "start" | "restart", i: GatewayInstance): Promise<void> =>
         bounded(`${verb} ${i.resourceGroup}/${i.scaleSet}/${i.instanceId}`, vms[verb](i.resourceGroup, i.scaleSet, i.instanceId), seconds);
     return {

@@ -13,7 +13,7 @@ import { CLIENT_SLACK_MS, TRIGGERS, worstRecoveryMs } from "../../lab/failover/t
 import { LabConfig } from "../../lib/config";
 import { Asker, confirm } from "../costPrompt";
 import { executePlan, FailoverCluster, FailoverCompute } from "./execute";
-import { AksTriggerId, failoverPlan, GatewayInstance, planSummary, TriggerPlan } from "./plans";
+import { AksTriggerId, failoverPlan, GatewayInstance, planSummary, stepSeconds, TriggerPlan } from "./plans";
 import { removeRestoreFile, RESTORE_FILE, restoreByHand, writeRestoreFile } from "./restoreByHand";
 import { WireText, wireResult } from "./wire";
 
@@ -77,7 +77,7 @@ export interface FailoverOutcome {
 
 /** The window's length: every step's bound, the baseline and slack. */
 export function windowSeconds(plan: TriggerPlan): number {
-    return BASELINE_SECONDS + 30 + plan.steps.reduce((sum, s) => sum + (s.kind === "wait" ? s.boundSeconds : 30), 0);
+    return BASELINE_SECONDS + 30 + plan.steps.reduce((sum, s) => sum + stepSeconds(s), 0);
 }
 
 /** The documented expectation of an AKS trigger: a deallocated VM is the lab's unreachable node. */

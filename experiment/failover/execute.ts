@@ -12,6 +12,12 @@ export interface FailoverCluster {
     /** The Node's Ready condition; undefined when there is no such Node. */
     nodeReady(name: string): Promise<boolean | undefined>;
     ciliumNodes(): Promise<GatewayCandidate[]>;
+    /** The assigner's pod on the node is Ready (false: none there yet, or not Ready). */
+    assignerReady(node: string): Promise<boolean>;
+    /** Changes an annotation of the CiliumEgressGatewayPolicy, so every agent re-evaluates it. */
+    reapplyPolicy(policy: string): Promise<void>;
+    /** The EgressIP column of the egress map in the node's Cilium agent (cilium-dbg bpf egress list). */
+    egressIps(node: string): Promise<string[]>;
 }
 
 /** The gateway pool's scale-set VMs (Azure SDK, virtualMachineScaleSetVMs). */
@@ -120,6 +126,11 @@ async function runStep(step: Step, ports: FailoverPorts, note: (what: string) =>
         case "restart":
             await ports.compute[step.kind](step.instance);
             return note(`${step.kind} ${step.instance.scaleSet}/${step.instance.instanceId}`);
+        case "reapply-policies":
+            for (const policy of step.policies) {
+                await ports.cluster.reapplyPolicy(policy);
+            }
+            return note(`re-applied ${step.policies.join(", ")}`);
         case "upgrade-node-image":
             await ports.upgradeNodeImage!(step.pool);
             return note(`node-image upgrade of ${step.pool} done`);
@@ -137,6 +148,19 @@ async function holds(until: WaitCondition, cluster: FailoverCluster, label: Labe
         case "ciliumnode-absent": {
             const present = (await cluster.ciliumNodes()).some((n) => n.name === until.node);
             return { ok: !present, seen: present ? "present" : "absent" };
+        }
+        case "assigner-ready": {
+            const ready = await cluster.assignerReady(until.node);
+            return { ok: ready, seen: ready ? "assigner Ready" : "assigner not Ready" };
+        }
+        case "egress-ip": {
+            // The agent on a node that just came back may still be starting: keep polling until the bound.
+            const read = await cluster.egressIps(until.node).catch((error: Error) => error);
+            if (read instanceof Error) {
+                return { ok: false, seen: `agent unreadable: ${read.message}` };
+            }
+            const ips = [...new Set(read)].sort();
+            return { ok: until.egressIps.every((ip) => ips.includes(ip)), seen: `egress IPs ${ips.join(", ") || "none"}` };
         }
         case "selected":
         case "any-selected": {

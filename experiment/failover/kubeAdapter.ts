@@ -1,15 +1,36 @@
 // The executor's cluster port on cluster A's API, @kubernetes/client-node 1.4.0, and the gateway
-// instances read off the Nodes. Errors keep the HTTP status (describeApiError) and never quote a
-// kubeconfig.
+// instances read off the Nodes. Every call is bounded (BOUNDS.apiCall, as the plans price it).
+// Errors keep the HTTP status (describeApiError) and never quote a kubeconfig.
 import * as k8s from "@kubernetes/client-node";
-import { call, Cluster, httpStatusOf } from "../../check/k8s/clients";
+import { parseEgressList } from "../../check/evidence/egressMap";
+import { within } from "../../check/core/deadline";
+import { boundedCall, CILIUM_NODES, Cluster, describeApiError, httpStatusOf, listCiliumNodes } from "../../check/k8s/clients";
+import { egressPort } from "../../check/k8s/egressPreflight";
+import { execIn } from "../../check/k8s/exec";
+import { AKS_OPTIONS } from "../../check/k8s/options";
 import { GatewayCandidate, selectGateway } from "../../lib/cilium/gatewaySelection";
 import { Label } from "../../lib/labels";
 import type { FailoverCluster } from "./execute";
-import type { GatewayInstance } from "./plans";
+import { BOUNDS, GatewayInstance } from "./plans";
 
-/** CiliumNode: cilium.io/v2, cluster-scoped (pkg/k8s/apis/cilium.io/v2 CiliumNode, +kubebuilder:resource:scope=Cluster). */
-export const CILIUM_NODES = { group: "cilium.io", version: "v2", plural: "ciliumnodes" } as const;
+/** One exec into an agent (egress map, Hubble). */
+export const AGENT_EXEC_SECONDS = 10;
+
+const call = <T>(a: Cluster, what: string, fn: () => Promise<T>): Promise<T> => boundedCall(a, what, fn, BOUNDS.apiCall);
+
+/** Runs a command in the Cilium agent on `node`, looked up each time: a node that came back has a new agent pod. */
+export async function inAgentOn(a: Cluster, node: string, command: string[]): Promise<string> {
+    const pods = await call(a, `find the Cilium agent on ${node}`, () => a.core.listNamespacedPod({ namespace: "kube-system", labelSelector: "k8s-app=cilium", fieldSelector: `spec.nodeName=${node}` }));
+    const agent = pods.items[0]?.metadata?.name;
+    if (!agent) {
+        throw new Error(`no Cilium agent on ${node}`);
+    }
+    const out = await execIn(a, "kube-system", agent, "cilium-agent", command, AGENT_EXEC_SECONDS);
+    if (out.code !== 0) {
+        throw new Error(`${command.slice(0, 3).join(" ")} exit ${out.code ?? "unknown"}: ${out.stderr.trim().split("\n").pop() ?? ""}`);
+    }
+    return out.stdout;
+}
 
 /** A JSON merge patch of one label: null removes the key (RFC 7386), a string sets it. */
 export function labelPatch(label: Label, on: boolean): { metadata: { labels: Record<string, string | null> } } {
@@ -18,7 +39,9 @@ export function labelPatch(label: Label, on: boolean): { metadata: { labels: Rec
 
 const MERGE_PATCH = (): ReturnType<typeof k8s.setHeaderOptions> => k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
 
-export function kubernetesCluster(a: Cluster): FailoverCluster {
+/** The assigner DaemonSet (CheckPlan.assigner): its pod's readiness means the egress IPs are on the node. */
+export function kubernetesCluster(a: Cluster, assigner: { readonly namespace: string; readonly name: string }): FailoverCluster {
+    const reapply = egressPort(a, AKS_OPTIONS.waits).reapply;
     return {
         deleteNode: async (name) => {
             await call(a, `delete Node ${name}`, () => a.core.deleteNode({ name }));
@@ -33,19 +56,25 @@ export function kubernetesCluster(a: Cluster): FailoverCluster {
         },
         nodeReady: async (name) => {
             try {
-                const node = await a.core.readNode({ name });
+                const node = await within(a.core.readNode({ name }), BOUNDS.apiCall, `read Node ${name}`);
                 return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
             } catch (error) {
                 if (httpStatusOf(error) === 404) {
                     return undefined;
                 }
-                return call(a, `read Node ${name}`, () => Promise.reject(error));
+                throw describeApiError(error, `read Node ${name}`, a.label);
             }
         },
-        ciliumNodes: async () => {
-            const list = (await call(a, "list CiliumNodes", () => a.custom.listClusterCustomObject({ ...CILIUM_NODES }))) as { items?: { metadata?: k8s.V1ObjectMeta }[] };
-            return (list.items ?? []).map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {} }));
+        ciliumNodes: () => listCiliumNodes(a, BOUNDS.apiCall),
+        assignerReady: async (node) => {
+            const { namespace, name } = assigner;
+            // The assigner's pods carry app=<name> (lib/kube/egress.ts, the DaemonSet's selector).
+            const pods = await call(a, `list ${namespace}/${name} pods on ${node}`, () => a.core.listNamespacedPod({ namespace, labelSelector: `app=${name}`, fieldSelector: `spec.nodeName=${node}` }));
+            return pods.items.some((p) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
         },
+        // The preflight's re-apply (an annotation change), bounded here.
+        reapplyPolicy: (policy) => within(reapply(policy), BOUNDS.apiCall, `re-apply ${policy}`),
+        egressIps: async (node) => parseEgressList(await inAgentOn(a, node, ["cilium-dbg", "bpf", "egress", "list", "-o", "json"])).map((e) => e.egressIP),
     };
 }
 

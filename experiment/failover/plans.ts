@@ -20,6 +20,8 @@ export type Step =
     | { readonly kind: "set-label"; readonly object: "Node" | "CiliumNode"; readonly node: string; readonly label: Label; readonly on: boolean }
     | { readonly kind: "deallocate" | "start" | "restart"; readonly instance: GatewayInstance }
     | { readonly kind: "upgrade-node-image"; readonly pool: string }
+    /** Changes an annotation of each CiliumEgressGatewayPolicy, so every agent derives its egress IP again. */
+    | { readonly kind: "reapply-policies"; readonly policies: readonly string[] }
     /** Poll until the condition holds, at most boundSeconds; a miss fails the step (restore still runs). */
     | { readonly kind: "wait"; readonly until: WaitCondition; readonly boundSeconds: number };
 
@@ -27,7 +29,11 @@ export type WaitCondition =
     | { readonly what: "selected"; readonly node: string | undefined }
     | { readonly what: "node-ready"; readonly node: string; readonly ready: boolean }
     | { readonly what: "ciliumnode-absent"; readonly node: string }
-    | { readonly what: "any-selected" };
+    | { readonly what: "any-selected" }
+    /** The assigner's pod on the node is Ready: its probe passes only while every egress IP is on the node. */
+    | { readonly what: "assigner-ready"; readonly node: string }
+    /** The egress map of the node's Cilium agent holds every egress IP (not 0.0.0.0). */
+    | { readonly what: "egress-ip"; readonly node: string; readonly egressIps: readonly string[] };
 
 export interface TriggerPlan {
     readonly id: AksTriggerId;
@@ -58,6 +64,14 @@ export const BOUNDS = {
     upgrade: 3600,
     /** Node lifecycle marks a silent node NotReady after the node-monitor grace period (50 s, kubernetes#127352). */
     notReady: 120,
+    /** The assigner's DaemonSet pod on a node that came back: scheduled once the node is Ready, image pull, probe every 5 s. */
+    assignerReady: 180,
+    /** After a re-apply the agents reconcile within 1 s (reconciliationTriggerInterval); each poll is an exec. */
+    egressIp: 60,
+    /** One Kubernetes API call (check/k8s/clients.ts boundedCall). */
+    apiCall: 30,
+    /** One Azure compute operation, a long-running operation that may take minutes (azureAdapter.ts). */
+    computeCall: 600,
 } as const;
 
 export interface PlanInput {
@@ -74,10 +88,27 @@ function priced(config: LabConfig, seconds: number, extraPools = 0): { priceCent
     return { priceCents, priceText: `about $${(priceCents / 100).toFixed(2)} for at most ${Math.ceil(seconds / 60)} min (the lab at ${dollars(estimate.cents + surge.cents)})` };
 }
 
+/** How long a step may take: the bound its runner enforces (the executor, boundedCall, azureAdapter.ts). */
+export function stepSeconds(step: Step): number {
+    switch (step.kind) {
+        case "wait":
+            return step.boundSeconds;
+        case "upgrade-node-image":
+            return BOUNDS.upgrade;
+        case "deallocate":
+        case "start":
+        case "restart":
+            return BOUNDS.computeCall;
+        case "reapply-policies":
+            return BOUNDS.apiCall * step.policies.length;
+        case "delete-node":
+        case "set-label":
+            return BOUNDS.apiCall;
+    }
+}
+
 function plan(config: LabConfig, base: Omit<TriggerPlan, "boundSeconds" | "priceCents" | "priceText">, extraNodes = 0): TriggerPlan {
-    const all = [...base.steps, ...base.restore];
-    // An API call is given 30 s; an upgrade its own bound; a wait its bound.
-    const boundSeconds = all.reduce((sum, s) => sum + (s.kind === "wait" ? s.boundSeconds : s.kind === "upgrade-node-image" ? BOUNDS.upgrade : 30), 0);
+    const boundSeconds = [...base.steps, ...base.restore].reduce((sum, s) => sum + stepSeconds(s), 0);
     return { ...base, boundSeconds, ...priced(config, boundSeconds, extraNodes) };
 }
 
@@ -86,6 +117,15 @@ export function failoverPlan(id: AksTriggerId, input: PlanInput): TriggerPlan {
     const label = config.gateway.nodeLabel;
     const observe: Step = { kind: "wait", until: { what: "selected", node: next }, boundSeconds: BOUNDS.observe };
     const backToActive: Step = { kind: "wait", until: { what: "selected", node: active.node }, boundSeconds: BOUNDS.observe };
+    // A node that comes back (rebooted, re-registered) can be selected before its assigner adds
+    // the /32s: at 1.19/1.20 the agent then keeps EgressIP 0.0.0.0 until a policy, CiliumNode or
+    // sync event (pkg/egressgateway/manager.go reconcileLocked), and the docs say to re-apply the
+    // policy (egress-gateway.rst). So: assigner Ready there, re-apply, then the map shows the IPs.
+    const egressIpBack: Step[] = [
+        { kind: "wait", until: { what: "assigner-ready", node: active.node }, boundSeconds: BOUNDS.assignerReady },
+        { kind: "reapply-policies", policies: config.egress.mappings.map((m) => m.policyName) },
+        { kind: "wait", until: { what: "egress-ip", node: active.node, egressIps: config.egress.mappings.map((m) => m.egressIp) }, boundSeconds: BOUNDS.egressIp },
+    ];
     switch (id) {
         case "node-deleted":
             return plan(config, {
@@ -93,7 +133,7 @@ export function failoverPlan(id: AksTriggerId, input: PlanInput): TriggerPlan {
                 title: `delete the Node object ${active.node} (the VM keeps running)`,
                 steps: [{ kind: "delete-node", node: active.node }, { kind: "wait", until: { what: "ciliumnode-absent", node: active.node }, boundSeconds: BOUNDS.gc }, observe],
                 // The kubelet registers its Node when it starts, and the agent its CiliumNode.
-                restore: [{ kind: "restart", instance: active }, { kind: "wait", until: { what: "node-ready", node: active.node, ready: true }, boundSeconds: BOUNDS.nodeReady }, backToActive],
+                restore: [{ kind: "restart", instance: active }, { kind: "wait", until: { what: "node-ready", node: active.node, ready: true }, boundSeconds: BOUNDS.nodeReady }, backToActive, ...egressIpBack],
                 asksFirst: false,
                 expectation: `Cilium moves to ${next ?? "no node (drop)"}; new connections fail until the probe follows; existing ones break`,
             });
@@ -124,7 +164,7 @@ export function failoverPlan(id: AksTriggerId, input: PlanInput): TriggerPlan {
                     // Cilium must not move: the Node stays, only NotReady (cilium/cilium#30157).
                     { kind: "wait", until: { what: "selected", node: active.node }, boundSeconds: BOUNDS.observe },
                 ],
-                restore: [{ kind: "start", instance: active }, { kind: "wait", until: { what: "node-ready", node: active.node, ready: true }, boundSeconds: BOUNDS.nodeReady }, backToActive],
+                restore: [{ kind: "start", instance: active }, { kind: "wait", until: { what: "node-ready", node: active.node, ready: true }, boundSeconds: BOUNDS.nodeReady }, backToActive, ...egressIpBack],
                 asksFirst: false,
                 expectation: "Cilium keeps the NotReady node; new and existing connections fail until the VM is back",
             });

@@ -6,6 +6,7 @@ import type { V1Pod } from "@kubernetes/client-node";
 import * as fs from "fs";
 import * as path from "path";
 import { CAPTURE_COMPONENT_LABEL, CAPTURE_RUN_LABEL } from "../../lib/kube/capture";
+import { avoidNodeAffinity } from "../../lib/kube/clients";
 import { IMAGES } from "../../lib/kube/images";
 import { Label } from "../../lib/labels";
 import { restrictedContainerSecurity } from "../../lib/kube/podSecurity";
@@ -19,6 +20,8 @@ export interface ProberPodInput {
     readonly runId: string;
     /** The egress mapping's selector: the CiliumEgressGatewayPolicy picks the pod by it. */
     readonly egressLabel: Label;
+    /** The gateway label: the prober must not run on a gateway node, which a trigger takes away. */
+    readonly avoidNodeLabel: Label;
     /** B's internal receiver Service address and port. */
     readonly host: string;
     readonly port: number;
@@ -58,6 +61,7 @@ export function proberPod(input: ProberPodInput): V1Pod {
             automountServiceAccountToken: false,
             activeDeadlineSeconds: input.seconds + PROBER_DEADLINE_SLACK_SECONDS,
             terminationGracePeriodSeconds: 1,
+            affinity: avoidNodeAffinity(input.avoidNodeLabel),
             // The official Node image's unprivileged user "node" (uid 1000), numeric so runAsNonRoot can check it.
             securityContext: { runAsUser: 1000, runAsGroup: 1000 },
             containers: [

@@ -4,6 +4,8 @@
 // SIGKILL still leaves it in the run directory. Pure, but for the file.
 import * as fs from "fs";
 import * as path from "path";
+import { RESELECT_ANNOTATION } from "../../check/k8s/egressPreflight";
+import { ASSIGNER_APP, GATEWAY_NAMESPACE } from "../../lib/kube/egress";
 import { Step, TriggerPlan } from "./plans";
 
 /** The file in the run directory while a trigger is not yet restored. */
@@ -27,12 +29,20 @@ export function stepCommand(step: Step): string {
         case "start":
         case "restart":
             return vmss(step.kind, step.instance);
+        case "reapply-policies":
+            return step.policies.map((p) => `kubectl annotate ciliumegressgatewaypolicy ${p} ${RESELECT_ANNOTATION}="$(date -u +%FT%TZ)" --overwrite`).join("\n  ");
         case "upgrade-node-image":
             return `az aks nodepool upgrade --node-image-only --nodepool-name ${step.pool} --resource-group <cluster A's group> --cluster-name <cluster A>`;
         case "wait": {
             const u = step.until;
             if (u.what === "node-ready") {
                 return `kubectl wait --for=condition=Ready=${u.ready} node/${u.node} --timeout=${step.boundSeconds}s`;
+            }
+            if (u.what === "assigner-ready") {
+                return `kubectl -n ${GATEWAY_NAMESPACE} wait pod -l app=${ASSIGNER_APP} --field-selector spec.nodeName=${u.node} --for=condition=Ready --timeout=${step.boundSeconds}s`;
+            }
+            if (u.what === "egress-ip") {
+                return `kubectl -n kube-system exec $(kubectl -n kube-system get pod -l k8s-app=cilium --field-selector spec.nodeName=${u.node} -o name) -c cilium-agent -- cilium-dbg bpf egress list  # until EgressIP shows ${u.egressIps.join(", ")}, not 0.0.0.0`;
             }
             // Cilium selects the first labelled CiliumNode by name (lib/cilium/gatewaySelection.ts).
             return u.what === "ciliumnode-absent" ? `kubectl get ciliumnode ${u.node}  # until NotFound` : `kubectl get ciliumnodes -o name --sort-by=.metadata.name  # the first labelled one is Cilium's gateway${u.what === "selected" && u.node ? `: ${u.node}` : ""}`;

@@ -1,7 +1,8 @@
 // The AKS failover's timeline sources, polled while a trigger's window is open: the gateway
 // Nodes' readiness and their CiliumNodes (present, labelled), the Events about Nodes, the egress
-// map of the agent on the prober's node, and Hubble's drops of the prober's traffic there (for
-// example NO_EGRESS_GATEWAY, flow.proto DropReason). Each read is bounded; a failed read is itself
+// map of the agents on the active and the next gateway node (only the gateway's own agent shows
+// the egress IP), and Hubble's drops of the prober's traffic on its node (for example
+// NO_EGRESS_GATEWAY, flow.proto DropReason). Each read is bounded; a failed read is itself
 // a timeline entry, never the end of the run.
 import type { EgressEntry } from "../../check/evidence/egressMap";
 import type { FlowRecord } from "../../check/model/types";
@@ -15,8 +16,8 @@ export interface TimelinePorts {
     nodeReady(name: string): Promise<boolean | undefined>;
     /** Events whose involvedObject is a Node, newer than sinceMs (by lastTimestamp or eventTime). */
     nodeEvents(sinceMs: number): Promise<TimelineEvent[]>;
-    /** The prober node's agent's egress map (cilium-dbg bpf egress list -o json). */
-    egressMap(): Promise<EgressEntry[]>;
+    /** The egress map of the agent on this node (cilium-dbg bpf egress list -o json), bounded. */
+    egressMap(node: string): Promise<EgressEntry[]>;
     /** Hubble's DROPPED flows from the prober in the last `seconds`. */
     drops(seconds: number): Promise<FlowRecord[]>;
 }
@@ -24,7 +25,8 @@ export interface TimelinePorts {
 /** What one poll saw, compared with the previous one. */
 export interface TimelineState {
     readonly nodes: Readonly<Record<string, string>>;
-    readonly egress: string;
+    /** Per gateway node, its agent's entries for the prober. */
+    readonly egress: Readonly<Record<string, string>>;
 }
 
 /** A gateway node as one word each: present or not, labelled or not, Ready or not. */
@@ -52,8 +54,10 @@ export function changes(before: TimelineState | undefined, after: TimelineState,
             out.push({ t, what: `${name}: ${state}` });
         }
     }
-    if (before?.egress !== after.egress) {
-        out.push({ t, what: `egress map on the prober's node: ${after.egress}` });
+    for (const [name, line] of Object.entries(after.egress)) {
+        if (before?.egress[name] !== line) {
+            out.push({ t, what: `egress map of the agent on ${name}: ${line}` });
+        }
     }
     return out;
 }
@@ -76,16 +80,18 @@ export function pollTimeline(ports: TimelinePorts, gateways: readonly string[], 
     };
     const once = async (): Promise<void> => {
         const t = now();
-        const [cns, ready, nodeEvents, egress, drops] = await Promise.all([
+        const [cns, ready, nodeEvents, drops, ...egress] = await Promise.all([
             ports.ciliumNodes().catch(failed("CiliumNodes")),
             Promise.all(gateways.map((g) => ports.nodeReady(g).then((r) => [g, r] as const))).catch(failed("Node readiness")),
             ports.nodeEvents(last).catch(failed("Node events")),
-            ports.egressMap().catch(failed("egress map")),
             ports.drops(Math.ceil((t - last) / 1000) + 2).catch(failed("Hubble")),
+            ...gateways.map((g) => ports.egressMap(g).catch(failed(`egress map on ${g}`))),
         ]);
         last = t;
         if (cns && ready) {
-            const next = { nodes: nodeStates(cns, Object.fromEntries(ready), label), egress: egress ? egressLine(egress, proberIp) : (state?.egress ?? "") };
+            // An unreadable map keeps its last line (the failure is its own entry).
+            const maps = gateways.map((g, i) => [g, egress[i] ? egressLine(egress[i], proberIp) : (state?.egress[g] ?? "")] as const);
+            const next = { nodes: nodeStates(cns, Object.fromEntries(ready), label), egress: Object.fromEntries(maps) };
             events.push(...changes(state, next, t));
             state = next;
         }

@@ -16,7 +16,7 @@ export interface FailoverParams {
      * (ProbePropertiesFormat.probeThreshold, @azure-rest/arm-network).
      */
     readonly probeThreshold: number;
-    /** The selection check's readinessProbe periodSeconds 5, failureThreshold 1 (lib/kube/egress.ts). */
+    /** The selection check's readinessProbe periodSeconds 5, failureThreshold 1 (lib/kube/nextHopSelector.ts). */
     readonly readinessPeriodMs: number;
     /** Cilium's egressGateway.reconciliationTriggerInterval, 1s in values.yaml 1.19.6 and 1.20.0. */
     readonly ciliumReconcileMs: number;

@@ -12,6 +12,17 @@ export interface ClientPodInput {
     readonly avoidNodeLabel?: Label;
 }
 
+/** Required node affinity: never on a node carrying this label; NotIn also matches nodes without the key (Kubernetes "Labels and Selectors", set-based requirements). */
+export function avoidNodeAffinity(label: Label) {
+    return {
+        nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: label.key, operator: "NotIn", values: [label.value] }] }],
+            },
+        },
+    };
+}
+
 export function clientPod(input: ClientPodInput): k8s.types.input.core.v1.Pod {
     const { client, namespace, avoidNodeLabel } = input;
     return {
@@ -22,17 +33,7 @@ export function clientPod(input: ClientPodInput): k8s.types.input.core.v1.Pod {
             automountServiceAccountToken: false,
             terminationGracePeriodSeconds: 1,
             securityContext: { runAsNonRoot: true, runAsUser: 100, runAsGroup: 101, seccompProfile: { type: "RuntimeDefault" } },
-            ...(avoidNodeLabel
-                ? {
-                      affinity: {
-                          nodeAffinity: {
-                              requiredDuringSchedulingIgnoredDuringExecution: {
-                                  nodeSelectorTerms: [{ matchExpressions: [{ key: avoidNodeLabel.key, operator: "NotIn", values: [avoidNodeLabel.value] }] }],
-                              },
-                          },
-                      },
-                  }
-                : {}),
+            ...(avoidNodeLabel ? { affinity: avoidNodeAffinity(avoidNodeLabel) } : {}),
             containers: [
                 {
                     name: "curl",

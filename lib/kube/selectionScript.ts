@@ -1,5 +1,5 @@
-// The gateway-selection readiness check: a second container in the assigner's pods (lib/kube/egress.ts)
-// is Ready only on the node Cilium selects, so only that node passes the next hop's probe.
+// The gateway-selection readiness check: the readiness probe of the next-hop selector DaemonSet
+// (lib/kube/nextHopSelector.ts), Ready only on the node Cilium selects, so only that node passes the next hop's probe.
 
 /**
  * Exits 0 when NODE_NAME is the first, by name, of the CiliumNodes carrying the gateway label:
