@@ -16,28 +16,57 @@ describe("failover lab: emulated control plane", function () {
         expect(p.healthy()).to.deep.equal([A]);
     });
 
-    it("moves the probe after the selection: the readiness tick, then exactly probeThreshold probe ticks", function () {
+    it("moves the probe after the selection: the old node out at the first probe (503), the new one in after probeThreshold successes", function () {
         const p = plane();
         p.nodes.get(A)!.exists = false;
         expect(p.reconcileCilium()).to.equal(true);
         expect(p.ciliumGateway).to.equal(B);
         expect(p.probeTick()).to.equal(false); // readiness not yet seen
+        expect(p.healthy()).to.deep.equal([A]);
         p.readinessTick();
-        expect(p.probeTick()).to.equal(false);
-        expect(p.healthy()).to.deep.equal([A]); // one probe is not enough to flip either way
+        expect(p.probeTick()).to.equal(true);
+        expect(p.healthy()).to.deep.equal([]); // A answers 503: down now; B has one success of two
         expect(p.probeTick()).to.equal(true);
         expect(p.healthy()).to.deep.equal([B]);
     });
 
-    it("keeps an unreachable node selected and ends with no healthy backend (AllProbedDown)", function () {
+    it("takes out a reachable node whose check fails at once, whatever the threshold", function () {
+        const p = new ControlPlane(LABEL, [A, B], { ...FAILOVER_PARAMS, probeThreshold: 5 });
+        p.nodes.get(A)!.labelled = false;
+        p.reconcileCilium();
+        p.readinessTick();
+        expect(p.probeTick()).to.equal(true);
+        expect(p.healthy()).to.deep.equal([]);
+        for (let i = 0; i < 3; i++) {
+            expect(p.probeTick()).to.equal(false);
+        }
+        expect(p.probeTick()).to.equal(true); // the fifth success
+        expect(p.healthy()).to.deep.equal([B]);
+    });
+
+    it("keeps an unreachable node selected; it times out, so it is out only after probeThreshold probes (AllProbedDown)", function () {
         const p = plane();
         p.nodes.get(A)!.reachable = false;
         expect(p.reconcileCilium()).to.equal(false);
         p.readinessTick();
-        p.probeTick();
-        p.probeTick();
+        expect(p.probeTick()).to.equal(false);
+        expect(p.healthy()).to.deep.equal([A]); // one unanswered probe is not enough
+        expect(p.probeTick()).to.equal(true);
         expect(p.ciliumGateway).to.equal(A);
         expect(p.healthy()).to.deep.equal([]);
+    });
+
+    it("needs probeThreshold successes to bring a node back after it answered again", function () {
+        const p = plane();
+        p.nodes.get(A)!.reachable = false;
+        p.probeTick();
+        p.probeTick();
+        expect(p.healthy()).to.deep.equal([]);
+        p.nodes.get(A)!.reachable = true;
+        p.readinessTick();
+        expect(p.probeTick()).to.equal(false);
+        expect(p.probeTick()).to.equal(true);
+        expect(p.healthy()).to.deep.equal([A]);
     });
 
     it("never lets a surge node that sorts later pass the probe", function () {
@@ -63,12 +92,12 @@ describe("failover lab: emulated control plane", function () {
 });
 
 describe("failover lab: schedule and LB rules", function () {
-    it("places triggers before a readiness tick and ends windows after the flipping probe", function () {
+    it("places triggers before a readiness tick and ends windows after the probe that brings the new gateway in", function () {
         expect(nextReadinessTick(0, 0, FAILOVER_PARAMS)).to.equal(5000);
         expect(nextReadinessTick(5000, 0, FAILOVER_PARAMS)).to.equal(10000);
         expect(nextTriggerAt(100, 0, 1500, FAILOVER_PARAMS)).to.equal(3500);
         expect(nextTriggerAt(2500, 0, 1500, FAILOVER_PARAMS)).to.equal(8500);
-        // Reconcile at 4500, readiness tick at 5000, probes at 5500 and 10500, then 1 s to watch.
+        // Reconcile at 4500, readiness tick at 5000, old node out at 5500, new one in at 10500, then 1 s to watch.
         expect(windowEndAt(3500, 0, 1000, FAILOVER_PARAMS)).to.equal(11500);
     });
 

@@ -80,7 +80,7 @@ describe("failover lab: report", function () {
         expect(table).to.match(/^trigger +expected +outage/);
         expect(table).to.match(/\nnode-deleted +recover, long-lived break +6\.0 s +10\.10\.100\.51 \/ - \/ 10\.10\.100\.51 +0\/1\/0 +as documented\n/);
         expect(table).to.include("Emulation, not Cilium or Azure");
-        expect(table).to.include("Parameters, not measurements: LB probe every 5 s, 2 probes to flip");
+        expect(table).to.include("Parameters, not measurements: LB probe every 5 s; a 503 takes a backend out at the next probe, 2 unanswered probes take out one that does not answer, 2 successes bring it back");
         const xml = failoverJunit(run);
         expect(xml).to.include('<testcase classname="egress-lab.failover.lab" name="node-deleted"');
         expect(xml).to.include('failures="0"');

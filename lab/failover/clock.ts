@@ -13,8 +13,9 @@ export function nextTriggerAt(now: number, start: number, beforeMs: number, p: F
 }
 
 /**
- * Where a trigger's window ends: the probe tick that can flip a backend (the threshold-th after
- * the first readiness tick that sees the change), plus `afterMs` to watch the result.
+ * Where a trigger's window ends: the last probe tick that can flip a backend, plus `afterMs` to
+ * watch the result. After the first readiness tick that sees the change, the old gateway answers
+ * 503 and is out at the next probe tick; the new one is in at the threshold-th (model.ts probeTick).
  */
 export function windowEndAt(triggerAt: number, start: number, afterMs: number, p: FailoverParams): number {
     const seen = nextReadinessTick(triggerAt + p.ciliumReconcileMs, start, p);

@@ -11,9 +11,11 @@ export interface FailoverParams {
     /** LB probe interval: azure-load-balancer-health-probe-interval, "Default value of 5" (cloud-provider-azure topics/loadbalancer.md). */
     readonly probeIntervalMs: number;
     /**
-     * Consecutive probes to flip a backend: -num-of-probe, "Default value of 2" (same page); Azure's
-     * probeThreshold takes a backend out after that many failures and back after as many successes
-     * (ProbePropertiesFormat.probeThreshold, @azure-rest/arm-network).
+     * Consecutive probes to bring a backend back, or to take out one that does not answer:
+     * -num-of-probe, "Default value of 2" (same page); probeThreshold: "taken out of rotation and
+     * require the same number of successful consecutive probes to be placed back" (azure-native
+     * 3.28.0 network.ProbeArgs). An answer other than 200 takes a backend out at once, whatever the
+     * threshold (see `probeTick`).
      */
     readonly probeThreshold: number;
     /** The selection check's readinessProbe periodSeconds 5, failureThreshold 1 (lib/kube/nextHopSelector.ts). */
@@ -110,19 +112,28 @@ export class ControlPlane {
         }
     }
 
-    /** An LB probe tick: a backend flips after `probeThreshold` consecutive disagreeing results. Returns whether the healthy set changed. */
+    /**
+     * An LB probe tick. Returns whether the healthy set changed. The probe is HTTP /healthz on the
+     * Service's health-check node port (ETP Local; cloud-provider-azure topics/loadbalancer.md), which
+     * answers 503 on a node without a local Ready endpoint (kubernetes pkg/proxy/healthcheck
+     * service_health.go, hcHandler.ServeHTTP; LocalReadyEndpoints counts Ready ones only). Azure: "Regardless
+     * of configured time-out threshold, HTTP(S) load balancer health probes will automatically mark
+     * the instance as down if the server returns any status code that isn't HTTP 200 OK"; a probe
+     * that gets no answer goes down only after several go unanswered (learn.microsoft.com/azure/
+     * load-balancer/load-balancer-custom-probe-overview). Coming back takes `probeThreshold` successes.
+     */
     probeTick(): boolean {
         let changed = false;
         for (const node of this.nodes.values()) {
             const backend = this.backends.get(node.name)!;
-            // ETP Local: the health check node port answers 200 only with a local Ready endpoint;
-            // the endpoint follows the selection check, which sees a deleted Node at its next tick.
+            // The endpoint follows the selection check, which sees a deleted Node at its next tick.
             const ok = node.reachable && this.ready.get(node.name) === true;
             if (ok === backend.healthy) {
                 backend.streak = 0;
                 continue;
             }
-            backend.streak += 1;
+            // A reachable node answers 503 (down now); an unreachable one times out (threshold).
+            backend.streak = !ok && node.reachable ? this.params.probeThreshold : backend.streak + 1;
             if (backend.streak >= this.params.probeThreshold) {
                 backend.healthy = ok;
                 backend.streak = 0;

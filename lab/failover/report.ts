@@ -8,7 +8,8 @@ import type { FailoverRun } from "./run";
 export function emulationNote(p: FailoverParams): string {
     return (
         "Emulation, not Cilium or Azure: Linux namespaces, iptables and conntrack stand in for Cilium's eBPF gateway and Azure's LB. " +
-        `Parameters, not measurements: LB probe every ${p.probeIntervalMs / 1000} s, ${p.probeThreshold} probes to flip; ` +
+        `Parameters, not measurements: LB probe every ${p.probeIntervalMs / 1000} s; a 503 takes a backend out at the next probe, ` +
+        `${p.probeThreshold} unanswered probes take out one that does not answer, ${p.probeThreshold} successes bring it back; ` +
         `selection check every ${p.readinessPeriodMs / 1000} s; Cilium reconciles ${p.ciliumReconcileMs / 1000} s after a change; ` +
         `probe ticks ${p.probePhaseMs / 1000} s after readiness ticks; triggers ${p.triggerLeadMs / 1000} s before one. ` +
         "Measured: what the client and B saw on real TCP connections."

@@ -42,7 +42,9 @@ export const TRIGGERS: readonly Trigger[] = [
             longLived: "break",
             because:
                 "the CiliumNode goes with its Node (owner reference, cilium/cilium#17329), so Cilium selects the next node by name (egress-gateway.rst); " +
-                "the probe follows the selection check; changing the gateway breaks existing connections (egress-gateway.rst warning, cilium/cilium#39245, #39118)",
+                "the probe follows the selection check: the old node answers 503 and is out at the next probe, the new one is in after probeThreshold successes, no new flows in between " +
+                "(load-balancer-custom-probe-overview: any status but 200 marks the instance down regardless of the threshold; AllProbedDown); " +
+                "changing the gateway breaks existing connections (egress-gateway.rst warning, cilium/cilium#39245, #39118)",
         },
     },
     {
@@ -53,7 +55,9 @@ export const TRIGGERS: readonly Trigger[] = [
         expected: {
             newConnections: "recover",
             longLived: "break",
-            because: "a CiliumNode without the label no longer matches the nodeSelector (egress-gateway.rst; cilium/cilium#41547: the CiliumNode's label is what counts)",
+            because:
+                "a CiliumNode without the label no longer matches the nodeSelector (egress-gateway.rst; cilium/cilium#41547: the CiliumNode's label is what counts); " +
+                "the probe moves as after a deletion (the old node's 503 takes it out at once)",
         },
     },
     {
@@ -66,7 +70,8 @@ export const TRIGGERS: readonly Trigger[] = [
             newConnections: "down",
             longLived: "break",
             because:
-                "Cilium has no health input and keeps a NotReady node selected (cilium/cilium#30157, #41547); the other node's selection check fails, so no backend passes the probe and the LB sends no new flows (AllProbedDown, Azure's default)",
+                "Cilium has no health input and keeps a NotReady node selected (cilium/cilium#30157, #41547); the node does not answer the probe, so the LB takes it out after probeThreshold unanswered probes " +
+                "(load-balancer-custom-probe-overview), and the other node's selection check fails, so no backend passes the probe and the LB sends no new flows (AllProbedDown, Azure's default)",
         },
     },
     {
