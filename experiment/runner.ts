@@ -16,7 +16,7 @@ import { failoverMode } from "./failover/mode";
 
 export { EXIT } from "./usage";
 export type { RunnerDeps } from "./runnerDeps";
-export { briefError, teardownCommand } from "./teardown";
+export { briefError } from "./teardown";
 
 /** now + hours, as the expiry tag wants it (whole seconds, UTC). */
 export function expiryTime(now: Date, hours: number): string {

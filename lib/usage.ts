@@ -15,7 +15,7 @@ export interface UsageOption {
 }
 
 /** Everything `--help` says about one command. */
-export interface CommandUsage<E extends Readonly<Record<string, ExitCode>> = Readonly<Record<string, ExitCode>>> {
+export interface CommandUsage {
     /** The npm script, e.g. "lab" for `npm run lab`. */
     readonly command: string;
     /** The call, e.g. "npm run lab -- [Pulumi.<stack>.yaml] [--json [file]]". */
@@ -26,7 +26,7 @@ export interface CommandUsage<E extends Readonly<Record<string, ExitCode>> = Rea
     /** Notes after the options: input, where files go. */
     readonly notes?: readonly string[];
     /** The exit codes by name; the command's code uses the names (see exitCodes). */
-    readonly exitCodes: E;
+    readonly exitCodes: Readonly<Record<string, ExitCode>>;
 }
 
 /** The codes by name, e.g. `EXIT.ok`, so a command exits only with codes its table explains. */

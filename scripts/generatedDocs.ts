@@ -17,23 +17,23 @@ import { CommandUsage, helpText } from "../lib/usage";
 const ROOT = path.resolve(__dirname, "..");
 
 /** One generated block: where it lives and what it holds. */
-export interface GeneratedBlock {
+interface GeneratedBlock {
     /** Relative to the repository root. */
     readonly file: string;
     readonly name: string;
     render(): string;
 }
 
-export function beginMarker(name: string): string {
+function beginMarker(name: string): string {
     return `<!-- generated:${name} (npm run docs:generated) -->`;
 }
 
-export function endMarker(name: string): string {
+function endMarker(name: string): string {
     return `<!-- /generated:${name} -->`;
 }
 
 /** The text with the block's content replaced; an error names a missing or doubled marker. */
-export function replaceBlock(text: string, file: string, name: string, content: string): string {
+function replaceBlock(text: string, file: string, name: string, content: string): string {
     const begin = beginMarker(name);
     const end = endMarker(name);
     const start = text.indexOf(begin);
@@ -49,8 +49,9 @@ function usageBlock(usage: CommandUsage): string {
 }
 
 /** The default config's hourly estimate, item by item, from the function the runner and the policy pack use. */
-export function costTable(): string {
-    const estimate = hourlyEstimate(labNodePools(parseLabConfig({})), labOtherItems(parseLabConfig({})));
+function costTable(): string {
+    const config = parseLabConfig({});
+    const estimate = hourlyEstimate(labNodePools(config), labOtherItems(config));
     const perDay = ((estimate.cents / 100) * 24).toFixed(2);
     return [
         "| Item (default config) | USD per hour |",
@@ -62,14 +63,14 @@ export function costTable(): string {
 }
 
 /** The AKS failover plans' bounds, as the runner prices them (experiment/failover/plans.ts). */
-export function failoverBoundsText(): string {
+function failoverBoundsText(): string {
     const config = parseLabConfig({ gatewayNodeCount: 2 });
     const active = { node: "gw-0", resourceGroup: "mc", scaleSet: "vmss", instanceId: "0" };
     const min = (id: "label-removed" | "node-deleted" | "vm-deallocated"): number => Math.ceil(failoverPlan(id, { config, active, next: "gw-1" }).boundSeconds / 60);
     return `At most ${min("label-removed")} min for the label removal, ${min("node-deleted")} min for the Node deletion and ${min("vm-deallocated")} min for the deallocation (default config, two gateway nodes).`;
 }
 
-export const BLOCKS: readonly GeneratedBlock[] = [
+const BLOCKS: readonly GeneratedBlock[] = [
     { file: "docs/lab.md", name: "usage", render: () => usageBlock(LAB_USAGE) },
     { file: "docs/check.md", name: "usage", render: () => usageBlock(CHECK_USAGE) },
     { file: "docs/experiment.md", name: "usage", render: () => usageBlock(EXPERIMENT_USAGE) },

@@ -1,9 +1,8 @@
 // The AKS failover's pieces on the clusters: B's internal receiver address, the prober pod on A
 // (created, followed, always deleted), and the timeline ports over A's API and Cilium agents.
 import * as k8s from "@kubernetes/client-node";
-import { parseEgressList } from "../../check/evidence/egressMap";
 import { parseHubbleJson } from "../../check/evidence/hubble";
-import { API_POLL_MS, boundedCall, Cluster } from "../../check/k8s/clients";
+import { API_POLL_MS, Cluster } from "../../check/k8s/clients";
 import { followLog } from "../../check/k8s/logStream";
 import { podProblem } from "../../check/k8s/pods";
 import { CheckPlan } from "../../check/core/plan";
@@ -12,19 +11,16 @@ import type { CaptureStop } from "../../check/k8s/capture";
 import { poll } from "../../check/core/poll";
 import { CAPTURE_COMPONENT_LABEL } from "../../lib/kube/capture";
 import type { FailoverCluster } from "./execute";
-import { inAgentOn } from "./kubeAdapter";
-import { BOUNDS } from "./plans";
+import { apiCall, egressMapOn, inAgentOn } from "./kubeAdapter";
 import { PROBER_COMPONENT, proberPod, ProberPodInput, proberRecords } from "./proberPod";
 import type { TimelinePorts } from "./timeline";
 
 /** A pod start on AKS: image pull and scheduling; the node image caches the image after the first. */
 export const PROBER_START_SECONDS = 180;
-/** Every API call of the failover is bounded as the plans price it. */
-const call = <T>(c: Cluster, what: string, fn: () => Promise<T>): Promise<T> => boundedCall(c, what, fn, BOUNDS.apiCall);
 
 /** Deletes prober pods an earlier, killed run left behind. */
 export async function sweepProbers(a: Cluster, namespace: string): Promise<void> {
-    await call(a, `delete leftover prober pods in ${namespace}`, () =>
+    await apiCall(a, `delete leftover prober pods in ${namespace}`, () =>
         a.core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${CAPTURE_COMPONENT_LABEL}=${PROBER_COMPONENT}`, gracePeriodSeconds: 1 }),
     );
 }
@@ -37,7 +33,7 @@ export async function receiverTarget(b: Cluster, plan: CheckPlan): Promise<{ hos
     if (!target) {
         throw new Error(`the stack has no internal receiver Service (receiverPaths lacks "internal"); the failover probes B's internal Service through the gateway`);
     }
-    const service = await call(b, `read Service ${plan.namespace}/${target.service}`, () => b.core.readNamespacedService({ name: target.service, namespace: plan.namespace }));
+    const service = await apiCall(b, `read Service ${plan.namespace}/${target.service}`, () => b.core.readNamespacedService({ name: target.service, namespace: plan.namespace }));
     const host = service.status?.loadBalancer?.ingress?.[0]?.ip;
     if (!host) {
         throw new Error(`cluster B: Service ${plan.namespace}/${target.service} has no load balancer address yet`);
@@ -62,15 +58,15 @@ export async function startProber(a: Cluster, input: ProberPodInput, live: Set<(
     const remove = (): Promise<void> =>
         (deleting ??= (async () => {
             follow?.abort();
-            await call(a, `delete prober pod ${input.name}`, () => a.core.deleteNamespacedPod({ name: input.name, namespace: input.namespace, gracePeriodSeconds: 1 })).catch(() => undefined);
+            await apiCall(a, `delete prober pod ${input.name}`, () => a.core.deleteNamespacedPod({ name: input.name, namespace: input.namespace, gracePeriodSeconds: 1 })).catch(() => undefined);
             live.delete(remove);
         })());
     live.add(remove);
     try {
-        await call(a, `create prober pod ${input.namespace}/${input.name}`, () => a.core.createNamespacedPod({ namespace: input.namespace, body: proberPod(input) }));
+        await apiCall(a, `create prober pod ${input.namespace}/${input.name}`, () => a.core.createNamespacedPod({ namespace: input.namespace, body: proberPod(input) }));
         let pod: k8s.V1Pod | undefined;
         await poll(`prober pod ${input.name} Running`, { seconds: PROBER_START_SECONDS, intervalMs: API_POLL_MS, progress: () => undefined }, async () => {
-            pod = await call(a, `read prober pod ${input.name}`, () => a.core.readNamespacedPod({ name: input.name, namespace: input.namespace }));
+            pod = await apiCall(a, `read prober pod ${input.name}`, () => a.core.readNamespacedPod({ name: input.name, namespace: input.namespace }));
             const problem = podProblem(pod);
             return problem === undefined || problem === "is Running but not Ready" ? true : `prober pod ${problem}`;
         });
@@ -105,8 +101,8 @@ export function timelinePorts(a: Cluster, cluster: FailoverCluster, proberNode: 
     return {
         ciliumNodes: () => cluster.ciliumNodes(),
         nodeReady: (name) => cluster.nodeReady(name),
-        nodeEvents: async (sinceMs) => nodeEventEntries(await call(a, "list Node events", () => a.core.listEventForAllNamespaces({ fieldSelector: "involvedObject.kind=Node" })), sinceMs),
-        egressMap: async (node) => parseEgressList(await inAgentOn(a, node, ["cilium-dbg", "bpf", "egress", "list", "-o", "json"])),
+        nodeEvents: async (sinceMs) => nodeEventEntries(await apiCall(a, "list Node events", () => a.core.listEventForAllNamespaces({ fieldSelector: "involvedObject.kind=Node" })), sinceMs),
+        egressMap: (node) => egressMapOn(a, node),
         // hubble observe flags as check/evidence/hubble.ts uses them, plus --verdict DROPPED (hubble observe --help).
         drops: async (seconds) => parseHubbleJson(await inAgentOn(a, proberNode, ["hubble", "observe", "--from-ip", proberIp, "--verdict", "DROPPED", "--since", `${seconds}s`, "--last", "200", "-o", "json"])),
     };

@@ -13,13 +13,10 @@ import { BOUNDS, GatewayInstance } from "./plans";
  */
 export type ScaleSetVms = Record<"deallocate" | "start" | "restart", (resourceGroup: string, scaleSet: string, instanceId: string) => PromiseLike<unknown>>;
 
-/** Bounds one operation (Azure may take minutes to start a VM); the plans price each at this bound. */
-export const COMPUTE_CALL_SECONDS = BOUNDS.computeCall;
-
 async function bounded(what: string, operation: PromiseLike<unknown>, seconds: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error(`Azure did not finish within ${seconds} s`), { code: undefined })), seconds * 1000);
+        timer = setTimeout(() => reject(new Error(`Azure did not finish within ${seconds} s`)), seconds * 1000);
     });
     try {
         await Promise.race([operation, late]);
@@ -31,7 +28,8 @@ async function bounded(what: string, operation: PromiseLike<unknown>, seconds: n
     }
 }
 
-export function azureCompute(vms: ScaleSetVms, seconds: number = COMPUTE_CALL_SECONDS): FailoverCompute {
+/** Each operation bounded (Azure may take minutes to start a VM); the plans price each at BOUNDS.computeCall. */
+export function azureCompute(vms: ScaleSetVms, seconds: number = BOUNDS.computeCall): FailoverCompute {
     const run = (verb: "deallocate" | "start" | "restart", i: GatewayInstance): Promise<void> =>
         bounded(`${verb} ${i.resourceGroup}/${i.scaleSet}/${i.instanceId}`, vms[verb](i.resourceGroup, i.scaleSet, i.instanceId), seconds);
     return {

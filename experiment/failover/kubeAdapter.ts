@@ -2,11 +2,11 @@
 // instances read off the Nodes. Every call is bounded (BOUNDS.apiCall, as the plans price it).
 // Errors keep the HTTP status (describeApiError) and never quote a kubeconfig.
 import * as k8s from "@kubernetes/client-node";
-import { parseEgressList } from "../../check/evidence/egressMap";
+import { EgressEntry, parseEgressList } from "../../check/evidence/egressMap";
 import { within } from "../../check/core/deadline";
 import { boundedCall, CILIUM_NODES, Cluster, describeApiError, httpStatusOf, listCiliumNodes } from "../../check/k8s/clients";
 import { egressPort } from "../../check/k8s/egressPreflight";
-import { execIn } from "../../check/k8s/exec";
+import { execIn, lastErrorLine } from "../../check/k8s/exec";
 import { AKS_OPTIONS } from "../../check/k8s/options";
 import { GatewayCandidate, selectGateway } from "../../lib/cilium/gatewaySelection";
 import { Label } from "../../lib/labels";
@@ -14,22 +14,28 @@ import type { FailoverCluster } from "./execute";
 import { BOUNDS, GatewayInstance } from "./plans";
 
 /** One exec into an agent (egress map, Hubble). */
-export const AGENT_EXEC_SECONDS = 10;
+const AGENT_EXEC_SECONDS = 10;
 
-const call = <T>(a: Cluster, what: string, fn: () => Promise<T>): Promise<T> => boundedCall(a, what, fn, BOUNDS.apiCall);
+/** Every API call of the failover is bounded as the plans price it. */
+export const apiCall = <T>(a: Cluster, what: string, fn: () => Promise<T>): Promise<T> => boundedCall(a, what, fn, BOUNDS.apiCall);
 
 /** Runs a command in the Cilium agent on `node`, looked up each time: a node that came back has a new agent pod. */
 export async function inAgentOn(a: Cluster, node: string, command: string[]): Promise<string> {
-    const pods = await call(a, `find the Cilium agent on ${node}`, () => a.core.listNamespacedPod({ namespace: "kube-system", labelSelector: "k8s-app=cilium", fieldSelector: `spec.nodeName=${node}` }));
+    const pods = await apiCall(a, `find the Cilium agent on ${node}`, () => a.core.listNamespacedPod({ namespace: "kube-system", labelSelector: "k8s-app=cilium", fieldSelector: `spec.nodeName=${node}` }));
     const agent = pods.items[0]?.metadata?.name;
     if (!agent) {
         throw new Error(`no Cilium agent on ${node}`);
     }
     const out = await execIn(a, "kube-system", agent, "cilium-agent", command, AGENT_EXEC_SECONDS);
     if (out.code !== 0) {
-        throw new Error(`${command.slice(0, 3).join(" ")} exit ${out.code ?? "unknown"}: ${out.stderr.trim().split("\n").pop() ?? ""}`);
+        throw new Error(`${command.slice(0, 3).join(" ")} exit ${out.code ?? "unknown"}: ${lastErrorLine(out)}`);
     }
     return out.stdout;
+}
+
+/** The egress map of the agent on `node` (cilium-dbg bpf egress list -o json). */
+export async function egressMapOn(a: Cluster, node: string): Promise<EgressEntry[]> {
+    return parseEgressList(await inAgentOn(a, node, ["cilium-dbg", "bpf", "egress", "list", "-o", "json"]));
 }
 
 /** A JSON merge patch of one label: null removes the key (RFC 7386), a string sets it. */
@@ -44,14 +50,14 @@ export function kubernetesCluster(a: Cluster, assigner: { readonly namespace: st
     const reapply = egressPort(a, AKS_OPTIONS.waits).reapply;
     return {
         deleteNode: async (name) => {
-            await call(a, `delete Node ${name}`, () => a.core.deleteNode({ name }));
+            await apiCall(a, `delete Node ${name}`, () => a.core.deleteNode({ name }));
         },
         setLabel: async (object, name, label, on) => {
             const body = labelPatch(label, on);
             if (object === "Node") {
-                await call(a, `patch Node ${name}`, () => a.core.patchNode({ name, body }, MERGE_PATCH()));
+                await apiCall(a, `patch Node ${name}`, () => a.core.patchNode({ name, body }, MERGE_PATCH()));
             } else {
-                await call(a, `patch CiliumNode ${name}`, () => a.custom.patchClusterCustomObject({ ...CILIUM_NODES, name, body }, MERGE_PATCH()));
+                await apiCall(a, `patch CiliumNode ${name}`, () => a.custom.patchClusterCustomObject({ ...CILIUM_NODES, name, body }, MERGE_PATCH()));
             }
         },
         nodeReady: async (name) => {
@@ -69,12 +75,12 @@ export function kubernetesCluster(a: Cluster, assigner: { readonly namespace: st
         assignerReady: async (node) => {
             const { namespace, name } = assigner;
             // The assigner's pods carry app=<name> (lib/kube/egress.ts, the DaemonSet's selector).
-            const pods = await call(a, `list ${namespace}/${name} pods on ${node}`, () => a.core.listNamespacedPod({ namespace, labelSelector: `app=${name}`, fieldSelector: `spec.nodeName=${node}` }));
+            const pods = await apiCall(a, `list ${namespace}/${name} pods on ${node}`, () => a.core.listNamespacedPod({ namespace, labelSelector: `app=${name}`, fieldSelector: `spec.nodeName=${node}` }));
             return pods.items.some((p) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
         },
         // The preflight's re-apply (an annotation change), bounded here.
         reapplyPolicy: (policy) => within(reapply(policy), BOUNDS.apiCall, `re-apply ${policy}`),
-        egressIps: async (node) => parseEgressList(await inAgentOn(a, node, ["cilium-dbg", "bpf", "egress", "list", "-o", "json"])).map((e) => e.egressIP),
+        egressIps: async (node) => (await egressMapOn(a, node)).map((e) => e.egressIP),
     };
 }
 
@@ -97,7 +103,7 @@ export function gatewayInstanceOf(node: k8s.V1Node): GatewayInstance {
 
 /** The gateway Nodes by name, the one Cilium selects first: the plans need two (failover needs gatewayNodeCount >= 2). */
 export async function gatewayInstances(a: Cluster, label: Label): Promise<{ active: GatewayInstance; next: string | undefined }> {
-    const nodes = await call(a, "list gateway Nodes", () => a.core.listNode({ labelSelector: `${label.key}=${label.value}` }));
+    const nodes = await apiCall(a, "list gateway Nodes", () => a.core.listNode({ labelSelector: `${label.key}=${label.value}` }));
     const candidates: (GatewayCandidate & { node: k8s.V1Node })[] = nodes.items.map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {}, node: n }));
     const active = selectGateway(candidates, label);
     if (!active) {
