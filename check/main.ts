@@ -169,9 +169,10 @@ async function main(): Promise<number> {
     }
     // Every run's report reaches its run directory, so it survives probes that fail `pulumi up`.
     writeRunDir(runDir, report);
-    fs.writeFileSync(path.join(runDir, RUN_FILES.junit), reportJunit(report));
+    const junit = reportJunit(report);
+    fs.writeFileSync(path.join(runDir, RUN_FILES.junit), junit);
     if (args.junit) {
-        fs.writeFileSync(args.junit, reportJunit(report));
+        fs.writeFileSync(args.junit, junit);
     }
     progress(`run directory ${runDir}: ${RUN_FILES.observations}, ${RUN_FILES.picture}, ${RUN_FILES.junit}, pcaps in ${RUN_FILES.pcaps}/`);
     const failing = !report.ok && input.checkPlan.strict;

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LabConfig } from "../lib/config";
 import { labelText } from "../lib/labels";
+import { isRecord } from "../lib/records";
 import { AksCluster } from "./aksCluster";
 import { Check } from "./check";
 import { GatewayForwarding } from "./gatewayForwarding";
@@ -108,7 +109,7 @@ export function shapeOf(value: unknown, depth = 2, top = true): string {
     if (Array.isArray(value)) {
         return value.length === 0 ? "[]" : `[${shapeOf(value[0], depth, true)}]`;
     }
-    if (typeof value === "object" && value !== null) {
+    if (isRecord(value)) {
         if (depth <= 0) {
             return "{…}";
         }

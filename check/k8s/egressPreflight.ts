@@ -78,8 +78,7 @@ export async function waitForEgressPolicies(
     const selector = plan.gatewayNodeLabel;
     // Cilium selects from CiliumNodes, whose labels can lag the Node's (cilium/cilium#41547); the
     // gateway's IP is its Node's InternalIP.
-    const candidates = [...ciliumNodes];
-    const chosen = selectGateway(candidates, selector);
+    const chosen = selectGateway(ciliumNodes, selector);
     if (!chosen) {
         throw new Error(`cluster A: no node carries ${labelText(selector)}, so Cilium finds no gateway ("Not Found") and drops the policies' traffic; is the gateway pool up?`);
     }
@@ -88,7 +87,7 @@ export async function waitForEgressPolicies(
         throw new Error(`cluster A: Cilium's gateway is the CiliumNode ${chosen.name}, but there is no Node of that name`);
     }
     const gateway = { node: chosen.name, ip: internalIp(node), label: labelText(selector) };
-    const others = candidates.filter((c) => c !== chosen && c.labels[selector.key] === selector.value).map((c) => c.name);
+    const others = ciliumNodes.filter((c) => c !== chosen && c.labels[selector.key] === selector.value).map((c) => c.name);
     if (others.length > 0) {
         progress(`${others.length + 1} nodes carry ${gateway.label}; Cilium uses the first by name, ${gateway.node}, and the egress IP is expected only there (not on ${others.join(", ")})`);
     }

@@ -64,6 +64,6 @@ export async function execIn(c: Cluster, namespace: string, pod: string, contain
 }
 
 /** The last line of a failed command's stderr, for an error message. */
-export function lastErrorLine(result: ExecResult): string {
+export function lastErrorLine(result: Pick<ExecResult, "stderr">): string {
     return result.stderr.trim().split("\n").pop() ?? "";
 }

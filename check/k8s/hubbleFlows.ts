@@ -4,7 +4,7 @@ import * as k8s from "@kubernetes/client-node";
 import { DomainFlows } from "../model/backend";
 import { hubbleObserveArgs, HubbleQuery, parseHubbleJson, sinceSeconds } from "../evidence/hubble";
 import { ClientFacts, TargetFacts } from "../model/types";
-import { ExecResult } from "./exec";
+import { ExecResult, lastErrorLine } from "./exec";
 
 /** Runs a command in the cilium-agent container of an agent pod. */
 export type AgentExec = (agent: string, command: string[], timeoutSeconds: number) => Promise<Pick<ExecResult, "code" | "stdout" | "stderr">>;
@@ -32,7 +32,7 @@ async function observe({ agents, exec }: HubbleSource, client: ClientFacts, quer
     const name = agent.metadata?.name ?? "";
     const out = await exec(name, hubbleObserveArgs(query), timeoutSeconds);
     if (out.code !== 0) {
-        throw new Error(`hubble observe failed in ${name} (exit ${out.code ?? "unknown"}): ${out.stderr.trim().split("\n").pop() ?? ""}`);
+        throw new Error(`hubble observe failed in ${name} (exit ${out.code ?? "unknown"}): ${lastErrorLine(out)}`);
     }
     return out.stdout;
 }

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "timers/promises";
 import { authSettings, CredentialMethod, credentialMethod, describeMethod } from "../../lib/azure/auth";
 import { azureScaleSetClient } from "../../lib/azure/compute";
 import { forwardingProblems, PoolForwarding, PoolRef, readPoolForwarding, ScaleSetClient } from "../../lib/azure/ipForwarding";
+import { isRecord } from "../../lib/records";
 import { Progress } from "../model/backend";
 import { GatewayForwardingRecord } from "../model/types";
 
@@ -29,19 +30,18 @@ export interface ForwardingInput {
 }
 
 const named = (value: unknown): value is string => typeof value === "string" && value !== "";
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The preflight's part of the check input (gatewayPool, azureConfig, gatewayIpForwarding); undefined without a pool. */
 export function parseForwardingInput(parsed: Readonly<Record<string, unknown>>): ForwardingInput | undefined {
     const pool = parsed.gatewayPool;
-    if (!isObject(pool) || !named(pool.subscriptionId) || !named(pool.nodeResourceGroup) || !named(pool.poolName)) {
+    if (!isRecord(pool) || !named(pool.subscriptionId) || !named(pool.nodeResourceGroup) || !named(pool.poolName)) {
         return undefined;
     }
-    const config = isObject(parsed.azureConfig) ? parsed.azureConfig : {};
+    const config = isRecord(parsed.azureConfig) ? parsed.azureConfig : {};
     const azureConfig = Object.fromEntries(Object.entries(config).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
     const output = parsed.gatewayIpForwarding;
     const recorded =
-        isObject(output) && typeof output.ipForwarding === "boolean"
+        isRecord(output) && typeof output.ipForwarding === "boolean"
             ? { ipForwarding: output.ipForwarding, changed: Array.isArray(output.changed) ? output.changed.filter(named) : [] }
             : undefined;
     return { pool: { subscriptionId: pool.subscriptionId, nodeResourceGroup: pool.nodeResourceGroup, poolName: pool.poolName }, azureConfig, ...(recorded ? { recorded } : {}) };
