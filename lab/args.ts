@@ -1,6 +1,7 @@
 // `npm run lab`'s arguments, read once: both the lab (lab/main.ts) and the failover experiment
 // (lab/failover/main.ts) take them.
 import * as path from "path";
+import { writeAll } from "../check/report/output";
 import { defaultRunDir } from "../check/report/runDir";
 import { LAB_USAGE_LINE } from "./usage";
 
@@ -53,7 +54,23 @@ export function parseArgs(argv: readonly string[], root: string): LabArgs {
     return { stackFile, json, svg, outDir, junit, ...(failover ? { failover } : {}) };
 }
 
+/** The file --json names; undefined for none or stdout. */
+export function jsonFile(args: Pick<LabArgs, "json">): string | undefined {
+    return args.json && args.json !== "-" ? args.json : undefined;
+}
+
 /** Where a run keeps its pcaps: the run directory's, or next to the JSON file, or runs/lab-<UTC time>. */
 export function labRunDir(args: Pick<LabArgs, "outDir" | "json">, root: string, now: Date): string {
-    return args.outDir ?? (args.json && args.json !== "-" ? path.dirname(path.resolve(args.json)) : defaultRunDir(root, "lab", now));
+    const file = jsonFile(args);
+    return args.outDir ?? (file ? path.dirname(path.resolve(file)) : defaultRunDir(root, "lab", now));
+}
+
+/** `--json` alone: the JSON on stdout and the table on stderr; else the table on stdout. */
+export async function printTableAndJson(args: Pick<LabArgs, "json">, table: string, json: string): Promise<void> {
+    if (args.json === "-") {
+        process.stderr.write(`${table}\n`);
+        await writeAll(process.stdout, `${json}\n`);
+    } else {
+        await writeAll(process.stdout, `${table}\n`);
+    }
 }

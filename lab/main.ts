@@ -21,7 +21,7 @@ import { EMULATION, labTopology } from "./topology";
 import { LAB_EXIT, LAB_USAGE } from "./usage";
 import { helpText, wantsHelp } from "../lib/usage";
 import { failoverMain } from "./failover/main";
-import { labRunDir, parseArgs } from "./args";
+import { jsonFile, labRunDir, parseArgs, printTableAndJson } from "./args";
 
 /** Set once SIGINT or SIGTERM arrived: the handler owns the exit from then on. */
 let interrupted: NodeJS.Signals | undefined;
@@ -84,17 +84,12 @@ async function main(): Promise<number> {
     log(`scenario from ${args.stackFile}`);
     const runDir = labRunDir(args, root, new Date());
     const report = await runLab(loadStackConfig(args.stackFile), log, { pcapDir: path.join(runDir, RUN_FILES.pcaps) });
-    const table = reportTables(report);
     const json = JSON.stringify(report, null, 2);
-    if (args.json === "-") {
-        process.stderr.write(`${table}\n`);
-        await writeAll(process.stdout, `${json}\n`);
-    } else {
-        await writeAll(process.stdout, `${table}\n`);
-        if (args.json) {
-            fs.writeFileSync(args.json, json);
-            log(`observations written to ${args.json}`);
-        }
+    await printTableAndJson(args, reportTables(report), json);
+    const file = jsonFile(args);
+    if (file) {
+        fs.writeFileSync(file, json);
+        log(`observations written to ${file}`);
     }
     if (args.svg) {
         fs.writeFileSync(args.svg, topologySvg(report.observations));

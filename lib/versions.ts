@@ -28,7 +28,7 @@ export const AKS_CALENDAR = {
 } as const;
 
 /** A day as YYYY-MM-DD in UTC: the calendar's dates are days, with no time zone. */
-export function dayOf(today: Date): string {
+function dayOf(today: Date): string {
     return today.toISOString().slice(0, 10);
 }
 
@@ -147,11 +147,11 @@ export function kubernetesVersionProblem(text: string, today: Date): string | un
     return `${why}; allowed on ${day}: ${choices}`;
 }
 
-/** Warnings for a minor AKS accepts on `today`: GA only by the calendar's plan, or standard support ending soon. */
+/** Warnings for a version kubernetesVersionProblem accepts on `today`: GA only by the calendar's plan, or standard support ending soon. */
 export function kubernetesVersionWarnings(text: string, today: Date, location?: string): string[] {
     const version = parseVersion(text);
     const row = AKS_CALENDAR.minors.find((m) => version && m.minor === version.minor);
-    if (!row || kubernetesVersionProblem(text, today)) {
+    if (!row) {
         return [];
     }
     const warnings: string[] = [];

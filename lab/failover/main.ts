@@ -3,8 +3,7 @@
 // documented, 1 a mismatch.
 import * as fs from "fs";
 import * as path from "path";
-import { writeAll } from "../../check/report/output";
-import type { LabArgs } from "../args";
+import { jsonFile, LabArgs, printTableAndJson } from "../args";
 import { LAB_EXIT } from "../usage";
 import { failoverJunit, failoverTable } from "./report";
 import { runFailover } from "./run";
@@ -14,22 +13,18 @@ export const FAILOVER_FILES = { json: "failover.json", svg: "failover.svg", juni
 
 export async function failoverMain(args: LabArgs, log: (line: string) => void): Promise<number> {
     const run = await runFailover(log);
-    const table = failoverTable(run);
-    const json = JSON.stringify(run, null, 2);
-    if (args.json === "-") {
-        process.stderr.write(`${table}\n`);
-        await writeAll(process.stdout, `${json}\n`);
-    } else {
-        await writeAll(process.stdout, `${table}\n`);
-    }
+    const texts = { json: JSON.stringify(run, null, 2), svg: failoverSvg(run, run.connections), junit: failoverJunit(run) };
+    await printTableAndJson(args, failoverTable(run), texts.json);
     const files: [string | undefined, string][] = [
-        [args.json && args.json !== "-" ? args.json : undefined, json],
-        [args.svg, failoverSvg(run, run.connections)],
-        [args.junit, failoverJunit(run)],
+        [jsonFile(args), texts.json],
+        [args.svg, texts.svg],
+        [args.junit, texts.junit],
     ];
     if (args.outDir) {
         fs.mkdirSync(args.outDir, { recursive: true });
-        files.push([path.join(args.outDir, FAILOVER_FILES.json), json], [path.join(args.outDir, FAILOVER_FILES.svg), failoverSvg(run, run.connections)], [path.join(args.outDir, FAILOVER_FILES.junit), failoverJunit(run)]);
+        for (const kind of ["json", "svg", "junit"] as const) {
+            files.push([path.join(args.outDir, FAILOVER_FILES[kind]), texts[kind]]);
+        }
     }
     for (const [file, text] of files) {
         if (file) {

@@ -7,10 +7,8 @@ export type TriggerId = "node-deleted" | "label-removed" | "node-unreachable" | 
 export interface Trigger {
     readonly id: TriggerId;
     readonly title: string;
-    /** Changes the emulated API / VM state; the runner then follows the clock. */
+    /** Changes the emulated API / VM state; the runner then follows the clock (clock.ts windowEndAt). */
     readonly apply: (plane: ControlPlane, active: string, surge: string) => void;
-    /** How long the window stays open after the trigger, from the rules (see windowMs). */
-    readonly windowMs: (p: FailoverParams) => number;
     readonly expected: Expected;
 }
 
@@ -36,7 +34,6 @@ export const TRIGGERS: readonly Trigger[] = [
         id: "node-deleted",
         title: "active gateway's Node object deleted",
         apply: (plane, active) => void (plane.nodes.get(active)!.exists = false),
-        windowMs: (p) => worstRecoveryMs(p) + CLIENT_SLACK_MS,
         expected: {
             newConnections: "recover",
             longLived: "break",
@@ -51,7 +48,6 @@ export const TRIGGERS: readonly Trigger[] = [
         id: "label-removed",
         title: "gateway label removed from the active Node and its CiliumNode",
         apply: (plane, active) => void (plane.nodes.get(active)!.labelled = false),
-        windowMs: (p) => worstRecoveryMs(p) + CLIENT_SLACK_MS,
         expected: {
             newConnections: "recover",
             longLived: "break",
@@ -64,8 +60,6 @@ export const TRIGGERS: readonly Trigger[] = [
         id: "node-unreachable",
         title: "active gateway unreachable: NotReady, not deleted",
         apply: (plane, active) => void (plane.nodes.get(active)!.reachable = false),
-        // Nothing in the rules ends this before the node returns: a short window shows it.
-        windowMs: (p) => p.probeThreshold * p.probeIntervalMs,
         expected: {
             newConnections: "down",
             longLived: "break",
@@ -78,7 +72,6 @@ export const TRIGGERS: readonly Trigger[] = [
         id: "surge-node",
         title: "surge node added during a pool upgrade",
         apply: (plane, _active, surge) => plane.addNode(surge),
-        windowMs: (p) => p.readinessPeriodMs + p.probeThreshold * p.probeIntervalMs,
         expected: {
             newConnections: "unaffected",
             longLived: "continue",

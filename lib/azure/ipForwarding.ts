@@ -171,25 +171,38 @@ function instanceForwarding(vm: VirtualMachineScaleSetVM): InstanceForwarding {
     };
 }
 
+function listInstances(client: ScaleSetClient, pool: PoolRef, name: string): Promise<VirtualMachineScaleSetVM[]> {
+    return azureCall(`list the instances of scale set ${name}`, pool, () => client.listInstances(pool.nodeResourceGroup, name));
+}
+
+function scaleSetForwarding(set: VirtualMachineScaleSet, vms: readonly VirtualMachineScaleSetVM[]): ScaleSetForwarding {
+    const nics = modelNics(set);
+    return { name: set.name ?? "", nics: nics.map((nic) => nic.name), modelIpForwarding: forwards(nics), instances: vms.map(instanceForwarding) };
+}
+
+function poolForwarding(pool: PoolRef, scaleSets: ScaleSetForwarding[]): PoolForwarding {
+    const ipForwarding = scaleSets.every((s) => s.modelIpForwarding && s.instances.every((i) => i.ipForwarding));
+    return { ...pool, scaleSets, ipForwarding };
+}
+
 /** Reads the pool's model and instances; writes nothing. */
 export async function readPoolForwarding(client: ScaleSetClient, pool: PoolRef): Promise<PoolForwarding> {
     const scaleSets: ScaleSetForwarding[] = [];
     for (const set of await poolScaleSets(client, pool)) {
-        const name = set.name ?? "";
-        const vms = await azureCall(`list the instances of scale set ${name}`, pool, () => client.listInstances(pool.nodeResourceGroup, name));
-        const nics = modelNics(set);
-        scaleSets.push({ name, nics: nics.map((nic) => nic.name), modelIpForwarding: forwards(nics), instances: vms.map(instanceForwarding) });
+        scaleSets.push(scaleSetForwarding(set, await listInstances(client, pool, set.name ?? "")));
     }
-    const ipForwarding = scaleSets.every((s) => s.modelIpForwarding && s.instances.every((i) => i.ipForwarding));
-    return { ...pool, scaleSets, ipForwarding };
+    return poolForwarding(pool, scaleSets);
 }
 
 /**
  * One pass: turns IP forwarding on for the pool's scale sets, the model (so new and reimaged nodes get
  * it) and then each instance that lacks it, each write with the etag of what was just read. Writes
- * only what is off; reads back and fails if anything still is. `changed` collects what was written.
+ * only what is off; after a write reads back and fails if anything still is (a pass that wrote
+ * nothing has just read the state). `changed` collects what was written.
  */
 async function ensureOnce(client: ScaleSetClient, pool: PoolRef, changed: string[]): Promise<EnsureResult> {
+    const read: ScaleSetForwarding[] = [];
+    let wrote = false;
     for (const set of await poolScaleSets(client, pool)) {
         const name = set.name ?? "";
         const nics = modelNics(set);
@@ -203,8 +216,10 @@ async function ensureOnce(client: ScaleSetClient, pool: PoolRef, changed: string
             }
             await azureCall(`turn on IP forwarding in the model of scale set ${name}`, pool, () => client.updateScaleSet(pool.nodeResourceGroup, name, forwardingUpdate(nics), set.etag));
             changed.push(`${name}: model`);
+            wrote = true;
         }
-        const vms = await azureCall(`list the instances of scale set ${name}`, pool, () => client.listInstances(pool.nodeResourceGroup, name));
+        const vms = await listInstances(client, pool, name);
+        read.push(scaleSetForwarding(set, vms));
         const off = vms.filter((vm) => !instanceForwarding(vm).ipForwarding);
         for (const vm of off) {
             const id = vm.instanceId ?? "";
@@ -212,9 +227,10 @@ async function ensureOnce(client: ScaleSetClient, pool: PoolRef, changed: string
         }
         if (off.length > 0) {
             changed.push(`${name}: instances ${off.map(instanceForwarding).map((vm) => `${vm.instanceId} (${vm.node})`).join(", ")}`);
+            wrote = true;
         }
     }
-    const state = await readPoolForwarding(client, pool);
+    const state = wrote ? await readPoolForwarding(client, pool) : poolForwarding(pool, read);
     if (!state.ipForwarding) {
         throw new Error(`IP forwarding is still off after turning it on: ${forwardingProblems(state).join("; ")}`);
     }

@@ -62,8 +62,9 @@ export function readKubernetesVersion(reader: Reader, problems: Problems, warnin
     const found = kubernetesVersionProblem(version, today);
     if (found) {
         problems.add("kubernetesVersion", version, found);
+    } else {
+        warnings.push(...kubernetesVersionWarnings(version, today, location));
     }
-    warnings.push(...kubernetesVersionWarnings(version, today, location));
     return version;
 }
 
