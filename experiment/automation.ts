@@ -2,20 +2,9 @@
 // stack files (LocalWorkspace with workDir = the repository), @pulumi/pulumi 3.276.0.
 import { ConcurrentUpdateError, EngineEvent, LocalWorkspace, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { authConfigKeys } from "../lib/azure/auth";
-import { RawConfig } from "../lib/config";
+import { projectConfig } from "../lib/config";
 import { PROJECT } from "../lib/project";
 import { DestroySummary, EngineOptions, EXPIRY_STACK_TAG, ExperimentWorkspace, StackListing, StackLockedError, StackOperations } from "./stack";
-
-/** This project's keys, prefix removed; values stay text as the CLI prints them (parseLabConfig reads text). */
-function projectConfig(all: Record<string, { value: string }>): RawConfig {
-    const raw: Record<string, unknown> = {};
-    for (const [key, { value }] of Object.entries(all)) {
-        if (key.startsWith(`${PROJECT}:`)) {
-            raw[key.slice(PROJECT.length + 1)] = value;
-        }
-    }
-    return raw;
-}
 
 /** The azure-native sign-in keys of the stack config (lib/azure/auth.ts authConfigKeys), prefix removed. */
 export function azureProviderConfig(all: Record<string, { value: string }>): Record<string, string> {
@@ -66,7 +55,7 @@ async function lockAware<T>(stack: string, run: () => Promise<T>): Promise<T> {
 export function stackOperations(stack: Stack): StackOperations {
     return {
         name: stack.name,
-        config: async () => projectConfig(await stack.getAllConfig()),
+        config: async () => projectConfig(PROJECT, Object.entries(await stack.getAllConfig()).map(([key, { value }]) => [key, value] as const)),
         setExpiry: (at) => stack.workspace.setTag(stack.name, EXPIRY_STACK_TAG, at),
         // Stack.outputs() runs `pulumi stack output --json --show-secrets` (@pulumi/pulumi 3.276.0 automation/localWorkspace.js stackOutputs).
         outputs: async () => Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value as unknown])),
