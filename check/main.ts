@@ -15,7 +15,7 @@ import { KubernetesBackend } from "./k8s/backend";
 import { ForwardingInput, parseForwardingInput } from "./k8s/ipForwarding";
 import { AKS_OPTIONS } from "./k8s/options";
 import { exitWhenFlushed, writeAll } from "./report/output";
-import { watchParent } from "./parentWatch";
+import { watchParentAndPipes } from "./parentWatch";
 import { CheckPlan } from "./core/plan";
 import { CheckReport } from "./model/types";
 import { parseCheckPlan } from "./core/planShape";
@@ -154,10 +154,7 @@ async function main(): Promise<number> {
         // 128 + the signal's number, as lab/main.ts exits.
         process.once(signal, () => stopAndExit(signal, signal === "SIGINT" ? CHECK_EXIT.sigint : CHECK_EXIT.sigterm));
     }
-    watchParent((was, now) => {
-        // Nobody may read the pipes any more; a write error must not stop the cleanup.
-        process.stdout.on("error", () => undefined);
-        process.stderr.on("error", () => undefined);
+    watchParentAndPipes((was, now) => {
         stopAndExit(`parent process ${was} is gone (now ${now}; a cancelled pulumi up kills only the shell)`, CHECK_EXIT.failed);
     });
     const progress = (line: string): void => void process.stderr.write(`${line}\n`);

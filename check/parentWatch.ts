@@ -25,3 +25,15 @@ export function watchParent(onGone: (was: number, now: number) => void, pollMs =
     timer.unref();
     return () => clearInterval(timer);
 }
+
+/**
+ * watchParent for a command whose stdout and stderr were pipes to that parent: once it is gone,
+ * nobody reads them, so write errors are ignored from then on and cannot stop the cleanup.
+ */
+export function watchParentAndPipes(onGone: (was: number, now: number) => void): () => void {
+    return watchParent((was, now) => {
+        process.stdout.on("error", () => undefined);
+        process.stderr.on("error", () => undefined);
+        onGone(was, now);
+    });
+}

@@ -1,6 +1,6 @@
 // The runner's --failover branch: an existing stack, its config and outputs, the clusters
 // connected, then experiment/failover/command.ts. No preview, no up, no teardown.
-import { watchParent } from "../../check/parentWatch";
+import { watchParentAndPipes } from "../../check/parentWatch";
 import { ConfigError, parseLabConfig } from "../../lib/config";
 import { NoTerminalError } from "../costPrompt";
 import type { RunnerDeps } from "../runnerDeps";
@@ -11,15 +11,6 @@ import { runAksFailover } from "./command";
 /** A DNS-label run id from the clock: failover-20261206t203446. */
 export function failoverRunId(now: Date): string {
     return `failover-${now.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").toLowerCase()}`;
-}
-
-/** The check's parent watch; once the parent is gone nobody may read the pipes, and a write error must not stop the restore. */
-function watchParentOfRunner(onGone: (was: number, now: number) => void): () => void {
-    return watchParent((was, now) => {
-        process.stdout.on("error", () => undefined);
-        process.stderr.on("error", () => undefined);
-        onGone(was, now);
-    });
 }
 
 export async function failoverMode(d: RunnerDeps): Promise<number> {
@@ -59,7 +50,7 @@ export async function failoverMode(d: RunnerDeps): Promise<number> {
     const connected = env;
     d.interrupt.notice = (signal) => `${signal}: deleting the prober and capture pods, cutting the current trigger short and restoring it; no other starts`;
     d.interrupt.onRequest(() => void connected.cleanup());
-    const stopWatching = (d.watchParent ?? watchParentOfRunner)((was, now) => d.interrupt.request(`parent process ${was} is gone (now ${now})`));
+    const stopWatching = (d.watchParent ?? watchParentAndPipes)((was, now) => d.interrupt.request(`parent process ${was} is gone (now ${now})`));
     let outcome;
     try {
         const interrupted = (): boolean => d.interrupt.requested !== undefined;
