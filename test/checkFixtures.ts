@@ -36,3 +36,19 @@ export function synLines(opts: { at: { name: string }; source: string; sourcePor
 export function appBody(remote: string, remotePort: number, requestId = "r"): string {
     return JSON.stringify({ remote_addr: remote, remote_port: String(remotePort), server_addr: TOPOLOGY.receiver.ip, server_port: "8080", hostname: TOPOLOGY.receiver.name, request_id: requestId });
 }
+
+/** A kubeconfig for a local stand-in API server (token auth, TLS not verified): the tests' only cluster. */
+export function kubeconfig(server: string): string {
+    return [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        `- name: c\n  cluster:\n    server: ${server}\n    insecure-skip-tls-verify: true`,
+        "users:",
+        "- name: u\n  user:\n    token: t",
+        "contexts:",
+        "- name: x\n  context:\n    cluster: c\n    user: u",
+        "current-context: x",
+        "",
+    ].join("\n");
+}

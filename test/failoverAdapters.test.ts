@@ -7,7 +7,8 @@ import { boundedCall, cluster } from "../check/k8s/clients";
 import { azureCompute } from "../experiment/failover/azureAdapter";
 import { gatewayInstanceOf, kubernetesCluster } from "../experiment/failover/kubeAdapter";
 import type { GatewayInstance } from "../experiment/failover/plans";
-import { FakeAks, FakeScaleSetVms, kubeconfig } from "./failoverFakes";
+import { kubeconfig } from "./checkFixtures";
+import { FakeAks, FakeScaleSetVms } from "./failoverFakes";
 
 const LABEL = { key: "egress-gateway", value: "true" };
 const N0 = "aks-egressgw-12345678-vmss000000";

@@ -251,8 +251,3 @@ export class FakeScaleSetVms {
     start = (rg: string, vmss: string, id: string): Promise<void> => this.operation("start", rg, vmss, id);
     restart = (rg: string, vmss: string, id: string): Promise<void> => this.operation("restart", rg, vmss, id);
 }
-
-/** A kubeconfig for a loopback stand-in API server (plain HTTP, a token that means nothing). */
-export function kubeconfig(server: string): string {
-    return `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${server}\n    insecure-skip-tls-verify: true\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user:\n    token: t\ncurrent-context: x\n`;
-}

@@ -12,7 +12,7 @@ import { cluster } from "../check/k8s/clients";
 import { deleteWindowPods, startProber, sweepProbers } from "../experiment/failover/aksSession";
 import { startWireCapture, sweepWireCaptures } from "../experiment/failover/wireCapture";
 import { synLines } from "./checkFixtures";
-import { kubeconfig } from "./failoverFakes";
+import { kubeconfig } from "./checkFixtures";
 
 const LISTENING = "listening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes\n";
 const SYN = synLines({ at: { name: "aks-b-0" }, source: "10.10.0.100", sourcePort: 40000, target: "10.20.0.100", targetPort: 80 });

@@ -9,7 +9,7 @@ import { KubernetesBackend } from "../check/k8s/backend";
 import { followLog } from "../check/k8s/logStream";
 import { checkPlan } from "../check/core/plan";
 import { parseLabConfig } from "../lib/config";
-import { INTERNAL_LOCAL, NODE_B1, PLAIN, synLines } from "./checkFixtures";
+import { INTERNAL_LOCAL, kubeconfig, NODE_B1, PLAIN, synLines } from "./checkFixtures";
 
 type ExecAnswer = { status: number } | { frames: [channel: number, payload: string][] } | "hang";
 
@@ -64,20 +64,6 @@ class FakeApiServer {
     }
 }
 
-function kubeconfig(server: string): string {
-    return [
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        `- name: c\n  cluster:\n    server: ${server}\n    insecure-skip-tls-verify: true`,
-        "users:",
-        "- name: u\n  user:\n    token: t",
-        "contexts:",
-        "- name: x\n  context:\n    cluster: c\n    user: u",
-        "current-context: x",
-        "",
-    ].join("\n");
-}
 
 describe("Kubernetes backend transport (local stand-in API server)", function () {
     const fake = new FakeApiServer();
