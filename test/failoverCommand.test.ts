@@ -10,7 +10,7 @@ import { failoverRunId } from "../experiment/failover/mode";
 import { RESTORE_FILE } from "../experiment/failover/restoreByHand";
 import type { GatewayInstance } from "../experiment/failover/plans";
 import { EXIT } from "../experiment/usage";
-import { FAILOVER_FILES } from "../lab/failover/main";
+import { FAILOVER_FILES } from "../lab/failover/files";
 import { parseLabConfig } from "../lib/config";
 import { scenario } from "./experimentFake";
 import { FakeAks } from "./failoverFakes";

@@ -1,14 +1,12 @@
 // `npm run experiment -- --failover`: the failover experiment against an existing stack's clusters
 // (no up). Each trigger plan is priced and asked for before it starts, runs with the prober on A
 // and the timeline sources, is restored, and becomes a row of the lab's report (lab/failover/).
-import * as fs from "fs";
 import * as path from "path";
 import { analyzeWindow, longLivedOf, NewConnection, TimelineEvent, TriggerResult } from "../../lab/failover/analyze";
-import { FAILOVER_FILES } from "../../lab/failover/main";
+import { FAILOVER_FILES, failoverTexts, writeFailoverDir } from "../../lab/failover/files";
 import { FAILOVER_PARAMS } from "../../lab/failover/model";
-import { failoverJunit, failoverTable } from "../../lab/failover/report";
+import { failoverTable } from "../../lab/failover/report";
 import type { FailoverRun } from "../../lab/failover/run";
-import { failoverSvg } from "../../lab/failover/svg";
 import { CLIENT_SLACK_MS, TRIGGERS, worstRecoveryMs } from "../../lab/failover/triggers";
 import { LabConfig } from "../../lib/config";
 import { Asker, confirm } from "../costPrompt";
@@ -176,15 +174,8 @@ export async function runAksFailover(d: FailoverDeps): Promise<FailoverOutcome> 
         connections,
         where: "aks",
     };
-    writeReport(d.runDir, run);
+    writeFailoverDir(d.runDir, failoverTexts(run));
     d.print(failoverTable(run));
     d.print(`run directory: ${d.runDir} (${Object.values(FAILOVER_FILES).join(", ")})`);
     return { run, failures, declined };
-}
-
-function writeReport(dir: string, run: FailoverRun): void {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, FAILOVER_FILES.json), JSON.stringify(run, null, 2));
-    fs.writeFileSync(path.join(dir, FAILOVER_FILES.svg), failoverSvg(run, run.connections));
-    fs.writeFileSync(path.join(dir, FAILOVER_FILES.junit), failoverJunit(run));
 }
